@@ -1,0 +1,70 @@
+# nnart - build, test and install.
+#
+#   make            the nnart binary, libnnart.a and the unpacked MNIST data
+#   make test       unit and command-line tests, then again under ASan + UBSan
+#   make demo       train the default model on MNIST and evaluate it
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -Wall -Wextra -Wpedantic
+CPPFLAGS += -Iinclude
+LDLIBS   = -lm -lpthread
+BUILD   ?= build
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+CLI_SRC  := $(sort $(wildcard src/cli*.c)) src/main.c
+LIB_SRC  := $(filter-out $(CLI_SRC),$(sort $(wildcard src/*.c)))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
+
+MNIST := data/train-images-idx3-ubyte data/train-labels-idx1-ubyte \
+         data/t10k-images-idx3-ubyte data/t10k-labels-idx1-ubyte
+
+.PHONY: all data test check-build demo clean
+.DELETE_ON_ERROR:
+
+all: nnart data
+
+nnart: $(BUILD)/nnart
+	cp $< $@
+
+$(BUILD)/nnart: $(CLI_OBJ) $(BUILD)/libnnart.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libnnart.a $(LDLIBS)
+
+$(BUILD)/libnnart.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c $(wildcard include/*.h src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c tests/test.h $(BUILD)/libnnart.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/libnnart.a $(LDLIBS)
+
+# The bundled MNIST ships gzip-compressed; unpack it once and check the sums.
+data: $(MNIST)
+
+data/%-ubyte: data/%-ubyte.gz data/SHA256SUMS
+	gzip -dc $< > $@.tmp
+	cd data && echo "$$(grep ' $*-ubyte$$' SHA256SUMS | cut -d' ' -f1)  $*-ubyte.tmp" | sha256sum --quiet -c -
+	mv $@.tmp $@
+
+# Everything the tests need, in one build directory.
+check-build: $(BUILD)/nnart $(TEST_BIN)
+
+test: data
+	$(MAKE) --no-print-directory check-build
+	$(MAKE) --no-print-directory check-build BUILD=build/san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)"
+	@sh tests/run.sh build build/san
+
+demo: all
+	./nnart train
+	./nnart evaluate
+
+clean:
+	rm -rf build nnart $(MNIST) $(MNIST:=.tmp)

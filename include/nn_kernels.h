@@ -1,0 +1,35 @@
+/* nn_kernels.h - the three matrix products of a dense layer.
+ *
+ * Layouts (all row-major, float32, caller-owned):
+ *   x  (B, in)     a batch of B input rows
+ *   w  (out, in)   weights: row o holds the in weights feeding output o
+ *   b  (out)       biases
+ *   y  (B, out)    outputs
+ * Buffers must not overlap unless stated.  Sizes of zero are allowed and do
+ * nothing.  These are the only hot loops of training; everything else is O(B*out).
+ */
+#ifndef NN_KERNELS_H
+#define NN_KERNELS_H
+
+#include <stddef.h>
+
+/* y = x w^T + b:  y[i][o] = b[o] + sum_k x[i][k] w[o][k].  b may be NULL (zero). */
+void nn_matmul_forward(float *y, const float *x, const float *w, const float *b,
+                       size_t B, size_t in, size_t out);
+
+/* Weight gradient, accumulated:  dw[o][k] += sum_i dy[i][o] x[i][k]  (dw += dy^T x),
+ * and db[o] += sum_i dy[i][o] when db is not NULL. */
+void nn_matmul_backward_weights(float *dw, float *db, const float *dy, const float *x,
+                                size_t B, size_t in, size_t out);
+
+/* Input gradient, overwritten:  dx[i][k] = sum_o dy[i][o] w[o][k]  (dx = dy w). */
+void nn_matmul_backward_input(float *dx, const float *dy, const float *w,
+                              size_t B, size_t in, size_t out);
+
+/* Converts n bytes to floats scaled by 1/255 (pixels to [0, 1]): dst[i] = src[i] / 255. */
+void nn_bytes_to_floats(float *dst, const unsigned char *src, size_t n);
+
+/* The name of the kernel variant chosen for this CPU ("avx512", "avx2", "generic"). */
+const char *nn_kernels_variant(void);
+
+#endif

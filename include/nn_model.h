@@ -1,0 +1,88 @@
+/* nn_model.h - a stack of dense layers, its buffers, and its forward and
+ * backward passes.
+ *
+ * A model of L layers maps sizes[0] inputs to sizes[L] outputs.  Layer l
+ * (0 <= l < L) computes  a_l = act[l](a_{l-1} W_l^T + b_l)  with a_{-1} = x.
+ *
+ * Parameters live in ONE float buffer of n_params values, layer after layer:
+ *   W_l  (sizes[l+1], sizes[l])  row-major, then  b_l (sizes[l+1]).
+ * Gradients use exactly the same layout, so an optimizer is one flat loop.
+ *
+ * Ownership: nn_model owns params; nn_work owns its activation buffers.  Input
+ * batches, labels and gradient buffers are always the caller's.
+ */
+#ifndef NN_MODEL_H
+#define NN_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nn_error.h"
+#include "nn_layers.h"
+#include "nn_rng.h"
+
+#define NN_MAX_LAYERS 16
+#define NN_MAX_WIDTH 65536 /* largest layer width accepted anywhere */
+
+typedef struct nn_model {
+    size_t n_layers;                  /* L, 1..NN_MAX_LAYERS */
+    size_t sizes[NN_MAX_LAYERS + 1];  /* sizes[0] inputs ... sizes[L] outputs */
+    nn_activation act[NN_MAX_LAYERS]; /* activation after layer l */
+    size_t n_params;                  /* sum over l of sizes[l+1] * (sizes[l] + 1) */
+    float *params;                    /* owned, n_params floats */
+} nn_model;
+
+/* Creates a model with the given widths (n_layers + 1 of them, each 1..NN_MAX_WIDTH)
+ * and activations (n_layers of them; softmax only on the last layer).  Parameters
+ * start at zero.  On failure m is left empty (safe to nn_model_free). */
+int nn_model_create(nn_model *m, size_t n_layers, const size_t *sizes,
+                    const nn_activation *act, nn_error *err);
+void nn_model_free(nn_model *m);
+
+/* Offsets of W_l and b_l inside a parameter (or gradient) buffer. */
+size_t nn_model_weight_offset(const nn_model *m, size_t l);
+size_t nn_model_bias_offset(const nn_model *m, size_t l);
+
+/* Keras's default initialisation: W ~ U(-L, L), L = sqrt(6 / (fan_in + fan_out))
+ * (Glorot uniform), drawn layer by layer in row-major order; b = 0. */
+void nn_model_init_glorot(nn_model *m, nn_rng *r);
+
+/* Scratch buffers for forward and backward passes on batches of up to
+ * max_batch rows.  One allocation; layout:
+ *   z[l], a[l]  (max_batch, sizes[l+1])  pre-activation and output of layer l
+ *   d0, d1      (max_batch, max width)   gradients flowing backward
+ */
+typedef struct nn_work {
+    size_t max_batch;
+    float *z[NN_MAX_LAYERS];
+    float *a[NN_MAX_LAYERS];
+    float *d0, *d1;
+    float *mem; /* owned */
+} nn_work;
+
+int nn_work_create(nn_work *w, const nn_model *m, size_t max_batch, nn_error *err);
+void nn_work_free(nn_work *w);
+
+/* Forward pass on x (B, sizes[0]), B <= max_batch.  Returns the network output
+ * (B, sizes[L]), which lives in w and stays valid until the next call. */
+const float *nn_forward(const nn_model *m, nn_work *w, const float *x, size_t B);
+
+/* Loss of the last nn_forward against labels (B): returns the SUM over rows
+ * (divide by B for the mean).  Labels must be < sizes[L].  If n_correct is not
+ * NULL it receives the number of rows whose argmax equals the label. */
+double nn_loss(const nn_model *m, const nn_work *w, nn_loss_kind loss,
+               const uint8_t *labels, size_t B, size_t *n_correct);
+
+/* Backward pass after nn_forward(m, w, x, B) with the same x, for
+ * E = (sum of the row losses) / norm.  Adds dE/dparams to grads (n_params,
+ * model layout) if grads is not NULL; writes dE/dx (B, sizes[0]) to dx if dx is
+ * not NULL.  Cross-entropy requires a softmax last layer and is fused with it:
+ * dE/dz_L = (p - onehot) / norm. */
+void nn_backward(const nn_model *m, nn_work *w, nn_loss_kind loss, const float *x,
+                 const uint8_t *labels, size_t B, size_t norm, float *grads, float *dx);
+
+/* Checks that a loss can be used with the model's last activation and labels in
+ * [0, sizes[L]).  Returns NN_OK or NN_ERR_ARG with a message. */
+int nn_model_check_loss(const nn_model *m, nn_loss_kind loss, nn_error *err);
+
+#endif

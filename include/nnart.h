@@ -1,0 +1,32 @@
+/* nnart.h - the nnart dense-network library in one include.
+ *
+ *   nn_error.h     error codes and messages (the library never prints or exits)
+ *   nn_kernels.h   the three matrix products of a dense layer
+ *   nn_layers.h    activations and losses, forward and backward
+ *   nn_rng.h       seeded random numbers
+ *   nn_model.h     the layer stack: parameters, forward, backward
+ *   nn_optim.h     Adam and plain gradient descent
+ *   nn_data.h      IDX files and labelled data sets
+ *   nn_train.h     the training loop, evaluation and prediction
+ *   nn_modelfile.h saving and loading models
+ *   nn_io.h        whole-file reads and atomic writes
+ *   nn_crc.h       CRC-32 and Adler-32
+ */
+#ifndef NNART_H
+#define NNART_H
+
+#define NNART_VERSION "0.1.0"
+
+#include "nn_crc.h"
+#include "nn_data.h"
+#include "nn_error.h"
+#include "nn_io.h"
+#include "nn_kernels.h"
+#include "nn_layers.h"
+#include "nn_model.h"
+#include "nn_modelfile.h"
+#include "nn_optim.h"
+#include "nn_rng.h"
+#include "nn_train.h"
+
+#endif

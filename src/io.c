@@ -1,0 +1,215 @@
+/* io.c - whole-file reads, atomic writes, byte buffers (see nn_io.h). */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nn_io.h"
+
+int nn_read_file(const char *path, uint8_t **out, size_t *len, size_t max_len, nn_error *err)
+{
+    *out = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0)
+        return nn_fail(err, NN_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return nn_fail(err, NN_ERR_IO, "%s: cannot stat: %s", path, strerror(e));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return nn_fail(err, NN_ERR_IO, "%s: is a directory, not a file", path);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return nn_fail(err, NN_ERR_IO, "%s: not a regular file", path);
+    }
+    if (st.st_size < 0 || (uint64_t)st.st_size > (uint64_t)max_len) {
+        close(fd);
+        return nn_fail(err, NN_ERR_IO, "%s: too large (%lld bytes, at most %zu accepted)", path,
+                       (long long)st.st_size, max_len);
+    }
+    size_t size = (size_t)st.st_size;
+    /* One spare byte lets us notice a file that grew after fstat. */
+    uint8_t *buf = malloc(size + 1);
+    if (!buf) {
+        close(fd);
+        return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory reading %zu bytes", path, size);
+    }
+    size_t got = 0;
+    while (got < size + 1) {
+        ssize_t r = read(fd, buf + got, size + 1 - got);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            free(buf);
+            close(fd);
+            return nn_fail(err, NN_ERR_IO, "%s: read failed: %s", path, strerror(e));
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if (got != size) {
+        free(buf);
+        return nn_fail(err, NN_ERR_IO, "%s: file changed size while being read (%zu bytes, then %s)",
+                       path, size, got > size ? "more" : "fewer");
+    }
+    *out = buf;
+    *len = size;
+    return NN_OK;
+}
+
+/* Writes all of buf to fd, retrying short writes. */
+static int write_all(int fd, const uint8_t *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, buf, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        buf += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int nn_write_file_atomic(const char *path, const void *buf, size_t len, nn_error *err)
+{
+    size_t n = strlen(path);
+    char *tmp = malloc(n + sizeof ".tmp-XXXXXX");
+    if (!tmp)
+        return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory", path);
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, ".tmp-XXXXXX", sizeof ".tmp-XXXXXX");
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return nn_fail(err, NN_ERR_IO, "%s: cannot create: %s", path, strerror(e));
+    }
+    /* mkstemp creates 0600; give the file the usual permissions under the umask. */
+    mode_t mask = umask(0);
+    umask(mask);
+    const char *what = "write";
+    int bad = fchmod(fd, 0666 & ~mask) != 0;
+    if (!bad && write_all(fd, buf, len) != 0)
+        bad = 1;
+    if (!bad && fsync(fd) != 0)
+        bad = 1, what = "sync";
+    int e = errno;
+    if (close(fd) != 0 && !bad)
+        bad = 1, what = "close", e = errno;
+    if (!bad && rename(tmp, path) != 0)
+        bad = 1, what = "rename into place", e = errno;
+    if (bad) {
+        unlink(tmp);
+        free(tmp);
+        return nn_fail(err, NN_ERR_IO, "%s: cannot %s: %s", path, what, strerror(e));
+    }
+    free(tmp);
+    return NN_OK;
+}
+
+void nn_buf_put(nn_buf *b, const void *p, size_t n)
+{
+    if (b->failed)
+        return;
+    if (n > b->cap - b->len) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap - b->len < n) {
+            if (cap > SIZE_MAX / 2) {
+                b->failed = 1;
+                return;
+            }
+            cap *= 2;
+        }
+        uint8_t *d = realloc(b->data, cap);
+        if (!d) {
+            b->failed = 1;
+            return;
+        }
+        b->data = d;
+        b->cap = cap;
+    }
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+}
+
+void nn_buf_put_u8(nn_buf *b, uint8_t v) { nn_buf_put(b, &v, 1); }
+
+void nn_buf_put_u16be(nn_buf *b, uint16_t v)
+{
+    uint8_t p[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+    nn_buf_put(b, p, 2);
+}
+
+void nn_buf_put_u32le(nn_buf *b, uint32_t v)
+{
+    uint8_t p[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    nn_buf_put(b, p, 4);
+}
+
+void nn_buf_put_u32be(nn_buf *b, uint32_t v)
+{
+    uint8_t p[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+    nn_buf_put(b, p, 4);
+}
+
+void nn_buf_put_u64le(nn_buf *b, uint64_t v)
+{
+    nn_buf_put_u32le(b, (uint32_t)v);
+    nn_buf_put_u32le(b, (uint32_t)(v >> 32));
+}
+
+void nn_buf_put_f32le(nn_buf *b, float v)
+{
+    uint32_t u;
+    memcpy(&u, &v, 4);
+    nn_buf_put_u32le(b, u);
+}
+
+void nn_buf_free(nn_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->failed = 0;
+}
+
+uint16_t nn_load_u16be(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+
+uint32_t nn_load_u32le(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+uint32_t nn_load_u32be(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+uint64_t nn_load_u64le(const uint8_t *p)
+{
+    return (uint64_t)nn_load_u32le(p) | (uint64_t)nn_load_u32le(p + 4) << 32;
+}
+
+float nn_load_f32le(const uint8_t *p)
+{
+    uint32_t u = nn_load_u32le(p);
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
