@@ -1,0 +1,130 @@
+/* kernels.c - the three matrix products of a dense layer, in plain C (see nn_kernels.h).
+ *
+ * The inner loops run over `in`, which is contiguous in x, w, dw and dx, and are
+ * written so that the compiler can vectorise them.  Each routine walks its
+ * operands in tiles of about NN_TILE_FLOATS floats so that the tile being reused
+ * stays in cache; tiling never changes the order of any sum, so the results are
+ * the same for every tile size and every run.
+ */
+#include "nn_kernels.h"
+
+/* Floats per cache tile: 64 KiB, comfortably inside any L2. */
+#define NN_TILE_FLOATS 16384
+
+/* Rows of length `in` per tile (at least one). */
+static size_t tile_rows(size_t in)
+{
+    size_t rows = in ? NN_TILE_FLOATS / in : NN_TILE_FLOATS;
+    return rows ? rows : 1;
+}
+
+static size_t min_size(size_t a, size_t b)
+{
+    return a < b ? a : b;
+}
+
+/* sum_k a[k] b[k] with eight interleaved partial sums (lane j takes k = j mod 8),
+ * combined pairwise; the tail beyond the last multiple of 8 is added last. */
+static float dot(const float *restrict a, const float *restrict b, size_t n)
+{
+    float acc[8] = {0};
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8)
+        for (size_t j = 0; j < 8; j++)
+            acc[j] += a[k + j] * b[k + j];
+    float tail = 0.0f;
+    for (; k < n; k++)
+        tail += a[k] * b[k];
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) +
+           tail;
+}
+
+/* y[k] += alpha x[k], k < n; the body works in blocks of 8 so that it
+ * vectorises even under -O2's cautious cost model. */
+static void axpy(float *restrict y, float alpha, const float *restrict x, size_t n)
+{
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8)
+        for (size_t j = 0; j < 8; j++)
+            y[k + j] += alpha * x[k + j];
+    for (; k < n; k++)
+        y[k] += alpha * x[k];
+}
+
+/* A tile of w rows is reused against every x row before moving on. */
+void nn_matmul_forward(float *restrict y, const float *restrict x, const float *restrict w,
+                       const float *restrict b, size_t B, size_t in, size_t out)
+{
+    size_t tile = tile_rows(in);
+    for (size_t o0 = 0; o0 < out; o0 += tile) {
+        size_t o1 = min_size(out, o0 + tile);
+        for (size_t i = 0; i < B; i++) {
+            const float *xi = x + i * in;
+            float *yi = y + i * out;
+            for (size_t o = o0; o < o1; o++) {
+                /* y[i][o] = b[o] + sum_k x[i][k] w[o][k] */
+                float bias = b ? b[o] : 0.0f;
+                yi[o] = bias + dot(xi, w + o * in, in);
+            }
+        }
+    }
+}
+
+/* A tile of x rows is reused for every dw row; within each dw[o][k] the terms
+ * are still added in order of increasing i. */
+void nn_matmul_backward_weights(float *restrict dw, float *restrict db, const float *restrict dy,
+                                const float *restrict x, size_t B, size_t in, size_t out)
+{
+    size_t tile = tile_rows(in);
+    for (size_t i0 = 0; i0 < B; i0 += tile) {
+        size_t i1 = min_size(B, i0 + tile);
+        for (size_t o = 0; o < out; o++) {
+            float *dwo = dw + o * in;
+            /* dw[o][k] += sum_i dy[i][o] x[i][k] */
+            for (size_t i = i0; i < i1; i++)
+                axpy(dwo, dy[i * out + o], x + i * in, in);
+        }
+    }
+    if (db) {
+        for (size_t o = 0; o < out; o++) {
+            /* db[o] += sum_i dy[i][o] */
+            float s = 0.0f;
+            for (size_t i = 0; i < B; i++)
+                s += dy[i * out + o];
+            db[o] += s;
+        }
+    }
+}
+
+/* A tile of w rows is reused for every dx row; within each dx[i][k] the terms
+ * are still added in order of increasing o. */
+void nn_matmul_backward_input(float *restrict dx, const float *restrict dy,
+                              const float *restrict w, size_t B, size_t in, size_t out)
+{
+    for (size_t k = 0; k < B * in; k++)
+        dx[k] = 0.0f;
+    size_t tile = tile_rows(in);
+    for (size_t o0 = 0; o0 < out; o0 += tile) {
+        size_t o1 = min_size(out, o0 + tile);
+        for (size_t i = 0; i < B; i++) {
+            float *dxi = dx + i * in;
+            const float *dyi = dy + i * out;
+            /* dx[i][k] = sum_o dy[i][o] w[o][k] */
+            for (size_t o = o0; o < o1; o++)
+                axpy(dxi, dyi[o], w + o * in, in);
+        }
+    }
+}
+
+void nn_bytes_to_floats(float *restrict dst, const unsigned char *restrict src, size_t n)
+{
+    /* dst[i] = src[i] / 255, divided (not multiplied by 1/255) so that it
+     * rounds exactly like x / 255.0 in float32 */
+    for (size_t i = 0; i < n; i++)
+        dst[i] = (float)src[i] / 255.0f;
+}
+
+const char *nn_kernels_variant(void)
+{
+    return "generic";
+}
