@@ -1,0 +1,107 @@
+/* optim.c - Adam (as Keras implements it) and plain gradient descent over a
+ * flat parameter buffer (see nn_optim.h). */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn_optim.h"
+
+const char *nn_optimizer_name(nn_optimizer_kind k)
+{
+    switch (k) {
+    case NN_OPT_ADAM: return "adam";
+    case NN_OPT_SGD: return "sgd";
+    }
+    return "unknown";
+}
+
+/* Accepts exactly the names nn_optimizer_name gives. */
+int nn_optimizer_parse(const char *name, nn_optimizer_kind *out)
+{
+    if (!name)
+        return -1;
+    if (strcmp(name, "adam") == 0) {
+        *out = NN_OPT_ADAM;
+        return 0;
+    }
+    if (strcmp(name, "sgd") == 0) {
+        *out = NN_OPT_SGD;
+        return 0;
+    }
+    return -1;
+}
+
+int nn_optim_create(nn_optim *o, nn_optimizer_kind kind, size_t n, float lr, nn_error *err)
+{
+    memset(o, 0, sizeof *o);
+    if (kind != NN_OPT_ADAM && kind != NN_OPT_SGD)
+        return nn_fail(err, NN_ERR_ARG, "optimizer: unknown kind %d", (int)kind);
+    if (!(lr > 0.0f) || !isfinite(lr))
+        return nn_fail(err, NN_ERR_ARG,
+                       "optimizer: learning rate %g is not a positive finite number", lr);
+    o->kind = kind;
+    o->lr = lr;
+    o->beta1 = 0.9f;
+    o->beta2 = 0.999f;
+    o->eps = 1e-7f;
+    o->t = 0;
+    o->n = n;
+    if (kind != NN_OPT_ADAM || n == 0)
+        return NN_OK;
+    if (n > SIZE_MAX / sizeof(float)) {
+        memset(o, 0, sizeof *o);
+        return nn_fail(err, NN_ERR_NOMEM, "optimizer: %zu parameters are too many to allocate", n);
+    }
+    o->m = calloc(n, sizeof(float));
+    o->v = calloc(n, sizeof(float));
+    if (!o->m || !o->v) {
+        nn_optim_free(o);
+        return nn_fail(err, NN_ERR_NOMEM, "optimizer: out of memory for %zu Adam moments", n);
+    }
+    return NN_OK;
+}
+
+void nn_optim_free(nn_optim *o)
+{
+    if (!o)
+        return;
+    free(o->m);
+    free(o->v);
+    memset(o, 0, sizeof *o);
+}
+
+/* Keras Adam.  The step size a_t folds both bias corrections into one scalar,
+ * computed in double from t and then used as a float; eps is added to sqrt(v)
+ * uncorrected, which is where Keras differs from the Adam paper's
+ * m_hat / (sqrt(v_hat) + eps). */
+static void adam_step(nn_optim *o, float *w, const float *g)
+{
+    o->t++;
+    double t = (double)o->t;
+    /* a_t = lr sqrt(1 - b2^t) / (1 - b1^t) */
+    float a = (float)((double)o->lr * sqrt(1.0 - pow((double)o->beta2, t)) /
+                      (1.0 - pow((double)o->beta1, t)));
+    float c1 = 1.0f - o->beta1, c2 = 1.0f - o->beta2, eps = o->eps;
+    float *m = o->m, *v = o->v;
+    for (size_t i = 0; i < o->n; i++) {
+        /* m = m + (1-b1)(g - m) */
+        m[i] += c1 * (g[i] - m[i]);
+        /* v = v + (1-b2)(g^2 - v) */
+        v[i] += c2 * (g[i] * g[i] - v[i]);
+        /* w = w - a_t m / (sqrt(v) + eps) */
+        w[i] -= a * m[i] / (sqrtf(v[i]) + eps);
+    }
+}
+
+void nn_optim_step(nn_optim *o, float *params, const float *grads)
+{
+    if (o->kind == NN_OPT_ADAM) {
+        adam_step(o, params, grads);
+        return;
+    }
+    o->t++;
+    /* w = w - lr g */
+    for (size_t i = 0; i < o->n; i++)
+        params[i] -= o->lr * grads[i];
+}
