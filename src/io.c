@@ -31,6 +31,8 @@ int nn_read_file(const char *path, uint8_t **out, size_t *len, size_t max_len, n
         close(fd);
         return nn_fail(err, NN_ERR_IO, "%s: not a regular file", path);
     }
+    if (max_len > SIZE_MAX - 1) /* leave room for the spare byte below */
+        max_len = SIZE_MAX - 1;
     if (st.st_size < 0 || (uint64_t)st.st_size > (uint64_t)max_len) {
         close(fd);
         return nn_fail(err, NN_ERR_IO, "%s: too large (%lld bytes, at most %zu accepted)", path,
