@@ -1,0 +1,120 @@
+/* cli.h - what the nnart command's files share: the option parser, the
+ * progress display, defaults and exit statuses.  The command line only parses
+ * arguments, calls the library and reports; all the work is in the library. */
+#ifndef NNART_CLI_H
+#define NNART_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "nnart.h"
+
+#ifndef NNART_DATADIR
+#define NNART_DATADIR "data"
+#endif
+#define DEFAULT_MODEL "nnart.nnm"
+#define DEFAULT_TRAIN_IMAGES NNART_DATADIR "/train-images-idx3-ubyte"
+#define DEFAULT_TRAIN_LABELS NNART_DATADIR "/train-labels-idx1-ubyte"
+#define DEFAULT_TEST_IMAGES NNART_DATADIR "/t10k-images-idx3-ubyte"
+#define DEFAULT_TEST_LABELS NNART_DATADIR "/t10k-labels-idx1-ubyte"
+
+enum {
+    EXIT_OK = 0,
+    EXIT_RUNTIME = 1,     /* a file or the computation failed */
+    EXIT_USAGE = 2,       /* the command line is wrong */
+    EXIT_INTERRUPTED = 130 /* stopped by SIGINT or SIGTERM */
+};
+
+/* ---- options ---------------------------------------------------------- */
+
+typedef enum {
+    OPT_FLAG,   /* int, set to 1 */
+    OPT_STRING, /* const char *, points into argv */
+    OPT_SIZE,   /* size_t, whole number in [min, max] */
+    OPT_U64,    /* uint64_t, whole number in [min, max] */
+    OPT_FLOAT   /* float, finite number in [min, max] */
+} opt_type;
+
+typedef struct cli_opt {
+    const char *name;    /* long name without "--" */
+    char short_name;     /* 0 if none */
+    opt_type type;
+    void *dest;          /* where the value goes */
+    double min, max;     /* accepted range for numbers */
+    const char *metavar; /* "N", "FILE", ... (NULL for flags) */
+    const char *help;    /* one line */
+    int seen;            /* set by the parser */
+} cli_opt;
+
+typedef struct cli_command {
+    const char *name;    /* "train" */
+    const char *usage;   /* "nnart train [options]" */
+    const char *summary; /* one line */
+    cli_opt *opts;
+    size_t n_opts;
+    size_t max_positional; /* positional arguments accepted */
+} cli_command;
+
+enum { CLI_PARSED = 0, CLI_HELP = 1, CLI_BAD = 2 };
+
+/* Parses argv[0..argc) (the words after the command name) against cmd's
+ * options.  Positional words are stored in pos (at most cmd->max_positional).
+ * Returns CLI_PARSED, CLI_HELP for -h/--help, or CLI_BAD with a one-line
+ * message in msg.  Never prints. */
+int cli_parse(cli_command *cmd, int argc, char **argv, const char **pos, size_t *n_pos,
+              char *msg, size_t msg_len);
+
+/* Prints cmd's usage and option table. */
+void cli_print_help(FILE *f, const cli_command *cmd);
+
+/* The closest of the n names to word, or NULL if none is close. */
+const char *cli_suggest(const char *word, const char *const *names, size_t n);
+
+/* Parses cmd's options and handles help and errors in the usual way: returns
+ * -1 to go on, or the exit status to return. */
+int cli_parse_or_exit(cli_command *cmd, int argc, char **argv, const char **pos,
+                      size_t *n_pos);
+
+/* Prints "nnart: MESSAGE" on stderr. */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Exit status for a library error code. */
+int cli_status(int rc);
+
+/* ---- progress ------------------------------------------------------------ */
+
+/* Keras-style progress display: redrawn in place on a terminal, one line per
+ * finished epoch otherwise. */
+typedef struct cli_progress {
+    FILE *out;
+    int tty;       /* redraw in place */
+    int quiet;     /* print nothing */
+    nn_buf *history; /* CSV rows appended per epoch, or NULL */
+    double last_draw; /* seconds into the epoch of the last redraw */
+    const volatile sig_atomic_t *stop; /* non-zero asks training to stop */
+} cli_progress;
+
+int cli_progress_report(const nn_progress *p, void *ctx);
+/* "469/469 [=====...] - 2s 4ms/step" and so on; exposed for tests and evaluate. */
+void cli_progress_bar(char *buf, size_t len, size_t step, size_t steps);
+
+/* ---- commands ------------------------------------------------------------ */
+
+int cmd_train(int argc, char **argv);
+int cmd_evaluate(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+
+/* Loads a labelled data set, limited to its first `limit` samples if limit > 0,
+ * reporting errors.  Returns 0 or an exit status. */
+int cli_load_data(const char *images, const char *labels, size_t limit, nn_dataset *d);
+
+/* Installs SIGINT/SIGTERM handlers that set the returned flag. */
+const volatile sig_atomic_t *cli_catch_signals(void);
+
+#endif

@@ -1,0 +1,186 @@
+/* cli_train.c - `nnart train`: build the model, fit it, test it, save it. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Parses "784-10-10-10" into sizes; returns the number of layers, 0 if bad. */
+static size_t parse_layers(const char *spec, size_t *sizes)
+{
+    size_t n = 0;
+    const char *p = spec;
+    for (;;) {
+        if (*p < '0' || *p > '9' || n > NN_MAX_LAYERS)
+            return 0;
+        size_t v = 0;
+        while (*p >= '0' && *p <= '9') {
+            v = v * 10 + (size_t)(*p++ - '0');
+            if (v > NN_MAX_WIDTH)
+                return 0;
+        }
+        if (v == 0)
+            return 0;
+        sizes[n++] = v;
+        if (*p == '\0')
+            break;
+        if (*p++ != '-')
+            return 0;
+    }
+    return n >= 2 ? n - 1 : 0;
+}
+
+int cmd_train(int argc, char **argv)
+{
+    nn_train_config cfg;
+    nn_train_config_default(&cfg);
+    const char *layers = "784-10-10-10", *activation = "relu", *output = "softmax";
+    const char *optimizer = "adam", *loss = "xent", *out_path = DEFAULT_MODEL, *history = NULL;
+    const char *train_images = DEFAULT_TRAIN_IMAGES, *train_labels = DEFAULT_TRAIN_LABELS;
+    const char *test_images = DEFAULT_TEST_IMAGES, *test_labels = DEFAULT_TEST_LABELS;
+    int quiet = 0, no_test = 0;
+    size_t limit = 0;
+    cli_opt opts[] = {
+        {"layers", 0, OPT_STRING, &layers, 0, 0, "SPEC", "layer widths, input first (784-10-10-10)", 0},
+        {"activation", 0, OPT_STRING, &activation, 0, 0, "ACT", "hidden activation: relu, sigmoid, tanh, identity (relu)", 0},
+        {"output-activation", 0, OPT_STRING, &output, 0, 0, "ACT", "output activation: softmax, sigmoid, identity (softmax)", 0},
+        {"optimizer", 0, OPT_STRING, &optimizer, 0, 0, "NAME", "adam or sgd (adam)", 0},
+        {"loss", 0, OPT_STRING, &loss, 0, 0, "NAME", "xent (sparse categorical cross-entropy) or mse (xent)", 0},
+        {"lr", 0, OPT_FLOAT, &cfg.lr, 1e-12, 1e6, "RATE", "learning rate (0.001)", 0},
+        {"epochs", 'e', OPT_SIZE, &cfg.epochs, 1, 1e6, "N", "passes over the training data (10)", 0},
+        {"batch", 'b', OPT_SIZE, &cfg.batch, 1, 1e6, "N", "samples per step (128)", 0},
+        {"seed", 's', OPT_U64, &cfg.seed, 0, 1.8446744073709552e19, "N", "random seed for initialisation and shuffling (1)", 0},
+        {"val-split", 0, OPT_FLOAT, &cfg.val_split, 0, 0.99, "F", "hold out this fraction of the training data for validation (0)", 0},
+        {"threads", 't', OPT_SIZE, &cfg.threads, 0, 256, "N", "worker threads, 0 = all cores (0)", 0},
+        {"output", 'o', OPT_STRING, &out_path, 0, 0, "MODEL", "where to save the model (" DEFAULT_MODEL ")", 0},
+        {"history", 0, OPT_STRING, &history, 0, 0, "FILE.csv", "write loss and accuracy per epoch as CSV", 0},
+        {"train-images", 0, OPT_STRING, &train_images, 0, 0, "FILE", "training images (IDX)", 0},
+        {"train-labels", 0, OPT_STRING, &train_labels, 0, 0, "FILE", "training labels (IDX)", 0},
+        {"test-images", 0, OPT_STRING, &test_images, 0, 0, "FILE", "test images (IDX)", 0},
+        {"test-labels", 0, OPT_STRING, &test_labels, 0, 0, "FILE", "test labels (IDX)", 0},
+        {"no-test", 0, OPT_FLAG, &no_test, 0, 0, NULL, "skip the evaluation on the test set", 0},
+        {"limit", 0, OPT_SIZE, &limit, 1, 1e9, "N", "use only the first N training and test samples", 0},
+        {"quiet", 'q', OPT_FLAG, &quiet, 0, 0, NULL, "print only the final result", 0},
+    };
+    cli_command cmd = {"train", "nnart train [options]",
+                       "Train a dense network on MNIST (or any IDX data set) and save it.", opts,
+                       sizeof opts / sizeof *opts, 0};
+    const char *pos[1];
+    size_t n_pos;
+    int st = cli_parse_or_exit(&cmd, argc, argv, pos, &n_pos);
+    if (st >= 0)
+        return st;
+
+    size_t sizes[NN_MAX_LAYERS + 2];
+    size_t n_layers = parse_layers(layers, sizes);
+    if (n_layers == 0) {
+        fprintf(stderr,
+                "nnart train: --layers: '%s' is not a list of 2 to %d widths from 1 to %d, "
+                "such as 784-10-10-10\n",
+                layers, NN_MAX_LAYERS + 1, NN_MAX_WIDTH);
+        return EXIT_USAGE;
+    }
+    nn_activation act[NN_MAX_LAYERS], hidden, out_act;
+    if (nn_activation_parse(activation, &hidden) != 0 || hidden == NN_ACT_SOFTMAX) {
+        fprintf(stderr, "nnart train: --activation: unknown activation '%s' (relu, sigmoid, tanh, identity)\n", activation);
+        return EXIT_USAGE;
+    }
+    if (nn_activation_parse(output, &out_act) != 0) {
+        fprintf(stderr, "nnart train: --output-activation: unknown activation '%s' (softmax, sigmoid, tanh, relu, identity)\n", output);
+        return EXIT_USAGE;
+    }
+    if (nn_optimizer_parse(optimizer, &cfg.optimizer) != 0) {
+        fprintf(stderr, "nnart train: --optimizer: unknown optimizer '%s' (adam, sgd)\n", optimizer);
+        return EXIT_USAGE;
+    }
+    if (nn_loss_parse(loss, &cfg.loss) != 0) {
+        fprintf(stderr, "nnart train: --loss: unknown loss '%s' (xent, mse)\n", loss);
+        return EXIT_USAGE;
+    }
+    for (size_t l = 0; l < n_layers; l++)
+        act[l] = l + 1 < n_layers ? hidden : out_act;
+
+    nn_error err;
+    nn_model m;
+    if (nn_model_create(&m, n_layers, sizes, act, &err) != NN_OK ||
+        nn_model_check_loss(&m, cfg.loss, &err) != NN_OK) {
+        nn_model_free(&m);
+        fprintf(stderr, "nnart train: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+
+    nn_dataset train, test;
+    memset(&train, 0, sizeof train);
+    memset(&test, 0, sizeof test);
+    nn_buf hist = {0};
+    int rc = EXIT_OK;
+    if ((st = cli_load_data(train_images, train_labels, limit, &train)) ||
+        (!no_test && (st = cli_load_data(test_images, test_labels, limit, &test)))) {
+        rc = st;
+        goto done;
+    }
+    if (!no_test && test.dim != train.dim) {
+        cli_error("%s: samples have %zu values, the training data %zu", test_images, test.dim,
+                  train.dim);
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    if (history)
+        nn_buf_put(&hist, "epoch,loss,accuracy,val_loss,val_accuracy,seconds\n", 51);
+
+    if (!quiet)
+        printf("Training %s (%zu parameters) on %zu samples, %zu epochs of batch %zu, %s lr %g\n",
+               layers, m.n_params, train.n, cfg.epochs, cfg.batch,
+               nn_optimizer_name(cfg.optimizer), (double)cfg.lr);
+    nn_rng rng;
+    nn_rng_seed(&rng, cfg.seed);
+    nn_model_init_glorot(&m, &rng);
+    cli_progress prog = {stdout, isatty(STDOUT_FILENO), quiet, history ? &hist : NULL, 0.0,
+                         cli_catch_signals()};
+    nn_train_info info;
+    int lrc = nn_train(&m, &train, &cfg, &rng, cli_progress_report, &prog, &info, &err);
+    if (lrc) {
+        cli_error("%s%s", err.msg,
+                  lrc == NN_ERR_INTERRUPTED ? "; no model saved" : "");
+        rc = cli_status(lrc);
+        goto done;
+    }
+    if (!no_test) {
+        nn_eval ev;
+        if ((lrc = nn_evaluate(&m, &test, cfg.loss, cfg.threads, &ev, &err))) {
+            cli_error("%s", err.msg);
+            rc = cli_status(lrc);
+            goto done;
+        }
+        info.test_loss = (float)ev.loss;
+        info.test_accuracy = (float)ev.accuracy;
+        printf("test: loss %.4f - accuracy %.4f (%zu samples)\n", ev.loss, ev.accuracy, ev.n);
+        nn_eval_free(&ev);
+    }
+    if (history) {
+        if (hist.failed) {
+            cli_error("%s: out of memory", history);
+            rc = EXIT_RUNTIME;
+            goto done;
+        }
+        if ((lrc = nn_write_file_atomic(history, hist.data, hist.len, &err))) {
+            cli_error("%s", err.msg);
+            rc = EXIT_RUNTIME;
+            goto done;
+        }
+    }
+    if ((lrc = nn_model_save(out_path, &m, &info, &err))) {
+        cli_error("%s", err.msg);
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    if (!quiet)
+        printf("saved %s\n", out_path);
+done:
+    nn_buf_free(&hist);
+    nn_dataset_free(&test);
+    nn_dataset_free(&train);
+    nn_model_free(&m);
+    return rc;
+}
