@@ -38,6 +38,9 @@ void nn_activation_forward(nn_activation a, float *y, const float *z, size_t B, 
 void nn_activation_backward(nn_activation a, float *dz, const float *dy, const float *z,
                             const float *y, size_t B, size_t n);
 
+/* Labels passed to the losses must be < C: checking them is the caller's duty
+ * (nn_train and nn_evaluate check a data set once, before the first batch). */
+
 /* Sparse categorical cross-entropy from logits z (B, C) and integer labels (B):
  * returns the SUM over rows of -log softmax(z)[label], computed as
  * logsumexp(z) - z[label] so that it never takes log(0).  If dz is not NULL it

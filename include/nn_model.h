@@ -81,8 +81,8 @@ double nn_loss(const nn_model *m, const nn_work *w, nn_loss_kind loss,
 void nn_backward(const nn_model *m, nn_work *w, nn_loss_kind loss, const float *x,
                  const uint8_t *labels, size_t B, size_t norm, float *grads, float *dx);
 
-/* Checks that a loss can be used with the model's last activation and labels in
- * [0, sizes[L]).  Returns NN_OK or NN_ERR_ARG with a message. */
+/* Checks that a loss can be used with the model's last activation (cross-entropy
+ * needs softmax).  Returns NN_OK or NN_ERR_ARG with a message. */
 int nn_model_check_loss(const nn_model *m, nn_loss_kind loss, nn_error *err);
 
 #endif
