@@ -34,7 +34,10 @@ void nn_image_fill_rect(nn_image *img, size_t x, size_t y, size_t w, size_t h,
  * (x, y), clipped.  Unknown characters draw as a hollow box. */
 void nn_image_draw_text(nn_image *img, size_t x, size_t y, const char *text, size_t scale,
                         const uint8_t rgb[3]);
-/* Size in pixels of text drawn at scale. */
+/* Size in pixels of text drawn at scale: one 6 x 8 cell per character, so the
+ * last column and the bottom row are spacing (strlen(text) * 6 * scale by
+ * 8 * scale; SIZE_MAX if that overflows).  Text is one line: '\n' is an
+ * unknown character. */
 size_t nn_text_width(const char *text, size_t scale);
 size_t nn_text_height(size_t scale);
 
