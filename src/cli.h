@@ -66,6 +66,10 @@ enum { CLI_PARSED = 0, CLI_HELP = 1, CLI_BAD = 2 };
 int cli_parse(cli_command *cmd, int argc, char **argv, const char **pos, size_t *n_pos,
               char *msg, size_t msg_len);
 
+/* Replaces the control characters in s (newlines, escapes) by '?', so that a
+ * message quoting a user's words is one line and prints as it reads. */
+void cli_one_line(char *s);
+
 /* Prints cmd's usage and option table. */
 void cli_print_help(FILE *f, const cli_command *cmd);
 

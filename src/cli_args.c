@@ -135,8 +135,9 @@ static void unknown_option(const cli_command *cmd, const char *word, char *msg, 
                  word, cmd->name);
 }
 
-int cli_parse(cli_command *cmd, int argc, char **argv, const char **pos, size_t *n_pos,
-              char *msg, size_t msg_len)
+/* cli_parse without the clean-up of its message. */
+static int parse_words(cli_command *cmd, int argc, char **argv, const char **pos, size_t *n_pos,
+                       char *msg, size_t msg_len)
 {
     *n_pos = 0;
     msg[0] = '\0';
@@ -199,6 +200,21 @@ int cli_parse(cli_command *cmd, int argc, char **argv, const char **pos, size_t 
             return CLI_BAD;
     }
     return CLI_PARSED;
+}
+
+void cli_one_line(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            *s = '?';
+}
+
+int cli_parse(cli_command *cmd, int argc, char **argv, const char **pos, size_t *n_pos,
+              char *msg, size_t msg_len)
+{
+    int r = parse_words(cmd, argc, argv, pos, n_pos, msg, msg_len);
+    cli_one_line(msg); /* it may quote an argument holding a newline */
+    return r;
 }
 
 void cli_print_help(FILE *f, const cli_command *cmd)
