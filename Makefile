@@ -3,6 +3,8 @@
 #   make            the nnart binary, libnnart.a and the unpacked MNIST data
 #   make test       unit and command-line tests, then again under ASan + UBSan
 #   make demo       train the default model on MNIST and evaluate it
+#   make fuzz       run each libFuzzer target for FUZZ_SECONDS (60) seconds (needs clang)
+#   make fuzz-smoke the same for 20 seconds each
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -23,7 +25,7 @@ TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
 MNIST := data/train-images-idx3-ubyte data/train-labels-idx1-ubyte \
          data/t10k-images-idx3-ubyte data/t10k-labels-idx1-ubyte
 
-.PHONY: all data test check-build demo clean
+.PHONY: all data test check-build demo clean fuzz fuzz-smoke
 .DELETE_ON_ERROR:
 
 all: nnart data
@@ -65,6 +67,26 @@ test: data
 demo: all
 	./nnart train
 	./nnart evaluate
+
+# Fuzzing: each tests/fuzz/fuzz_*.c is a libFuzzer target built with clang
+# against the library sources (and the option parser), under ASan + UBSan.
+FUZZ_CC      ?= clang
+FUZZ_BUILD   ?= build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS    = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_SRC) src/cli_args.c $(wildcard include/*.h src/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -Isrc $(WARN) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) \
+		$(if $(filter %/fuzz_args,$@),src/cli_args.c) $(LDLIBS)
+
+fuzz: $(FUZZ_BIN)
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BUILD) $(FUZZ_BIN)
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 
 clean:
 	rm -rf build nnart $(MNIST) $(MNIST:=.tmp)

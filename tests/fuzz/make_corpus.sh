@@ -1,0 +1,94 @@
+#!/bin/sh
+# make_corpus.sh - writes the seed corpora in tests/fuzz/corpus/ (committed;
+# run again only to change them): small valid inputs of each format and a few
+# that are wrong in one field each.  Model seeds are trained by nnart itself:
+#   NNART=./nnart sh tests/fuzz/make_corpus.sh
+set -eu
+N=${NNART:-./nnart}
+C=tests/fuzz/corpus
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# byte V...: the bytes with these decimal values.
+byte() { for v in "$@"; do printf "\\$(printf %03o "$v")"; done; }
+# be32 V: a big-endian uint32.  le16 V: a little-endian uint16.
+be32() { byte $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)); }
+le16() { byte $(($1 & 255)) $(($1 >> 8 & 255)); }
+# idx TYPE D...: an IDX header of that type and those dimensions.
+idx() { t=$1; shift; byte 0 0 "$t" $#; for d in "$@"; do be32 "$d"; done; }
+# pixels N: N bytes counting up from 0.
+pixels() { i=0; while [ "$i" -lt "$1" ]; do byte $((i * 37 % 256)); i=$((i + 1)); done; }
+# pair NAME IMAGES LABELS: an fuzz_idx input (2-byte length of the images first).
+pair() { { le16 "$(wc -c <"$2")"; cat "$2" "$3"; } >"$C/fuzz_idx/$1"; }
+
+rm -rf "$C/fuzz_idx" "$C/fuzz_model" "$C/fuzz_args"
+mkdir -p "$C/fuzz_idx" "$C/fuzz_model" "$C/fuzz_args"
+
+# ---- IDX ----
+{ idx 8 3 2 2; pixels 12; } >"$tmp/img3"       # 3 images of 2x2
+{ idx 8 3; byte 0 1 2; } >"$tmp/lab3"           # labels 0, 1, 2
+{ idx 8 4 5; pixels 20; } >"$tmp/img2d"        # 4 samples of 5 values
+{ idx 8 4; byte 9 0 3 3; } >"$tmp/lab4"
+pair valid-3d "$tmp/img3" "$tmp/lab3"
+pair valid-2d "$tmp/img2d" "$tmp/lab4"
+pair count-mismatch "$tmp/img3" "$tmp/lab4"
+{ idx 11 3; be32 1; be32 2; } >"$tmp/i16"      # int16 (partly): two shorts too few
+{ idx 11 2; byte 1 2 255 254; } >"$tmp/i16ok"
+{ idx 12 1; be32 7; } >"$tmp/i32"
+{ idx 13 1; be32 1065353216; } >"$tmp/f32"    # 1.0f
+{ idx 14 1; be32 1072693248; be32 0; } >"$tmp/f64"  # 1.0
+{ idx 9 2 1; byte 128 127; } >"$tmp/i8"
+pair int16-labels "$tmp/img3" "$tmp/i16ok"
+pair int16-truncated "$tmp/i16" "$tmp/lab3"
+pair int32 "$tmp/i32" "$tmp/f32"
+pair float64 "$tmp/f64" "$tmp/i8"
+{ idx 8 2 2; pixels 5; } >"$tmp/trail"          # one byte too many
+pair trailing "$tmp/trail" "$tmp/lab3"
+{ idx 8 3 2 2; pixels 11; } >"$tmp/short"
+pair truncated "$tmp/short" "$tmp/lab3"
+{ byte 0 0 8 9; } >"$tmp/ndim9"
+pair ndim9 "$tmp/ndim9" "$tmp/lab3"
+{ idx 8 4294967295 4294967295 4294967295; } >"$tmp/ovf"
+pair overflow64 "$tmp/ovf" "$tmp/lab3"
+{ idx 8 60000 28 28; pixels 8; } >"$tmp/huge"
+pair huge-declared "$tmp/huge" "$tmp/lab3"
+{ idx 8 3 0 2; } >"$tmp/zero"
+pair zero-dim "$tmp/zero" "$tmp/lab3"
+{ byte 0 0 7 1; be32 1; byte 0; } >"$tmp/type7"
+pair bad-type "$tmp/type7" "$tmp/lab3"
+{ byte 31 139 8 0; } >"$tmp/gz"
+pair gzip-magic "$tmp/gz" "$tmp/lab3"
+
+# ---- model files: tiny networks trained on a tiny data set ----
+{ idx 8 8 4; pixels 32; } >"$tmp/x"
+{ idx 8 8; byte 0 1 2 0 1 2 0 1; } >"$tmp/y"
+train() {
+    out=$1
+    shift
+    "$N" train --train-images "$tmp/x" --train-labels "$tmp/y" --no-test -q --epochs 1 \
+        --batch 4 -o "$C/fuzz_model/$out" "$@" >/dev/null
+}
+train relu-4-3-3 --layers 4-3-3
+train one-layer-4-3 --layers 4-3
+train sgd-mse-sigmoid --layers 4-2-2-3 --activation sigmoid --output-activation sigmoid \
+    --loss mse --optimizer sgd --lr 0.5 --seed 9
+train val-split-tanh --layers 4-5-3 --activation tanh --val-split 0.25
+m=$C/fuzz_model/relu-4-3-3
+len=$(wc -c <"$m")
+head -c $((len - 1)) "$m" >"$C/fuzz_model/truncated"
+{ head -c 8 "$m"; byte 2 0 0 0; tail -c +13 "$m"; } >"$C/fuzz_model/version-2"
+{ cat "$m"; byte 0; } >"$C/fuzz_model/trailing"
+printf 'NNARTMDL' >"$C/fuzz_model/magic-only"
+
+# ---- command lines: words separated by NUL bytes ----
+args() { name=$1; shift; printf '%s\0' "$@" | head -c -1 >"$C/fuzz_args/$name"; }
+args typical --epochs 3 --lr 0.01 -o m.nnm --layers 784-32-10
+args equals --layers=784-10-10 -q --seed=18446744073709551615 --val-split=0.2
+args short-joined -e5 -b32 -t0 -s7 -oout.nnm
+args positional -- -x model.nnm
+args twice --epochs 2 --epochs 3
+args range --lr nan --epochs 0 --batch -5
+args typo --epoch 3
+args help --help
+args flag-value --quiet=1
+args empty-value --output ''
