@@ -21,7 +21,7 @@ pixels() { i=0; while [ "$i" -lt "$1" ]; do byte $((i * 37 % 256)); i=$((i + 1))
 # pair NAME IMAGES LABELS: an fuzz_idx input (2-byte length of the images first).
 pair() { { le16 "$(wc -c <"$2")"; cat "$2" "$3"; } >"$C/fuzz_idx/$1"; }
 
-rm -rf "$C/fuzz_idx" "$C/fuzz_model" "$C/fuzz_args"
+# (files not written here, such as inputs that once crashed, are kept)
 mkdir -p "$C/fuzz_idx" "$C/fuzz_model" "$C/fuzz_args"
 
 # ---- IDX ----
@@ -92,3 +92,19 @@ args typo --epoch 3
 args help --help
 args flag-value --quiet=1
 args empty-value --output ''
+
+# ---- Netpbm drawings ----
+P=$C/fuzz_pnm
+mkdir -p "$P"
+printf 'P2\n# a 4x4 digit\n4 4\n255\n0 0 0 0\n0 255 255 0\n0 0 255 0\n0 0 255 0\n' >"$P/plain-grey"
+printf 'P3 2 2 15 15 15 15 0 0 0 0 0 0 15 15 15\n' >"$P/plain-rgb"
+{ printf 'P5 3 3 255\n'; byte 255 255 255 255 0 255 255 0 255; } >"$P/raw-grey-inverted"
+{ printf 'P6\n2 1\n255\n'; byte 0 0 0 200 100 50; } >"$P/raw-rgb"
+{ printf 'P5 2 2 65535\n'; byte 0 0 255 255 18 52 0 1; } >"$P/raw-16bit"
+{ printf 'P5 2 2 65535\n'; byte 0 0 255 255 18 52 0; } >"$P/raw-16bit-truncated"
+printf 'P2 2 2 9\n0 0 0 0\n' >"$P/blank"
+printf 'P2 2 2 9\n0 10 0 0\n' >"$P/above-maxval"
+printf 'P5 32768 32768 255\n' >"$P/huge-declared"
+printf 'P2 4294967296 1 255\n1\n' >"$P/overflow-width"
+printf 'P1 2 2 0 1 1 0\n' >"$P/pbm"
+printf 'P7\nWIDTH 1\n' >"$P/pam"
