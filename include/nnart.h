@@ -11,6 +11,8 @@
  *   nn_modelfile.h saving and loading models
  *   nn_io.h        whole-file reads and atomic writes
  *   nn_crc.h       CRC-32 and Adler-32
+ *   nn_render.h    pictures of predictions, weights and confusion matrices
+ *   nn_dream.h     gradient descent on the input: what a class looks like
  */
 #ifndef NNART_H
 #define NNART_H
@@ -19,6 +21,7 @@
 
 #include "nn_crc.h"
 #include "nn_data.h"
+#include "nn_dream.h"
 #include "nn_error.h"
 #include "nn_io.h"
 #include "nn_kernels.h"
@@ -26,6 +29,7 @@
 #include "nn_model.h"
 #include "nn_modelfile.h"
 #include "nn_optim.h"
+#include "nn_render.h"
 #include "nn_rng.h"
 #include "nn_train.h"
 

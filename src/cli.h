@@ -113,6 +113,21 @@ void cli_progress_bar(char *buf, size_t len, size_t step, size_t steps);
 int cmd_train(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
+int cmd_dream(int argc, char **argv);
+int cmd_weights(int argc, char **argv);
+
+/* ---- pictures (cli_predict.c) ------------------------------------------ */
+
+/* Each returns 0 or an exit status after printing the error.  A --render path
+ * must end in .ppm, .pgm or .png (usage error otherwise; NULL passes). */
+int cli_check_render_path(const char *cmd, const char *path);
+int cli_parse_cmap(const char *cmd, const char *name, nn_colormap *out);
+/* Saves img (then frees it); prints "wrote PATH (W x H pixels)" unless quiet. */
+int cli_save_image(const char *path, nn_image *img, int quiet);
+int cli_load_model(const char *path, nn_model *m);
+/* The side of the square images the model at model_path takes. */
+int cli_input_side(const char *model_path, const nn_model *m, size_t *side);
 
 /* Loads a labelled data set, limited to its first `limit` samples if limit > 0,
  * reporting errors.  Returns 0 or an exit status. */

@@ -27,7 +27,9 @@ int cmd_evaluate(int argc, char **argv)
 {
     const char *model_path = DEFAULT_MODEL, *images = DEFAULT_TEST_IMAGES,
                *labels = DEFAULT_TEST_LABELS, *loss_name = NULL;
-    size_t threads = 0, limit = 0;
+    const char *render_path = NULL, *cmap = "hot", *range = "global";
+    size_t threads = 0, limit = 0, scale = 40;
+    float vmin = 0.0f, vmax = 1.0f;
     cli_opt opts[] = {
         {"model", 'm', OPT_STRING, &model_path, 0, 0, "MODEL", "the model to evaluate (" DEFAULT_MODEL ")", 0},
         {"images", 0, OPT_STRING, &images, 0, 0, "FILE", "images (IDX; the MNIST test set)", 0},
@@ -35,6 +37,12 @@ int cmd_evaluate(int argc, char **argv)
         {"loss", 0, OPT_STRING, &loss_name, 0, 0, "NAME", "xent or mse (the loss the model was trained with)", 0},
         {"limit", 0, OPT_SIZE, &limit, 1, 1e9, "N", "use only the first N samples", 0},
         {"threads", 't', OPT_SIZE, &threads, 0, 256, "N", "worker threads, 0 = all cores (0)", 0},
+        {"render", 'r', OPT_STRING, &render_path, 0, 0, "FILE", "draw the confusion matrix (.ppm, .pgm or .png)", 0},
+        {"cmap", 0, OPT_STRING, &cmap, 0, 0, "NAME", "its colormap: hot, bwr or gray (hot)", 0},
+        {"range", 0, OPT_STRING, &range, 0, 0, "R", "colour scale over the whole matrix or per true class: global, row (global)", 0},
+        {"scale", 's', OPT_SIZE, &scale, 8, 512, "S", "pixels per cell (40)", 0},
+        {"vmin", 0, OPT_FLOAT, &vmin, -1e30, 1e30, "V", "count drawn as the colormap's start (default: the smallest)", 0},
+        {"vmax", 0, OPT_FLOAT, &vmax, -1e30, 1e30, "V", "count drawn as the colormap's end (default: the largest)", 0},
     };
     cli_command cmd = {"evaluate", "nnart evaluate [options]",
                        "Report a saved model's loss, accuracy, per-class accuracy and confusion "
@@ -45,6 +53,24 @@ int cmd_evaluate(int argc, char **argv)
     int st = cli_parse_or_exit(&cmd, argc, argv, pos, &n_pos);
     if (st >= 0)
         return st;
+    nn_render_style style;
+    nn_render_style_default(&style, scale);
+    style.set_vmin = opts[10].seen, style.vmin = vmin;
+    style.set_vmax = opts[11].seen, style.vmax = vmax;
+    if ((st = cli_check_render_path("evaluate", render_path)) ||
+        (st = cli_parse_cmap("evaluate", cmap, &style.cmap)))
+        return st;
+    if (strcmp(range, "global") != 0 && strcmp(range, "row") != 0) {
+        fprintf(stderr, "nnart evaluate: --range: unknown range '%s' (global, row)\n", range);
+        return EXIT_USAGE;
+    }
+    if (strcmp(range, "row") == 0)
+        style.range = NN_RANGE_TILE;
+    if (style.set_vmin && style.set_vmax && vmin > vmax) {
+        fprintf(stderr, "nnart evaluate: --vmin %g is above --vmax %g\n", (double)vmin,
+                (double)vmax);
+        return EXIT_USAGE;
+    }
 
     nn_model m;
     nn_train_info info;
@@ -97,10 +123,20 @@ int cmd_evaluate(int argc, char **argv)
             printf(" %5zu", ev.confusion[t * C + p]);
         printf("\n");
     }
+    if (render_path) {
+        nn_image img;
+        if ((rc = nn_render_confusion(&img, ev.confusion, C, &style, &err))) {
+            cli_error("%s: %s", render_path, err.msg);
+            st = cli_status(rc);
+        } else {
+            printf("\n");
+            st = cli_save_image(render_path, &img, 0);
+        }
+    }
     nn_eval_free(&ev);
     nn_dataset_free(&d);
     nn_model_free(&m);
-    return EXIT_OK;
+    return st;
 }
 
 /* "test:         loss 0.2289 - accuracy 0.9364", or "not measured". */

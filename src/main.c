@@ -14,6 +14,9 @@ static const command commands[] = {
     {"train", cmd_train, "train a network on MNIST (or any IDX data set) and save it"},
     {"evaluate", cmd_evaluate, "loss, accuracy and confusion matrix of a saved model"},
     {"info", cmd_info, "architecture and training settings of a saved model"},
+    {"predict", cmd_predict, "probabilities for test images or a drawing, as a table and a heat-map"},
+    {"dream", cmd_dream, "what the network believes each class looks like (gradient descent on the input)"},
+    {"weights", cmd_weights, "each first-layer unit's weights drawn as an image"},
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)
 
