@@ -132,6 +132,12 @@ int cli_input_side(const char *model_path, const nn_model *m, size_t *side);
 /* Loads a labelled data set, limited to its first `limit` samples if limit > 0,
  * reporting errors.  Returns 0 or an exit status. */
 int cli_load_data(const char *images, const char *labels, size_t limit, nn_dataset *d);
+/* Checks, before any work, that d fits m: as many values per sample as the
+ * model has inputs, and (if d has labels) every label one of its classes.
+ * Errors name the images or labels file; model describes the model ("the
+ * model", or its path).  Returns 0 or an exit status. */
+int cli_check_data(const nn_model *m, const nn_dataset *d, const char *images,
+                   const char *labels, const char *model);
 
 /* Installs SIGINT/SIGTERM handlers that set the returned flag. */
 const volatile sig_atomic_t *cli_catch_signals(void);

@@ -36,3 +36,20 @@ int cli_load_data(const char *images, const char *labels, size_t limit, nn_datas
         d->n = limit;
     return EXIT_OK;
 }
+
+int cli_check_data(const nn_model *m, const nn_dataset *d, const char *images,
+                   const char *labels, const char *model)
+{
+    size_t classes = m->sizes[m->n_layers];
+    if (d->dim != m->sizes[0]) {
+        cli_error("%s: samples have %zu values but %s takes %zu inputs", images, d->dim, model,
+                  m->sizes[0]);
+        return EXIT_RUNTIME;
+    }
+    if (d->labels && d->n_classes > classes) {
+        cli_error("%s: label %zu is outside the %zu classes of %s (0-%zu)", labels,
+                  d->n_classes - 1, classes, model, classes - 1);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}

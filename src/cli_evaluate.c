@@ -86,7 +86,9 @@ int cmd_evaluate(int argc, char **argv)
         loss = m.act[m.n_layers - 1] == NN_ACT_SOFTMAX ? NN_LOSS_XENT : NN_LOSS_MSE;
     nn_dataset d;
     memset(&d, 0, sizeof d);
-    if ((st = cli_load_data(images, labels, limit, &d))) {
+    if ((st = cli_load_data(images, labels, limit, &d)) ||
+        (st = cli_check_data(&m, &d, images, labels, model_path))) {
+        nn_dataset_free(&d);
         nn_model_free(&m);
         return st;
     }

@@ -120,10 +120,9 @@ int cmd_train(int argc, char **argv)
         rc = st;
         goto done;
     }
-    if (!no_test && test.dim != train.dim) {
-        cli_error("%s: samples have %zu values, the training data %zu", test_images, test.dim,
-                  train.dim);
-        rc = EXIT_RUNTIME;
+    if ((st = cli_check_data(&m, &train, train_images, train_labels, "the model")) ||
+        (!no_test && (st = cli_check_data(&m, &test, test_images, test_labels, "the model")))) {
+        rc = st;
         goto done;
     }
     if (history)
