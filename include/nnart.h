@@ -7,6 +7,7 @@
  *   nn_model.h     the layer stack: parameters, forward, backward
  *   nn_optim.h     Adam and plain gradient descent
  *   nn_data.h      IDX files and labelled data sets
+ *   nn_gzip.h      gzip decompression (for .gz data files)
  *   nn_train.h     the training loop, evaluation and prediction
  *   nn_modelfile.h saving and loading models
  *   nn_io.h        whole-file reads and atomic writes
@@ -23,6 +24,7 @@
 #include "nn_data.h"
 #include "nn_dream.h"
 #include "nn_error.h"
+#include "nn_gzip.h"
 #include "nn_io.h"
 #include "nn_kernels.h"
 #include "nn_layers.h"

@@ -5,7 +5,8 @@
  * buffer it read the file into: the data is moved to the front of it and
  * converted to host byte order in place, so even the 47 MB of MNIST training
  * images are held once.  nn_dataset_load then takes that buffer over as its
- * pixel array without copying it again.
+ * pixel array without copying it again.  A gzip-compressed file (found by
+ * its magic bytes) is decompressed first, by gzip.c.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "nn_data.h"
+#include "nn_gzip.h"
 #include "nn_io.h"
 
 #define IDX_UINT8 0x08
@@ -190,13 +192,21 @@ int nn_idx_parse(const uint8_t *buf, size_t len, const char *name, nn_idx *out, 
 }
 
 /* The one place where compressed input is handled.  gzip streams begin with
- * the bytes 1f 8b (RFC 1952, section 2.3.1); nnart reads IDX files unpacked,
- * so such a file is refused with the command that unpacks it. */
-static int idx_check_gzip(const char *path, const uint8_t *buf, size_t len, nn_error *err)
+ * the bytes 1f 8b (RFC 1952, section 2.3.1) and an IDX file with 00 00, so the
+ * magic tells them apart whatever the file is called.  A gzip file is replaced
+ * in *buf by its contents (see nn_gzip.h). */
+static int idx_gunzip(const char *path, uint8_t **buf, size_t *len, nn_error *err)
 {
-    if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b)
-        return nn_fail(err, NN_ERR_FORMAT, "%s: gzip-compressed; unpack it first (gzip -d)",
-                       path);
+    if (!nn_is_gzip(*buf, *len))
+        return NN_OK;
+    uint8_t *raw;
+    size_t raw_len;
+    int rc = nn_gunzip(*buf, *len, path, &raw, &raw_len, err);
+    if (rc)
+        return rc;
+    free(*buf);
+    *buf = raw;
+    *len = raw_len;
     return NN_OK;
 }
 
@@ -211,7 +221,7 @@ int nn_idx_load(const char *path, nn_idx *out, nn_error *err)
     int rc = nn_read_file(path, &buf, &len, SIZE_MAX - 1, err);
     if (rc)
         return rc;
-    rc = idx_check_gzip(path, buf, len, err);
+    rc = idx_gunzip(path, &buf, &len, err);
     nn_idx x = {0};
     size_t offset = 0;
     if (!rc)

@@ -442,14 +442,61 @@ static void test_load_errors(void)
     td_close(&t);
 }
 
+/* A gzip-compressed IDX file loads like the raw one, whatever its name; a
+ * damaged one fails with a message naming it.  The .gz files are made by the
+ * system's gzip from the raw file. */
 static void test_load_gzip(void)
 {
-    /* The start of a gzip member: magic 1f 8b, method 8 (deflate), ... */
-    const uint8_t gz[12] = {0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0x03, 0x03, 0x00};
+    uint32_t dims[3] = {3, 4, 5};
+    uint8_t pix[60];
+    for (int i = 0; i < 60; i++)
+        pix[i] = (uint8_t)(i % 7 == 0 ? 0 : 4 * i + 1);
+    nn_buf b = {0};
+    idx_u8(&b, 3, dims, pix, sizeof pix);
     tdir t;
     CHECK(td_open(&t));
-    const char *path = td_file(&t, "x-idx1-ubyte.gz", gz, sizeof gz);
-    expect_load_fail(path, NN_ERR_FORMAT, "gzip-compressed; unpack it first (gzip -d)");
+    const char *raw = td_file(&t, "x-idx3-ubyte", b.data, b.len);
+    char gz[160], cmd[512];
+    snprintf(gz, sizeof gz, "%s/x-idx3-ubyte.gz", t.dir);
+    snprintf(cmd, sizeof cmd, "gzip -n -9 -c '%s' > '%s'", raw, gz);
+    CHECK(system(cmd) == 0);
+    nn_idx x;
+    nn_error err = {0};
+    CHECK_OK(nn_idx_load(gz, &x, &err), &err);
+    CHECK(x.ndim == 3 && x.dims[0] == 3 && x.dims[1] == 4 && x.dims[2] == 5 && x.count == 60);
+    CHECK(x.data != NULL && memcmp(x.data, pix, sizeof pix) == 0);
+    nn_idx_free(&x);
+
+    /* The magic decides, not the name: gzip data under a raw-looking name. */
+    uint8_t *z;
+    size_t zlen;
+    CHECK_OK(nn_read_file(gz, &z, &zlen, 1 << 20, &err), &err);
+    const char *renamed = td_file(&t, "y-idx3-ubyte", z, zlen);
+    CHECK_OK(nn_idx_load(renamed, &x, &err), &err);
+    CHECK(x.count == 60 && x.data != NULL && memcmp(x.data, pix, sizeof pix) == 0);
+    nn_idx_free(&x);
+
+    /* Cut short, or with a wrong checksum: a format error naming the file. */
+    const char *cut = td_file(&t, "cut.gz", z, zlen - 5);
+    expect_load_fail(cut, NN_ERR_FORMAT, "truncated");
+    z[zlen - 8] ^= 0x01;
+    const char *bad = td_file(&t, "bad.gz", z, zlen);
+    expect_load_fail(bad, NN_ERR_FORMAT, "CRC-32 mismatch");
+    /* The start of a gzip member and nothing more. */
+    const uint8_t head[12] = {0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0x03, 0x03, 0x00};
+    const char *stub = td_file(&t, "stub.gz", head, sizeof head);
+    expect_load_fail(stub, NN_ERR_FORMAT, "truncated");
+    /* Well-formed gzip around something that is not IDX. */
+    const char *txt = td_file(&t, "text", "hello\n", 6);
+    char tgz[160];
+    snprintf(tgz, sizeof tgz, "%s/text.gz", t.dir);
+    snprintf(cmd, sizeof cmd, "gzip -n -c '%s' > '%s'", txt, tgz);
+    CHECK(system(cmd) == 0);
+    expect_load_fail(tgz, NN_ERR_FORMAT, "not an IDX file");
+    remove(gz);
+    remove(tgz);
+    free(z);
+    nn_buf_free(&b);
     td_close(&t);
 }
 

@@ -1,0 +1,39 @@
+/* nn_gzip.h - reading gzip files (RFC 1952) and the deflate data inside them
+ * (RFC 1951), with nothing but libc.
+ *
+ * The decoder takes the whole compressed file in memory and returns the whole
+ * decompressed contents.  It accepts what `gzip -dc` accepts: stored, fixed
+ * and dynamic Huffman blocks, every header flag (FTEXT, FHCRC, FEXTRA, FNAME,
+ * FCOMMENT), and several members one after the other (their contents are
+ * joined).  It checks everything: the header fields, every Huffman code, every
+ * distance, the CRC-32 and the length (ISIZE) of each member, and it rejects
+ * any byte after the last member.  Malformed input fails with NN_ERR_FORMAT
+ * and a one-line message naming the input, the member and the byte offset.
+ *
+ * Memory stays bounded: the output buffer starts at the size the last trailer
+ * announces (a hint only, taken up to 8 times the compressed size at first)
+ * and grows by doubling, but never beyond 1032 times the compressed size, the
+ * most that deflate can expand (a 258-byte match in two bits); a stream that
+ * claims more is malformed.
+ */
+#ifndef NN_GZIP_H
+#define NN_GZIP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nn_error.h"
+
+/* The largest expansion deflate allows: 258 bytes out per 2 bits in. */
+#define NN_DEFLATE_MAX_RATIO 1032
+
+/* 1 if buf starts with the gzip magic bytes 1f 8b, else 0. */
+int nn_is_gzip(const uint8_t *buf, size_t len);
+
+/* Decompresses the gzip file in[0..len) into a new buffer (*out, *out_len)
+ * owned by the caller (free(); never NULL on success, even when empty).  name
+ * is used in error messages only.  On failure *out is NULL and *out_len 0. */
+int nn_gunzip(const uint8_t *in, size_t len, const char *name, uint8_t **out, size_t *out_len,
+              nn_error *err);
+
+#endif
