@@ -29,7 +29,11 @@ void nn_matmul_backward_input(float *dx, const float *dy, const float *w,
 /* Converts n bytes to floats scaled by 1/255 (pixels to [0, 1]): dst[i] = src[i] / 255. */
 void nn_bytes_to_floats(float *dst, const unsigned char *src, size_t n);
 
-/* The name of the kernel variant chosen for this CPU ("avx512", "avx2", "generic"). */
+/* The name of the kernel variant chosen for this CPU ("avx512", "avx2", "generic"):
+ * the widest it supports, or the one the environment variable NNART_KERNELS
+ * names if the CPU supports it (an unsupported or unknown name is ignored).
+ * Chosen once per process.  Variants may differ in rounding (the vector ones
+ * use fused multiply-adds); each gives the same bits on every run. */
 const char *nn_kernels_variant(void);
 
 #endif

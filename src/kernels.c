@@ -1,4 +1,5 @@
-/* kernels.c - the three matrix products of a dense layer, in plain C (see nn_kernels.h).
+/* kernels.c - the three matrix products of a dense layer in plain C, and the
+ * choice of the variant that serves nn_kernels.h (see kernels_internal.h).
  *
  * The inner loops run over `in`, which is contiguous in x, w, dw and dx, and are
  * written so that the compiler can vectorise them.  Each routine walks its
@@ -6,6 +7,11 @@
  * stays in cache; tiling never changes the order of any sum, so the results are
  * the same for every tile size and every run.
  */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels_internal.h"
 #include "nn_kernels.h"
 
 /* Floats per cache tile: 64 KiB, comfortably inside any L2. */
@@ -52,8 +58,8 @@ static void axpy(float *restrict y, float alpha, const float *restrict x, size_t
 }
 
 /* A tile of w rows is reused against every x row before moving on. */
-void nn_matmul_forward(float *restrict y, const float *restrict x, const float *restrict w,
-                       const float *restrict b, size_t B, size_t in, size_t out)
+static void generic_forward(float *restrict y, const float *restrict x, const float *restrict w,
+                            const float *restrict b, size_t B, size_t in, size_t out)
 {
     size_t tile = tile_rows(in);
     for (size_t o0 = 0; o0 < out; o0 += tile) {
@@ -72,8 +78,9 @@ void nn_matmul_forward(float *restrict y, const float *restrict x, const float *
 
 /* A tile of x rows is reused for every dw row; within each dw[o][k] the terms
  * are still added in order of increasing i. */
-void nn_matmul_backward_weights(float *restrict dw, float *restrict db, const float *restrict dy,
-                                const float *restrict x, size_t B, size_t in, size_t out)
+static void generic_backward_weights(float *restrict dw, float *restrict db,
+                                     const float *restrict dy, const float *restrict x, size_t B,
+                                     size_t in, size_t out)
 {
     size_t tile = tile_rows(in);
     for (size_t i0 = 0; i0 < B; i0 += tile) {
@@ -98,8 +105,8 @@ void nn_matmul_backward_weights(float *restrict dw, float *restrict db, const fl
 
 /* A tile of w rows is reused for every dx row; within each dx[i][k] the terms
  * are still added in order of increasing o. */
-void nn_matmul_backward_input(float *restrict dx, const float *restrict dy,
-                              const float *restrict w, size_t B, size_t in, size_t out)
+static void generic_backward_input(float *restrict dx, const float *restrict dy,
+                                   const float *restrict w, size_t B, size_t in, size_t out)
 {
     for (size_t k = 0; k < B * in; k++)
         dx[k] = 0.0f;
@@ -116,15 +123,86 @@ void nn_matmul_backward_input(float *restrict dx, const float *restrict dy,
     }
 }
 
-void nn_bytes_to_floats(float *restrict dst, const unsigned char *restrict src, size_t n)
+/* dst[i] = src[i] / 255, divided (not multiplied by 1/255) so that it rounds
+ * exactly like x / 255.0 in float32; in blocks of 8 so that it vectorises. */
+static void generic_bytes_to_floats(float *restrict dst, const unsigned char *restrict src,
+                                    size_t n)
 {
-    /* dst[i] = src[i] / 255, divided (not multiplied by 1/255) so that it
-     * rounds exactly like x / 255.0 in float32 */
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (size_t j = 0; j < 8; j++)
+            dst[i + j] = (float)src[i + j] / 255.0f;
+    for (; i < n; i++)
         dst[i] = (float)src[i] / 255.0f;
+}
+
+const nn_kernel_table *nn_kernels_generic(void)
+{
+    static const nn_kernel_table table = {"generic", generic_forward, generic_backward_weights,
+                                          generic_backward_input, generic_bytes_to_floats};
+    return &table;
+}
+
+const nn_kernel_table *nn_kernels_find(const char *name)
+{
+    if (!name)
+        return NULL;
+    if (strcmp(name, "generic") == 0)
+        return nn_kernels_generic();
+    if (strcmp(name, "avx2") == 0)
+        return nn_kernels_avx2();
+    if (strcmp(name, "avx512") == 0)
+        return nn_kernels_avx512();
+    return NULL;
+}
+
+const nn_kernel_table *nn_kernels_choose(const char *request)
+{
+    const nn_kernel_table *t = nn_kernels_find(request);
+    if (!t)
+        t = nn_kernels_avx512();
+    if (!t)
+        t = nn_kernels_avx2();
+    return t ? t : nn_kernels_generic();
+}
+
+/* The choice is made once; a race between first callers is harmless because
+ * they all compute the same answer. */
+const nn_kernel_table *nn_kernels_active(void)
+{
+    static _Atomic(const nn_kernel_table *) chosen;
+    const nn_kernel_table *t = atomic_load_explicit(&chosen, memory_order_acquire);
+    if (!t) {
+        t = nn_kernels_choose(getenv("NNART_KERNELS"));
+        atomic_store_explicit(&chosen, t, memory_order_release);
+    }
+    return t;
+}
+
+void nn_matmul_forward(float *y, const float *x, const float *w, const float *b, size_t B,
+                       size_t in, size_t out)
+{
+    nn_kernels_active()->forward(y, x, w, b, B, in, out);
+}
+
+void nn_matmul_backward_weights(float *dw, float *db, const float *dy, const float *x, size_t B,
+                                size_t in, size_t out)
+{
+    nn_kernels_active()->backward_weights(dw, db, dy, x, B, in, out);
+}
+
+void nn_matmul_backward_input(float *dx, const float *dy, const float *w, size_t B, size_t in,
+                              size_t out)
+{
+    nn_kernels_active()->backward_input(dx, dy, w, B, in, out);
+}
+
+void nn_bytes_to_floats(float *dst, const unsigned char *src, size_t n)
+{
+    nn_kernels_active()->bytes_to_floats(dst, src, n);
 }
 
 const char *nn_kernels_variant(void)
 {
-    return "generic";
+    return nn_kernels_active()->name;
 }

@@ -3,16 +3,28 @@
  * One epoch, as Keras's fit() runs it:
  *   shuffle the indices of the training part; for each batch of `batch` of them
  *   (the last one partial): gather pixels / 255 into x (B, dim) and labels (B);
- *   forward; loss; zero the gradient; backward with E = mean over the batch;
- *   one optimizer step.  The loss and accuracy reported are running means over
- *   the samples seen so far in the epoch.
+ *   forward; loss; backward with E = mean over the batch; one optimizer step.
+ *   The loss and accuracy reported are running means over the samples seen so
+ *   far in the epoch.
+ *
+ * Threads.  Each batch is cut into FIXED chunks of NN_TRAIN_CHUNK samples
+ * (the last one shorter), whatever the number of threads.  A step is two jobs
+ * for a team of threads (kernels_team.h), whose members claim items in turn:
+ *   1. one item per chunk: gather its samples, run the forward and backward
+ *      passes, and write the chunk's own gradient, loss sum and correct count;
+ *   2. one item per slice of SLICE parameters: add the chunks' gradients there
+ *      in chunk order and apply the optimizer to the slice.
+ * Every number is therefore computed by the same operations in the same order
+ * whichever thread does it and however many there are, and the trained model
+ * is the same to the bit.  Evaluation and prediction cut the data into fixed
+ * chunks of EVAL_CHUNK samples the same way and add per-chunk loss sums in
+ * chunk order.
  *
  * Buffers, allocated once before the first epoch:
- *   perm    (n_train)         sample order, reshuffled each epoch
- *   x       (batch, dim)      the current batch as floats
- *   y       (batch)           its labels
- *   grads   (n_params)        dE/dparams, model layout
- *   work                      activations for a batch (nn_work)
+ *   perm    (n_train)              sample order, reshuffled each epoch
+ *   chunks  (batch / chunk, up)    each: x (chunk, dim), labels, activations
+ *                                  (nn_work) and a gradient (n_params)
+ *   grads   (n_params)             the batch's dE/dparams, model layout
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -20,8 +32,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "kernels_team.h"
 #include "nn_kernels.h"
 #include "nn_train.h"
+
+/* Samples per evaluation and prediction chunk. */
+#define EVAL_CHUNK 256
 
 void nn_train_config_default(nn_train_config *c)
 {
@@ -40,6 +56,20 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static size_t min_size(size_t a, size_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Team members for jobs of `chunks` items: the requested count (0 = every
+ * online processor), never more than there are items. */
+static size_t team_members(size_t requested, size_t chunks)
+{
+    size_t n = requested ? requested : nn_cpu_count();
+    n = min_size(n, chunks);
+    return n ? n : 1;
 }
 
 /* Checks that d can feed m: labelled, the right width, labels within the
@@ -62,12 +92,33 @@ static int check_data(const nn_model *m, const nn_dataset *d, const char *what, 
     return NN_OK;
 }
 
-/* Gathers samples idx[0..B) (or first..first+B when idx is NULL) of d into x
- * as floats in [0, 1] and their labels into y (when y is not NULL). */
-static void gather(float *x, uint8_t *y, const nn_dataset *d, const uint32_t *idx, size_t first,
-                   size_t B)
+/* Requests the n bytes at p into the cache (a hint; no effect on results). */
+static void prefetch(const uint8_t *p, size_t n)
 {
-    for (size_t i = 0; i < B; i++) {
+#if defined(__GNUC__) || defined(__clang__)
+    for (size_t k = 0; k < n; k += 64)
+        __builtin_prefetch(p + k);
+    if (n)
+        __builtin_prefetch(p + n - 1);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+/* Gathers samples idx[0..B) (or first..first+B when idx is NULL) of d into x
+ * as floats in [0, 1] and their labels into y (when y is not NULL).  While it
+ * works it requests samples next[0..n_next) into the cache: shuffled samples
+ * sit at random places in a large array, and the trainer asks for the next
+ * batch's samples one step before it needs them. */
+static void gather(float *x, uint8_t *y, const nn_dataset *d, const uint32_t *idx, size_t first,
+                   size_t B, const uint32_t *next, size_t n_next)
+{
+    for (size_t i = 0; i < B || i < n_next; i++) {
+        if (i < n_next)
+            prefetch(d->pixels + (size_t)next[i] * d->dim, d->dim);
+        if (i >= B)
+            continue;
         size_t s = idx ? idx[i] : first + i;
         nn_bytes_to_floats(x + i * d->dim, d->pixels + s * d->dim, d->dim);
         if (y)
@@ -75,31 +126,314 @@ static void gather(float *x, uint8_t *y, const nn_dataset *d, const uint32_t *id
     }
 }
 
-/* Loss sum, correct count and (optionally) confusion counts over samples
- * [first, first + n) of d, in batches of the work's size. */
-static void eval_range(const nn_model *m, nn_work *w, float *x, uint8_t *y, const nn_dataset *d,
-                       size_t first, size_t n, nn_loss_kind loss, double *loss_sum,
-                       size_t *correct, size_t *confusion)
+/* Rows of scores (B, C) whose first largest entry is the label. */
+static size_t count_correct(const float *scores, const uint8_t *y, size_t B, size_t C)
+{
+    size_t correct = 0;
+    for (size_t i = 0; i < B; i++) {
+        size_t best;
+        nn_argmax_rows(&best, scores + i * C, 1, C);
+        correct += best == y[i];
+    }
+    return correct;
+}
+
+/* Parameters per slice of the optimizer job (a multiple of 16 floats, so
+ * that slices start on cache lines). */
+#define SLICE 2048
+
+/* ---- training ---------------------------------------------------------- */
+
+/* One fixed chunk of a batch and everything its pass needs. */
+typedef struct chunk {
+    nn_work w;      /* activations for NN_TRAIN_CHUNK rows */
+    float *x;       /* (NN_TRAIN_CHUNK, dim) the chunk's inputs */
+    uint8_t *y;     /* its labels */
+    float *grads;   /* (n_params) its share of dE/dparams */
+    double loss;    /* sum of its row losses */
+    size_t correct; /* rows predicted right */
+} chunk;
+
+typedef struct trainer {
+    nn_model *m;
+    const nn_dataset *d;
+    nn_loss_kind loss;
+    nn_optim *opt;
+    chunk *chunks;       /* max_chunks of them */
+    size_t max_chunks;   /* chunks in a full batch */
+    float *grads;        /* the batch gradient */
+    const uint32_t *idx; /* the current batch: samples idx[0..B) */
+    size_t B, n_chunks;  /* its size and its chunks */
+    size_t B_next;       /* samples in the next batch, idx[B..B + B_next) */
+} trainer;
+
+/* Forward and backward pass over one chunk: gathers samples idx[0..n) (and
+ * requests next[0..n_next), the same chunk of the next batch), runs
+ * the layers and leaves in c->grads the chunk's share of dE/dparams for
+ * E = (sum of the batch's row losses) / norm, with its loss sum and correct
+ * count.  This is nn_forward, nn_loss and nn_backward fused: for cross-entropy
+ * the loss and dE/dz_L come from one pass over the logits (the softmax itself
+ * is never formed) and accuracy is the argmax of the logits, which the
+ * softmax preserves. */
+static void chunk_pass(const trainer *t, chunk *c, const uint32_t *idx, size_t n,
+                       const uint32_t *next, size_t n_next, size_t norm)
+{
+    const nn_model *m = t->m;
+    size_t L = m->n_layers, C = m->sizes[L];
+    nn_work *w = &c->w;
+    gather(c->x, c->y, t->d, idx, 0, n, next, n_next);
+    const float *in = c->x;
+    for (size_t l = 0; l < L; l++) {
+        size_t n_in = m->sizes[l], n_out = m->sizes[l + 1];
+        /* z_l = a_{l-1} W_l^T + b_l, a_l = act_l(z_l) */
+        nn_matmul_forward(w->z[l], in, m->params + nn_model_weight_offset(m, l),
+                          m->params + nn_model_bias_offset(m, l), n, n_in, n_out);
+        if (l + 1 < L || t->loss != NN_LOSS_XENT)
+            nn_activation_forward(m->act[l], w->a[l], w->z[l], n, n_out);
+        in = w->a[l];
+    }
+    /* dz holds dE/dz_l for the layer being processed, da receives dE/da_{l-1}. */
+    float *dz = w->d0, *da = w->d1;
+    if (t->loss == NN_LOSS_XENT) {
+        /* E = sum of logsumexp(z) - z_label; dE/dz_L = (softmax(z_L) - onehot) / norm */
+        c->loss = nn_xent_forward_backward(w->z[L - 1], c->y, dz, n, C, norm);
+        c->correct = count_correct(w->z[L - 1], c->y, n, C);
+    } else {
+        /* dE/da_L = (a_L - onehot) / norm, then dE/dz_L through the output activation */
+        c->loss = nn_mse_forward_backward(w->a[L - 1], c->y, da, n, C, norm);
+        nn_activation_backward(m->act[L - 1], dz, da, w->z[L - 1], w->a[L - 1], n, C);
+        c->correct = count_correct(w->a[L - 1], c->y, n, C);
+    }
+    memset(c->grads, 0, m->n_params * sizeof *c->grads);
+    for (size_t l = L; l-- > 0;) {
+        size_t n_in = m->sizes[l], n_out = m->sizes[l + 1];
+        const float *W = m->params + nn_model_weight_offset(m, l);
+        /* dE/dW_l = dz_l^T a_{l-1}, dE/db_l = column sums of dz_l */
+        nn_matmul_backward_weights(c->grads + nn_model_weight_offset(m, l),
+                                   c->grads + nn_model_bias_offset(m, l), dz,
+                                   l > 0 ? w->a[l - 1] : c->x, n, n_in, n_out);
+        if (l == 0)
+            break;
+        /* dE/da_{l-1} = dz_l W_l, then dE/dz_{l-1} through act_{l-1} */
+        nn_matmul_backward_input(da, dz, W, n, n_in, n_out);
+        nn_activation_backward(m->act[l - 1], da, da, w->z[l - 1], w->a[l - 1], n, n_in);
+        float *swap = dz;
+        dz = da;
+        da = swap;
+    }
+}
+
+/* Job 1 of a step, one item per chunk: its forward and backward pass. */
+static void step_chunk(void *ctx, size_t c, size_t member)
+{
+    trainer *t = ctx;
+    size_t first = c * NN_TRAIN_CHUNK;
+    (void)member;
+    size_t n_next = t->B_next > first ? min_size(NN_TRAIN_CHUNK, t->B_next - first) : 0;
+    chunk_pass(t, &t->chunks[c], t->idx + first, min_size(NN_TRAIN_CHUNK, t->B - first),
+               t->idx + t->B + first, n_next, t->B);
+}
+
+/* The optimizer step on params [lo, hi) alone: a copy of the optimizer whose
+ * moments and count are narrowed to the slice takes the step (Adam and SGD are
+ * element-wise, and every slice sees the same step count t); the caller
+ * advances the real count once all slices are done. */
+static void optim_step_slice(const nn_optim *o, float *params, const float *grads, size_t lo,
+                             size_t hi)
+{
+    nn_optim s = *o;
+    s.n = hi - lo;
+    if (s.m)
+        s.m += lo;
+    if (s.v)
+        s.v += lo;
+    nn_optim_step(&s, params + lo, grads + lo);
+}
+
+/* g[i] += a[i] for i < n, in blocks of 8 so that it vectorises. */
+static void add_to(float *restrict g, const float *restrict a, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (size_t j = 0; j < 8; j++)
+            g[i + j] += a[i + j];
+    for (; i < n; i++)
+        g[i] += a[i];
+}
+
+/* Job 2 of a step, one item per slice of SLICE parameters: the chunk
+ * gradients summed in chunk order, grads = ((g_0 + g_1) + g_2) + ..., and
+ * the optimizer step on the slice. */
+static void step_update(void *ctx, size_t item, size_t member)
+{
+    trainer *t = ctx;
+    size_t lo = item * SLICE, hi = min_size(t->m->n_params, lo + SLICE);
+    float *g = t->grads;
+    (void)member;
+    memcpy(g + lo, t->chunks[0].grads + lo, (hi - lo) * sizeof *g);
+    for (size_t c = 1; c < t->n_chunks; c++)
+        add_to(g + lo, t->chunks[c].grads + lo, hi - lo);
+    optim_step_slice(t->opt, t->m->params, g, lo, hi);
+}
+
+/* ---- evaluation -------------------------------------------------------- */
+
+/* One team member's buffers for evaluation and prediction. */
+typedef struct lane {
+    nn_work w;         /* activations for EVAL_CHUNK rows */
+    float *x;          /* (EVAL_CHUNK, dim) */
+    uint8_t *y;        /* EVAL_CHUNK labels */
+    size_t correct;    /* rows predicted right, over this member's chunks */
+    size_t *confusion; /* (C, C) [true][predicted] counts, or NULL */
+} lane;
+
+typedef struct evaluator {
+    const nn_model *m;
+    const nn_dataset *d;
+    nn_loss_kind loss;
+    lane *lanes;       /* one per team member, for chunks of up to EVAL_CHUNK rows */
+    size_t n_lanes;
+    size_t first, n;   /* the samples [first, first + n) */
+    double *chunk_loss; /* loss sum of each chunk (when evaluating) */
+    float *out;        /* (n, C) network outputs (when predicting) */
+} evaluator;
+
+static void lanes_free(lane *lanes, size_t n)
+{
+    if (!lanes)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        nn_work_free(&lanes[i].w);
+        free(lanes[i].x);
+        free(lanes[i].y);
+        free(lanes[i].confusion);
+    }
+    free(lanes);
+}
+
+/* n lanes for model m on chunks of up to rows samples of dim values; with a
+ * confusion matrix each if confusion is set. */
+static int lanes_create(lane **out, size_t n, const nn_model *m, size_t rows, size_t dim,
+                        int confusion, nn_error *err)
 {
     size_t C = m->sizes[m->n_layers];
+    lane *lanes = calloc(n, sizeof *lanes);
+    *out = NULL;
+    if (!lanes)
+        return nn_fail(err, NN_ERR_NOMEM, "evaluation: out of memory");
+    for (size_t i = 0; i < n; i++) {
+        lane *l = &lanes[i];
+        l->x = malloc(rows * dim * sizeof *l->x);
+        l->y = malloc(rows);
+        l->confusion = confusion ? calloc(C * C, sizeof *l->confusion) : NULL;
+        if (!l->x || !l->y || (confusion && !l->confusion)) {
+            lanes_free(lanes, n);
+            return nn_fail(err, NN_ERR_NOMEM, "evaluation: out of memory");
+        }
+        int rc = nn_work_create(&l->w, m, rows, err);
+        if (rc) {
+            lanes_free(lanes, n);
+            return rc;
+        }
+    }
+    *out = lanes;
+    return NN_OK;
+}
+
+static size_t chunks_of(size_t n, size_t chunk)
+{
+    return (n + chunk - 1) / chunk;
+}
+
+/* Evaluation job, one item per chunk: its loss sum, and correct and
+ * confusion counts added to the member's lane (integer counts, so their
+ * order does not matter). */
+static void eval_chunk(void *ctx, size_t c, size_t member)
+{
+    evaluator *e = ctx;
+    const nn_model *m = e->m;
+    lane *l = &e->lanes[member];
+    size_t C = m->sizes[m->n_layers];
+    size_t first = e->first + c * EVAL_CHUNK, B = min_size(EVAL_CHUNK, e->n - c * EVAL_CHUNK);
+    gather(l->x, l->y, e->d, NULL, first, B, NULL, 0);
+    const float *out = nn_forward(m, &l->w, l->x, B);
+    size_t ok;
+    e->chunk_loss[c] = nn_loss(m, &l->w, e->loss, l->y, B, &ok);
+    l->correct += ok;
+    if (l->confusion) {
+        for (size_t i = 0; i < B; i++) {
+            size_t pred;
+            nn_argmax_rows(&pred, out + i * C, 1, C);
+            l->confusion[l->y[i] * C + pred]++;
+        }
+    }
+}
+
+/* Loss sum (chunk sums added in chunk order), correct count and (if confusion
+ * is not NULL) confusion counts over samples [first, first + n) of e's data,
+ * on the team.  e->chunk_loss must hold chunks_of(n, EVAL_CHUNK) values. */
+static void eval_range(evaluator *e, nn_team *team, size_t first, size_t n, double *loss_sum,
+                       size_t *correct, size_t *confusion)
+{
+    size_t C = e->m->sizes[e->m->n_layers];
+    e->first = first;
+    e->n = n;
+    for (size_t i = 0; i < e->n_lanes; i++) {
+        e->lanes[i].correct = 0;
+        if (e->lanes[i].confusion)
+            memset(e->lanes[i].confusion, 0, C * C * sizeof *e->lanes[i].confusion);
+    }
+    nn_team_run(team, eval_chunk, e, chunks_of(n, EVAL_CHUNK));
     *loss_sum = 0.0;
     *correct = 0;
-    for (size_t done = 0; done < n;) {
-        size_t B = n - done < w->max_batch ? n - done : w->max_batch;
-        gather(x, y, d, NULL, first + done, B);
-        const float *out = nn_forward(m, w, x, B);
-        size_t ok;
-        *loss_sum += nn_loss(m, w, loss, y, B, &ok);
-        *correct += ok;
-        if (confusion) {
-            for (size_t i = 0; i < B; i++) {
-                size_t pred;
-                nn_argmax_rows(&pred, out + i * C, 1, C);
-                confusion[y[i] * C + pred]++;
-            }
-        }
-        done += B;
+    for (size_t c = 0; c < chunks_of(n, EVAL_CHUNK); c++)
+        *loss_sum += e->chunk_loss[c];
+    for (size_t i = 0; i < e->n_lanes; i++) {
+        *correct += e->lanes[i].correct;
+        if (confusion)
+            for (size_t j = 0; j < C * C; j++)
+                confusion[j] += e->lanes[i].confusion[j];
     }
+}
+
+/* ---- nn_train ---------------------------------------------------------- */
+
+static void chunks_free(chunk *chunks, size_t n)
+{
+    if (!chunks)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        nn_work_free(&chunks[i].w);
+        free(chunks[i].x);
+        free(chunks[i].y);
+        free(chunks[i].grads);
+    }
+    free(chunks);
+}
+
+static int chunks_create(chunk **out, size_t n, const nn_model *m, size_t dim, nn_error *err)
+{
+    chunk *chunks = calloc(n, sizeof *chunks);
+    *out = NULL;
+    if (!chunks)
+        return nn_fail(err, NN_ERR_NOMEM, "training: out of memory");
+    for (size_t i = 0; i < n; i++) {
+        chunk *c = &chunks[i];
+        c->x = malloc(NN_TRAIN_CHUNK * dim * sizeof *c->x);
+        c->y = malloc(NN_TRAIN_CHUNK);
+        c->grads = malloc(m->n_params * sizeof *c->grads);
+        if (!c->x || !c->y || !c->grads) {
+            chunks_free(chunks, n);
+            return nn_fail(err, NN_ERR_NOMEM, "training: out of memory");
+        }
+        int rc = nn_work_create(&c->w, m, NN_TRAIN_CHUNK, err);
+        if (rc) {
+            chunks_free(chunks, n);
+            return rc;
+        }
+    }
+    *out = chunks;
+    return NN_OK;
 }
 
 int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng *r,
@@ -125,26 +459,41 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
     if (n_train == 0)
         return nn_fail(err, NN_ERR_ARG, "validation split leaves no training samples");
     size_t batch = c->batch < n_train ? c->batch : n_train;
-    size_t eval_batch = n_val > 0 && n_val < 256 ? n_val : 256;
-    size_t xbatch = batch > eval_batch ? batch : eval_batch;
+    size_t max_chunks = chunks_of(batch, NN_TRAIN_CHUNK);
 
-    uint32_t *perm = malloc(n_train * sizeof *perm);
-    float *x = malloc(xbatch * d->dim * sizeof *x);
-    uint8_t *y = malloc(xbatch);
-    float *grads = malloc(m->n_params * sizeof *grads);
-    nn_work w, wv;
+    trainer t;
+    evaluator ev;
     nn_optim opt;
-    memset(&w, 0, sizeof w);
-    memset(&wv, 0, sizeof wv);
+    nn_team *team = NULL;
+    memset(&t, 0, sizeof t);
+    memset(&ev, 0, sizeof ev);
     memset(&opt, 0, sizeof opt);
-    if (!perm || !x || !y || !grads) {
+    uint32_t *perm = malloc(n_train * sizeof *perm);
+    t.grads = malloc(m->n_params * sizeof *t.grads);
+    if (n_val)
+        ev.chunk_loss = malloc(chunks_of(n_val, EVAL_CHUNK) * sizeof *ev.chunk_loss);
+    if (!perm || !t.grads || (n_val && !ev.chunk_loss)) {
         rc = nn_fail(err, NN_ERR_NOMEM, "training: out of memory");
         goto done;
     }
-    if ((rc = nn_work_create(&w, m, batch, err)) ||
-        (n_val && (rc = nn_work_create(&wv, m, eval_batch, err))) ||
+    if ((rc = nn_team_create(&team, team_members(c->threads, max_chunks), err)) ||
+        (rc = chunks_create(&t.chunks, max_chunks, m, d->dim, err)) ||
         (rc = nn_optim_create(&opt, c->optimizer, m->n_params, c->lr, err)))
         goto done;
+    if (n_val) {
+        ev.n_lanes = nn_team_size(team);
+        if ((rc = lanes_create(&ev.lanes, ev.n_lanes, m, min_size(n_val, EVAL_CHUNK), d->dim, 0,
+                                err)))
+            goto done;
+    }
+    t.m = m;
+    t.d = d;
+    t.loss = c->loss;
+    t.opt = &opt;
+    t.max_chunks = max_chunks;
+    ev.m = m;
+    ev.d = d;
+    ev.loss = c->loss;
     for (size_t i = 0; i < n_train; i++)
         perm[i] = (uint32_t)i;
 
@@ -161,11 +510,16 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
         p.has_val = 0;
         for (size_t step = 1; step <= steps; step++) {
             size_t first = (step - 1) * batch;
-            size_t B = n_train - first < batch ? n_train - first : batch;
-            gather(x, y, d, perm + first, 0, B);
-            nn_forward(m, &w, x, B);
-            size_t ok;
-            double batch_loss = nn_loss(m, &w, c->loss, y, B, &ok);
+            t.idx = perm + first;
+            t.B = min_size(batch, n_train - first);
+            t.n_chunks = chunks_of(t.B, NN_TRAIN_CHUNK);
+            t.B_next = step < steps ? min_size(batch, n_train - first - t.B) : 0;
+            nn_team_run(team, step_chunk, &t, t.n_chunks);
+            double batch_loss = 0.0;
+            for (size_t k = 0; k < t.n_chunks; k++) {
+                batch_loss += t.chunks[k].loss;
+                correct += t.chunks[k].correct;
+            }
             if (!isfinite(batch_loss)) {
                 rc = nn_fail(err, NN_ERR_DIVERGED,
                              "training diverged at epoch %zu, step %zu: the loss is %s "
@@ -173,13 +527,11 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
                              epoch, step, isnan(batch_loss) ? "NaN" : "infinite");
                 goto done;
             }
-            memset(grads, 0, m->n_params * sizeof *grads);
-            nn_backward(m, &w, c->loss, x, y, B, B, grads, NULL);
-            nn_optim_step(&opt, m->params, grads);
+            nn_team_run(team, step_update, &t, chunks_of(m->n_params, SLICE));
+            opt.t++;
 
             loss_sum += batch_loss;
-            correct += ok;
-            seen += B;
+            seen += t.B;
             p.step = step;
             p.loss = loss_sum / (double)seen;
             p.accuracy = (double)correct / (double)seen;
@@ -189,7 +541,7 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
                 if (n_val) {
                     double vl;
                     size_t vc;
-                    eval_range(m, &wv, x, y, d, n_train, n_val, c->loss, &vl, &vc, NULL);
+                    eval_range(&ev, team, n_train, n_val, &vl, &vc, NULL);
                     p.has_val = 1;
                     p.val_loss = vl / (double)n_val;
                     p.val_accuracy = (double)vc / (double)n_val;
@@ -220,49 +572,57 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
         info->test_accuracy = NAN;
     }
 done:
+    nn_team_free(team);
     nn_optim_free(&opt);
-    nn_work_free(&wv);
-    nn_work_free(&w);
-    free(grads);
-    free(y);
-    free(x);
+    lanes_free(ev.lanes, ev.n_lanes);
+    chunks_free(t.chunks, max_chunks);
+    free(ev.chunk_loss);
+    free(t.grads);
     free(perm);
     return rc;
 }
 
+/* ---- nn_evaluate and nn_predict ---------------------------------------- */
+
 int nn_evaluate(const nn_model *m, const nn_dataset *d, nn_loss_kind loss, size_t threads,
                 nn_eval *e, nn_error *err)
 {
-    (void)threads;
     memset(e, 0, sizeof *e);
     int rc = check_data(m, d, "evaluation data", err);
     if (rc)
         return rc;
     if ((rc = nn_model_check_loss(m, loss, err)))
         return rc;
-    size_t C = m->sizes[m->n_layers], batch = d->n < 256 ? d->n : 256;
+    size_t C = m->sizes[m->n_layers], n_chunks = chunks_of(d->n, EVAL_CHUNK);
+    evaluator ev;
+    nn_team *team = NULL;
+    memset(&ev, 0, sizeof ev);
+    ev.m = m;
+    ev.d = d;
+    ev.loss = loss;
     e->confusion = calloc(C * C, sizeof *e->confusion);
-    float *x = malloc(batch * d->dim * sizeof *x);
-    uint8_t *y = malloc(batch);
-    nn_work w;
-    memset(&w, 0, sizeof w);
-    if (!e->confusion || !x || !y) {
+    ev.chunk_loss = malloc(n_chunks * sizeof *ev.chunk_loss);
+    if (!e->confusion || !ev.chunk_loss) {
         rc = nn_fail(err, NN_ERR_NOMEM, "evaluation: out of memory");
         goto done;
     }
-    if ((rc = nn_work_create(&w, m, batch, err)))
+    if ((rc = nn_team_create(&team, team_members(threads, n_chunks), err)))
+        goto done;
+    ev.n_lanes = nn_team_size(team);
+    if ((rc = lanes_create(&ev.lanes, ev.n_lanes, m, min_size(d->n, EVAL_CHUNK), d->dim, 1,
+                                err)))
         goto done;
     double loss_sum;
     size_t correct;
-    eval_range(m, &w, x, y, d, 0, d->n, loss, &loss_sum, &correct, e->confusion);
+    eval_range(&ev, team, 0, d->n, &loss_sum, &correct, e->confusion);
     e->n = d->n;
     e->n_classes = C;
     e->loss = loss_sum / (double)d->n;
     e->accuracy = (double)correct / (double)d->n;
 done:
-    nn_work_free(&w);
-    free(y);
-    free(x);
+    nn_team_free(team);
+    lanes_free(ev.lanes, ev.n_lanes);
+    free(ev.chunk_loss);
     if (rc)
         nn_eval_free(e);
     return rc;
@@ -273,6 +633,20 @@ void nn_eval_free(nn_eval *e)
     free(e->confusion);
     memset(e, 0, sizeof *e);
 }
+
+/* Prediction job, one item per chunk: its outputs into e->out. */
+static void predict_chunk(void *ctx, size_t c, size_t member)
+{
+    evaluator *e = ctx;
+    lane *l = &e->lanes[member];
+    size_t C = e->m->sizes[e->m->n_layers];
+    size_t first = c * EVAL_CHUNK, B = min_size(EVAL_CHUNK, e->n - first);
+    gather(l->x, NULL, e->d, NULL, e->first + first, B, NULL, 0);
+    memcpy(e->out + first * C, nn_forward(e->m, &l->w, l->x, B), B * C * sizeof *e->out);
+}
+
+/* Threads pay for themselves from this many chunks per member on. */
+#define PREDICT_CHUNKS_PER_THREAD 4
 
 int nn_predict(const nn_model *m, const nn_dataset *d, size_t first, size_t n, float *out,
                nn_error *err)
@@ -285,22 +659,23 @@ int nn_predict(const nn_model *m, const nn_dataset *d, size_t first, size_t n, f
                        first + n, d->n);
     if (n == 0)
         return NN_OK;
-    size_t C = m->sizes[m->n_layers], batch = n < 256 ? n : 256;
-    float *x = malloc(batch * d->dim * sizeof *x);
-    nn_work w;
-    int rc = x ? nn_work_create(&w, m, batch, err)
-               : nn_fail(err, NN_ERR_NOMEM, "prediction: out of memory");
-    if (rc) {
-        free(x);
-        return rc;
+    evaluator ev;
+    nn_team *team = NULL;
+    memset(&ev, 0, sizeof ev);
+    ev.m = m;
+    ev.d = d;
+    ev.first = first;
+    ev.n = n;
+    ev.out = out;
+    size_t members = team_members(0, chunks_of(n, EVAL_CHUNK) / PREDICT_CHUNKS_PER_THREAD);
+    int rc = nn_team_create(&team, members, err);
+    if (!rc) {
+        ev.n_lanes = nn_team_size(team);
+        rc = lanes_create(&ev.lanes, ev.n_lanes, m, min_size(n, EVAL_CHUNK), d->dim, 0, err);
     }
-    for (size_t done = 0; done < n;) {
-        size_t B = n - done < batch ? n - done : batch;
-        gather(x, NULL, d, NULL, first + done, B);
-        memcpy(out + done * C, nn_forward(m, &w, x, B), B * C * sizeof *out);
-        done += B;
-    }
-    nn_work_free(&w);
-    free(x);
-    return NN_OK;
+    if (!rc)
+        nn_team_run(team, predict_chunk, &ev, chunks_of(n, EVAL_CHUNK));
+    nn_team_free(team);
+    lanes_free(ev.lanes, ev.n_lanes);
+    return rc;
 }

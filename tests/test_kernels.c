@@ -1,8 +1,12 @@
-/* test_kernels.c - the dense-layer products against naive loops in double. */
+/* test_kernels.c - the dense-layer products against naive loops in double, for
+ * every kernel variant this CPU can run (generic, and avx2 / avx512 where
+ * supported), plus the properties the trainer relies on: a row's result does
+ * not depend on the batch around it, and the variant is chosen as documented. */
 #include <float.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "../src/kernels_internal.h"
 #include "nn_kernels.h"
 #include "test.h"
 
@@ -60,10 +64,23 @@ static int close_enough(float got, double want, double scale, int dyadic)
     return fabs((double)got - want) <= 1e-5 * scale + 1e-30;
 }
 
+/* The variants this CPU can run; returns how many (generic is always first). */
+static size_t variants(const nn_kernel_table **v)
+{
+    size_t n = 0;
+    v[n++] = nn_kernels_generic();
+    if (nn_kernels_avx2())
+        v[n++] = nn_kernels_avx2();
+    if (nn_kernels_avx512())
+        v[n++] = nn_kernels_avx512();
+    return n;
+}
+
 typedef struct shape {
     size_t B, in, out;
 } shape;
 
+/* Hand-picked shapes, including 784 and 785 rows and outputs. */
 static const shape shapes[] = {
     {1, 1, 1},    {1, 784, 10},  {3, 7, 10},   {7, 17, 3},    {10, 33, 7},
     {17, 785, 10}, {33, 784, 17}, {3, 10, 785}, {1, 3, 33},    {10, 1, 784},
@@ -72,13 +89,37 @@ static const shape shapes[] = {
 
 #define N_SHAPES (sizeof shapes / sizeof shapes[0])
 
-static void check_forward(shape s, int dyadic, int with_bias, uint64_t *seed)
+/* And every combination of these awkward sizes (tile edges, vector tails). */
+static const size_t sizes_B[] = {1, 7, 10, 17};
+static const size_t sizes_in[] = {1, 7, 10, 17, 64, 784, 785};
+static const size_t sizes_out[] = {1, 7, 10, 17};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define N_GRID (COUNT(sizes_B) * COUNT(sizes_in) * COUNT(sizes_out))
+
+/* Shape t of N_SHAPES + N_GRID. */
+static shape shape_at(size_t t)
+{
+    if (t < N_SHAPES)
+        return shapes[t];
+    t -= N_SHAPES;
+    shape s;
+    s.B = sizes_B[t % COUNT(sizes_B)];
+    t /= COUNT(sizes_B);
+    s.in = sizes_in[t % COUNT(sizes_in)];
+    t /= COUNT(sizes_in);
+    s.out = sizes_out[t];
+    return s;
+}
+
+static void check_forward(const nn_kernel_table *K, shape s, int dyadic, int with_bias,
+                          uint64_t *seed)
 {
     float *x = fill(s.B * s.in, dyadic, seed);
     float *w = fill(s.out * s.in, dyadic, seed);
     float *b = with_bias ? fill(s.out, dyadic, seed) : NULL;
     float *y = fill_nan(s.B * s.out);
-    nn_matmul_forward(y, x, w, b, s.B, s.in, s.out);
+    K->forward(y, x, w, b, s.B, s.in, s.out);
     size_t bad = 0;
     for (size_t i = 0; i < s.B; i++) {
         for (size_t o = 0; o < s.out; o++) {
@@ -92,8 +133,8 @@ static void check_forward(shape s, int dyadic, int with_bias, uint64_t *seed)
         }
     }
     if (bad)
-        fprintf(stderr, "forward B=%zu in=%zu out=%zu dyadic=%d bias=%d: %zu wrong\n", s.B,
-                s.in, s.out, dyadic, with_bias, bad);
+        fprintf(stderr, "%s forward B=%zu in=%zu out=%zu dyadic=%d bias=%d: %zu wrong\n",
+                K->name, s.B, s.in, s.out, dyadic, with_bias, bad);
     CHECK(bad == 0);
     free(x);
     free(w);
@@ -103,17 +144,21 @@ static void check_forward(shape s, int dyadic, int with_bias, uint64_t *seed)
 
 static void test_forward(void)
 {
-    uint64_t seed = 1;
-    for (size_t t = 0; t < N_SHAPES; t++)
-        for (int dyadic = 0; dyadic < 2; dyadic++)
-            for (int bias = 0; bias < 2; bias++)
-                check_forward(shapes[t], dyadic, bias, &seed);
+    const nn_kernel_table *v[3];
+    size_t nv = variants(v);
+    for (size_t k = 0; k < nv; k++) {
+        uint64_t seed = 1;
+        for (size_t t = 0; t < N_SHAPES + N_GRID; t++)
+            for (int dyadic = 0; dyadic < 2; dyadic++)
+                for (int bias = 0; bias < 2; bias++)
+                    check_forward(v[k], shape_at(t), dyadic, bias, &seed);
+    }
 }
 
 /* Calls backward_weights `calls` times on the same data, starting from a random
  * dw and db, and checks dw = dw0 + calls * dy^T x and db = db0 + calls * sum dy. */
-static void check_backward_weights(shape s, int dyadic, int with_bias, int calls,
-                                   uint64_t *seed)
+static void check_backward_weights(const nn_kernel_table *K, shape s, int dyadic, int with_bias,
+                                   int calls, uint64_t *seed)
 {
     float *dy = fill(s.B * s.out, dyadic, seed);
     float *x = fill(s.B * s.in, dyadic, seed);
@@ -124,7 +169,7 @@ static void check_backward_weights(shape s, int dyadic, int with_bias, int calls
     if (db)
         memcpy(db0, db, s.out * sizeof *db);
     for (int c = 0; c < calls; c++)
-        nn_matmul_backward_weights(dw, db, dy, x, s.B, s.in, s.out);
+        K->backward_weights(dw, db, dy, x, s.B, s.in, s.out);
     size_t bad = 0;
     for (size_t o = 0; o < s.out; o++) {
         for (size_t k = 0; k < s.in; k++) {
@@ -146,8 +191,8 @@ static void check_backward_weights(shape s, int dyadic, int with_bias, int calls
         }
     }
     if (bad)
-        fprintf(stderr, "backward_weights B=%zu in=%zu out=%zu dyadic=%d bias=%d: %zu wrong\n",
-                s.B, s.in, s.out, dyadic, with_bias, bad);
+        fprintf(stderr, "%s backward_weights B=%zu in=%zu out=%zu dyadic=%d bias=%d: %zu wrong\n",
+                K->name, s.B, s.in, s.out, dyadic, with_bias, bad);
     CHECK(bad == 0);
     free(dy);
     free(x);
@@ -159,28 +204,36 @@ static void check_backward_weights(shape s, int dyadic, int with_bias, int calls
 
 static void test_backward_weights(void)
 {
-    uint64_t seed = 2;
-    for (size_t t = 0; t < N_SHAPES; t++)
-        for (int dyadic = 0; dyadic < 2; dyadic++)
-            for (int bias = 0; bias < 2; bias++)
-                check_backward_weights(shapes[t], dyadic, bias, 1, &seed);
+    const nn_kernel_table *v[3];
+    size_t nv = variants(v);
+    for (size_t k = 0; k < nv; k++) {
+        uint64_t seed = 2;
+        for (size_t t = 0; t < N_SHAPES + N_GRID; t++)
+            for (int dyadic = 0; dyadic < 2; dyadic++)
+                for (int bias = 0; bias < 2; bias++)
+                    check_backward_weights(v[k], shape_at(t), dyadic, bias, 1, &seed);
+    }
 }
 
 /* += semantics: two calls add the gradient twice on top of the starting values. */
 static void test_backward_weights_accumulates(void)
 {
-    uint64_t seed = 3;
-    for (size_t t = 0; t < N_SHAPES; t += 3)
-        for (int dyadic = 0; dyadic < 2; dyadic++)
-            check_backward_weights(shapes[t], dyadic, 1, 2, &seed);
+    const nn_kernel_table *v[3];
+    size_t nv = variants(v);
+    for (size_t k = 0; k < nv; k++) {
+        uint64_t seed = 3;
+        for (size_t t = 0; t < N_SHAPES + N_GRID; t += 3)
+            for (int dyadic = 0; dyadic < 2; dyadic++)
+                check_backward_weights(v[k], shape_at(t), dyadic, 1, 2, &seed);
+    }
 }
 
-static void check_backward_input(shape s, int dyadic, uint64_t *seed)
+static void check_backward_input(const nn_kernel_table *K, shape s, int dyadic, uint64_t *seed)
 {
     float *dy = fill(s.B * s.out, dyadic, seed);
     float *w = fill(s.out * s.in, dyadic, seed);
     float *dx = fill_nan(s.B * s.in); /* must be overwritten, not added to */
-    nn_matmul_backward_input(dx, dy, w, s.B, s.in, s.out);
+    K->backward_input(dx, dy, w, s.B, s.in, s.out);
     size_t bad = 0;
     for (size_t i = 0; i < s.B; i++) {
         for (size_t k = 0; k < s.in; k++) {
@@ -194,8 +247,8 @@ static void check_backward_input(shape s, int dyadic, uint64_t *seed)
         }
     }
     if (bad)
-        fprintf(stderr, "backward_input B=%zu in=%zu out=%zu dyadic=%d: %zu wrong\n", s.B, s.in,
-                s.out, dyadic, bad);
+        fprintf(stderr, "%s backward_input B=%zu in=%zu out=%zu dyadic=%d: %zu wrong\n",
+                K->name, s.B, s.in, s.out, dyadic, bad);
     CHECK(bad == 0);
     free(dy);
     free(w);
@@ -204,101 +257,144 @@ static void check_backward_input(shape s, int dyadic, uint64_t *seed)
 
 static void test_backward_input(void)
 {
-    uint64_t seed = 4;
-    for (size_t t = 0; t < N_SHAPES; t++)
-        for (int dyadic = 0; dyadic < 2; dyadic++)
-            check_backward_input(shapes[t], dyadic, &seed);
+    const nn_kernel_table *v[3];
+    size_t nv = variants(v);
+    for (size_t k = 0; k < nv; k++) {
+        uint64_t seed = 4;
+        for (size_t t = 0; t < N_SHAPES + N_GRID; t++)
+            for (int dyadic = 0; dyadic < 2; dyadic++)
+                check_backward_input(v[k], shape_at(t), dyadic, &seed);
+    }
 }
 
 /* Sizes of zero: nothing is read or written beyond what the formulas define
  * (in = 0 leaves y = b and dw untouched while db still sums dy; out = 0 zeroes dx). */
-static void test_zero_sizes(void)
+static void check_zero_sizes(const nn_kernel_table *K)
 {
     float x[4] = {1, 2, 3, 4}, w[4] = {1, 1, 1, 1}, b[2] = {5, -6};
     float y[4] = {7, 7, 7, 7};
-    nn_matmul_forward(y, x, w, b, 0, 2, 2);
+    K->forward(y, x, w, b, 0, 2, 2);
     CHECK(y[0] == 7 && y[1] == 7 && y[2] == 7 && y[3] == 7);
-    nn_matmul_forward(y, x, w, b, 2, 0, 2);
+    K->forward(y, x, w, b, 2, 0, 2);
     CHECK(y[0] == 5 && y[1] == -6 && y[2] == 5 && y[3] == -6);
-    nn_matmul_forward(y, x, w, NULL, 2, 0, 2);
+    K->forward(y, x, w, NULL, 2, 0, 2);
     CHECK(y[0] == 0 && y[1] == 0 && y[2] == 0 && y[3] == 0);
     y[0] = 7;
-    nn_matmul_forward(y, x, w, b, 2, 2, 0);
+    K->forward(y, x, w, b, 2, 2, 0);
     CHECK(y[0] == 7);
 
     float dy[4] = {1, 2, 3, 4}, dw[4] = {9, 9, 9, 9}, db[2] = {1, 1};
-    nn_matmul_backward_weights(dw, db, dy, x, 0, 2, 2);
+    K->backward_weights(dw, db, dy, x, 0, 2, 2);
     CHECK(dw[0] == 9 && dw[3] == 9 && db[0] == 1 && db[1] == 1);
-    nn_matmul_backward_weights(dw, db, dy, x, 2, 0, 2);
+    K->backward_weights(dw, db, dy, x, 2, 0, 2);
     CHECK(dw[0] == 9 && dw[3] == 9);
     CHECK(db[0] == 1 + 1 + 3 && db[1] == 1 + 2 + 4);
 
     float dx[4] = {9, 9, 9, 9};
-    nn_matmul_backward_input(dx, dy, w, 2, 2, 0);
+    K->backward_input(dx, dy, w, 2, 2, 0);
     CHECK(dx[0] == 0 && dx[1] == 0 && dx[2] == 0 && dx[3] == 0);
     dx[0] = 9;
-    nn_matmul_backward_input(dx, dy, w, 0, 2, 2);
+    K->backward_input(dx, dy, w, 0, 2, 2);
     CHECK(dx[0] == 9);
 }
 
+static void test_zero_sizes(void)
+{
+    const nn_kernel_table *v[3];
+    size_t nv = variants(v);
+    for (size_t k = 0; k < nv; k++)
+        check_zero_sizes(v[k]);
+}
+
 /* A hand-checked 2x3 by 3x2 product. */
-static void test_small_by_hand(void)
+static void check_small_by_hand(const nn_kernel_table *K)
 {
     const float x[6] = {1, 2, 3, 4, 5, 6};   /* (2, 3) */
     const float w[6] = {1, 0, -1, 2, 1, 0};  /* (2, 3) */
     const float b[2] = {0.5f, -0.5f};
     float y[4];
-    nn_matmul_forward(y, x, w, b, 2, 3, 2);
+    K->forward(y, x, w, b, 2, 3, 2);
     CHECK(y[0] == 1 - 3 + 0.5f && y[1] == 2 + 2 - 0.5f);
     CHECK(y[2] == 4 - 6 + 0.5f && y[3] == 8 + 5 - 0.5f);
 
     const float dy[4] = {1, 2, 3, 4};
     float dw[6] = {0}, db[2] = {0}, dx[6];
-    nn_matmul_backward_weights(dw, db, dy, x, 2, 3, 2);
+    K->backward_weights(dw, db, dy, x, 2, 3, 2);
     CHECK(dw[0] == 1 * 1 + 3 * 4 && dw[1] == 1 * 2 + 3 * 5 && dw[2] == 1 * 3 + 3 * 6);
     CHECK(dw[3] == 2 * 1 + 4 * 4 && dw[4] == 2 * 2 + 4 * 5 && dw[5] == 2 * 3 + 4 * 6);
     CHECK(db[0] == 4 && db[1] == 6);
-    nn_matmul_backward_input(dx, dy, w, 2, 3, 2);
+    K->backward_input(dx, dy, w, 2, 3, 2);
     CHECK(dx[0] == 1 + 4 && dx[1] == 2 && dx[2] == -1);
     CHECK(dx[3] == 3 + 8 && dx[4] == 4 && dx[5] == -3);
 }
 
-/* Every byte value maps to the correctly rounded float of v / 255 (the double
- * quotient rounded to float is correctly rounded: 53 >= 2 * 24 + 2 bits). */
-static void test_bytes_to_floats(void)
+static void test_small_by_hand(void)
 {
-    unsigned char src[256];
-    float dst[256];
-    for (int v = 0; v < 256; v++)
-        src[v] = (unsigned char)v;
-    nn_bytes_to_floats(dst, src, 256);
-    size_t bad = 0;
-    for (int v = 0; v < 256; v++)
-        bad += dst[v] != (float)((double)v / 255.0);
-    CHECK(bad == 0);
-    CHECK(dst[0] == 0.0f && dst[255] == 1.0f);
-    dst[0] = -1.0f;
-    nn_bytes_to_floats(dst, src, 0);
-    CHECK(dst[0] == -1.0f);
+    const nn_kernel_table *v[3];
+    size_t nv = variants(v);
+    for (size_t k = 0; k < nv; k++)
+        check_small_by_hand(v[k]);
 }
 
+/* Every byte value maps to the correctly rounded float of v / 255 (the double
+ * quotient rounded to float is correctly rounded: 53 >= 2 * 24 + 2 bits), at
+ * every position of a vector and for every length up to a few vectors. */
+static void check_bytes_to_floats(const nn_kernel_table *K)
+{
+    unsigned char src[256 + 64];
+    float dst[256 + 64];
+    for (int v = 0; v < 256 + 64; v++)
+        src[v] = (unsigned char)(v * 7);
+    size_t bad = 0;
+    for (size_t off = 0; off < 64; off++) {
+        K->bytes_to_floats(dst, src + off, 256);
+        for (size_t i = 0; i < 256; i++)
+            bad += dst[i] != (float)((double)src[off + i] / 255.0);
+    }
+    for (size_t n = 0; n <= 70; n++) {
+        for (size_t i = 0; i < 72; i++)
+            dst[i] = -1.0f;
+        K->bytes_to_floats(dst, src, n);
+        for (size_t i = 0; i < n; i++)
+            bad += dst[i] != (float)((double)src[i] / 255.0);
+        for (size_t i = n; i < 72; i++)
+            bad += dst[i] != -1.0f;
+    }
+    if (bad)
+        fprintf(stderr, "%s bytes_to_floats: %zu wrong\n", K->name, bad);
+    CHECK(bad == 0);
+    for (int v = 0; v < 256; v++)
+        src[v] = (unsigned char)v;
+    K->bytes_to_floats(dst, src, 256);
+    CHECK(dst[0] == 0.0f && dst[255] == 1.0f && dst[51] == 0.2f);
+}
+
+static void test_bytes_to_floats(void)
+{
+    const nn_kernel_table *v[3];
+    size_t nv = variants(v);
+    for (size_t k = 0; k < nv; k++)
+        check_bytes_to_floats(v[k]);
+}
+
+/* The public functions use the variant nn_kernels_variant names, which is the
+ * one NNART_KERNELS asks for when supported, else the widest available. */
 static void test_variant(void)
 {
     const char *v = nn_kernels_variant();
     CHECK(v != NULL);
-    if (v)
-        CHECK(!strcmp(v, "generic") || !strcmp(v, "avx2") || !strcmp(v, "avx512"));
-}
+    if (!v)
+        return;
+    CHECK(!strcmp(v, "generic") || !strcmp(v, "avx2") || !strcmp(v, "avx512"));
+    CHECK(nn_kernels_active() == nn_kernels_choose(getenv("NNART_KERNELS")));
+    CHECK(!strcmp(v, nn_kernels_active()->name));
 
-/* The same inputs give bit-identical outputs on every call. */
-static void test_deterministic(void)
-{
-    uint64_t seed = 5;
-    shape s = {17, 785, 10};
+    uint64_t seed = 6;
+    shape s = {5, 37, 9};
     float *x = fill(s.B * s.in, 0, &seed), *w = fill(s.out * s.in, 0, &seed);
     float *y1 = fill_nan(s.B * s.out), *y2 = fill_nan(s.B * s.out);
     nn_matmul_forward(y1, x, w, NULL, s.B, s.in, s.out);
-    nn_matmul_forward(y2, x, w, NULL, s.B, s.in, s.out);
+    nn_kernels_active()->forward(y2, x, w, NULL, s.B, s.in, s.out);
     CHECK(memcmp(y1, y2, s.B * s.out * sizeof *y1) == 0);
     free(x);
     free(w);
@@ -306,8 +402,112 @@ static void test_deterministic(void)
     free(y2);
 }
 
+static void test_choose(void)
+{
+    const nn_kernel_table *best = nn_kernels_choose(NULL);
+    const nn_kernel_table *widest = nn_kernels_avx512() ? nn_kernels_avx512()
+                                    : nn_kernels_avx2() ? nn_kernels_avx2()
+                                                        : nn_kernels_generic();
+    CHECK(best == widest);
+    CHECK(nn_kernels_choose("bogus") == best);
+    CHECK(nn_kernels_choose("") == best);
+    CHECK(nn_kernels_choose("generic") == nn_kernels_generic());
+    CHECK(nn_kernels_find("generic") == nn_kernels_generic());
+    CHECK(nn_kernels_find("bogus") == NULL);
+    CHECK(nn_kernels_find(NULL) == NULL);
+    /* An unsupported variant falls back to the best; a supported one is taken. */
+    CHECK(nn_kernels_choose("avx512") == (nn_kernels_avx512() ? nn_kernels_avx512() : best));
+    CHECK(nn_kernels_choose("avx2") == (nn_kernels_avx2() ? nn_kernels_avx2() : best));
+    if (nn_kernels_avx512())
+        CHECK(!strcmp(nn_kernels_avx512()->name, "avx512"));
+    if (nn_kernels_avx2())
+        CHECK(!strcmp(nn_kernels_avx2()->name, "avx2"));
+#if !defined(__x86_64__)
+    CHECK(nn_kernels_avx2() == NULL && nn_kernels_avx512() == NULL);
+#endif
+}
+
+/* The same inputs give bit-identical outputs on every call. */
+static void test_deterministic(void)
+{
+    const nn_kernel_table *v[3];
+    size_t nv = variants(v);
+    for (size_t k = 0; k < nv; k++) {
+        uint64_t seed = 5;
+        shape s = {17, 785, 10};
+        float *x = fill(s.B * s.in, 0, &seed), *w = fill(s.out * s.in, 0, &seed);
+        float *y1 = fill_nan(s.B * s.out), *y2 = fill_nan(s.B * s.out);
+        v[k]->forward(y1, x, w, NULL, s.B, s.in, s.out);
+        v[k]->forward(y2, x, w, NULL, s.B, s.in, s.out);
+        CHECK(memcmp(y1, y2, s.B * s.out * sizeof *y1) == 0);
+        free(x);
+        free(w);
+        free(y1);
+        free(y2);
+    }
+}
+
+/* A row's forward output and input gradient are the same bits whether it is
+ * computed alone or inside any batch, and the weight gradient of a batch is the
+ * same bits as that of its rows fed in consecutive calls (each dw element adds
+ * its terms in order of rows): the trainer and the evaluator split batches. */
+static void check_split(const nn_kernel_table *K, shape s, uint64_t *seed)
+{
+    float *x = fill(s.B * s.in, 0, seed), *w = fill(s.out * s.in, 0, seed);
+    float *b = fill(s.out, 0, seed), *dy = fill(s.B * s.out, 0, seed);
+    float *y = fill_nan(s.B * s.out), *y1 = fill_nan(s.B * s.out);
+    float *dx = fill_nan(s.B * s.in), *dx1 = fill_nan(s.B * s.in);
+    float *dw = fill(s.out * s.in, 0, seed), *dw1 = fill_nan(s.out * s.in);
+    memcpy(dw1, dw, s.out * s.in * sizeof *dw);
+    K->forward(y, x, w, b, s.B, s.in, s.out);
+    K->backward_input(dx, dy, w, s.B, s.in, s.out);
+    K->backward_weights(dw, NULL, dy, x, s.B, s.in, s.out);
+    /* the same rows in pieces of 1, 2, 3, ... rows */
+    for (size_t i0 = 0, len = 1; i0 < s.B; i0 += len, len++) {
+        size_t n = s.B - i0 < len ? s.B - i0 : len;
+        K->forward(y1 + i0 * s.out, x + i0 * s.in, w, b, n, s.in, s.out);
+        K->backward_input(dx1 + i0 * s.in, dy + i0 * s.out, w, n, s.in, s.out);
+        K->backward_weights(dw1, NULL, dy + i0 * s.out, x + i0 * s.in, n, s.in, s.out);
+    }
+    int same = memcmp(y, y1, s.B * s.out * sizeof *y) == 0 &&
+               memcmp(dx, dx1, s.B * s.in * sizeof *dx) == 0 &&
+               memcmp(dw, dw1, s.out * s.in * sizeof *dw) == 0;
+    if (!same)
+        fprintf(stderr, "%s split B=%zu in=%zu out=%zu: results differ\n", K->name, s.B, s.in,
+                s.out);
+    CHECK(same);
+    free(x);
+    free(w);
+    free(b);
+    free(dy);
+    free(y);
+    free(y1);
+    free(dx);
+    free(dx1);
+    free(dw);
+    free(dw1);
+}
+
+static void test_split_batches(void)
+{
+    const nn_kernel_table *v[3];
+    size_t nv = variants(v);
+    const shape split_shapes[] = {{33, 785, 10}, {17, 10, 17}, {40, 64, 7}, {13, 7, 1}};
+    for (size_t k = 0; k < nv; k++) {
+        uint64_t seed = 7;
+        for (size_t t = 0; t < COUNT(split_shapes); t++)
+            check_split(v[k], split_shapes[t], &seed);
+    }
+}
+
 int main(void)
 {
+    const nn_kernel_table *v[3];
+    size_t nv = variants(v);
+    printf("kernel variants tested:");
+    for (size_t k = 0; k < nv; k++)
+        printf(" %s", v[k]->name);
+    printf(" (active: %s)\n", nn_kernels_variant());
     RUN(test_forward);
     RUN(test_backward_weights);
     RUN(test_backward_weights_accumulates);
@@ -316,6 +516,8 @@ int main(void)
     RUN(test_small_by_hand);
     RUN(test_bytes_to_floats);
     RUN(test_variant);
+    RUN(test_choose);
     RUN(test_deterministic);
+    RUN(test_split_batches);
     return t_summary();
 }

@@ -1,0 +1,74 @@
+/* kernels_avx2.c - the dense-layer kernels for AVX2 with FMA: 8 floats per
+ * vector, 16 vector registers (see kernels_simd.h for the algorithms). */
+#include <stddef.h>
+
+#include "kernels_internal.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+#define SIMD_FN __attribute__((target("avx2,fma")))
+#define W 8
+typedef __m256 vec;
+typedef __m256i vmask;
+#define V_ZERO() _mm256_setzero_ps()
+#define V_LOAD(p) _mm256_loadu_ps(p)
+#define V_LOADM(p, m) _mm256_maskload_ps(p, m)
+#define V_STORE(p, v) _mm256_storeu_ps(p, v)
+#define V_STOREM(p, m, v) _mm256_maskstore_ps(p, m, v)
+#define V_SET1(s) _mm256_set1_ps(s)
+#define V_MUL(a, b) _mm256_mul_ps(a, b)
+#define V_ADD(a, b) _mm256_add_ps(a, b)
+#define V_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
+/* lane j is selected when j < n */
+#define V_MASK(n)                                                                          \
+    _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
+#define V_BYTES(p)                                                                         \
+    _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(p))))
+
+/* Lanes summed as halves: 8 -> 4 -> 2 -> 1. */
+SIMD_FN static inline float v_hsum(vec v)
+{
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    q = _mm_add_ss(q, _mm_movehdup_ps(q));
+    return _mm_cvtss_f32(q);
+}
+
+/* 3 rows x 4 outputs = 12 accumulators, plus 4 w vectors (or loads folded
+ * into the multiply-adds). */
+#define FWD_MR 3
+#define FWD_NR 4
+#define FWD_CASES(X)                                                                       \
+    X(1, 1) X(1, 2) X(1, 3) X(1, 4) X(2, 1) X(2, 2) X(2, 3) X(2, 4) X(3, 1) X(3, 2) X(3, 3)  \
+    X(3, 4)
+/* 4 outputs x 3 vectors = 12 accumulators, plus 3 x vectors and 1 broadcast. */
+#define WG_NO 4
+#define WG_KV 3
+#define WG_CASES(X)                                                                        \
+    X(1, 1) X(1, 2) X(1, 3) X(2, 1) X(2, 2) X(2, 3) X(3, 1) X(3, 2) X(3, 3) X(4, 1) X(4, 2)  \
+    X(4, 3)
+/* 4 rows x 3 vectors = 12 accumulators, plus 3 w vectors and 1 broadcast. */
+#define IG_MR 4
+#define IG_KV 3
+#define IG_CASES WG_CASES
+
+#include "kernels_simd.h"
+
+const nn_kernel_table *nn_kernels_avx2(void)
+{
+    static const nn_kernel_table table = {"avx2", simd_forward, simd_backward_weights,
+                                          simd_backward_input, simd_bytes_to_floats};
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? &table : NULL;
+}
+
+#else
+
+/* Built for another architecture: never available. */
+const nn_kernel_table *nn_kernels_avx2(void)
+{
+    return NULL;
+}
+
+#endif

@@ -1,0 +1,75 @@
+/* kernels_avx512.c - the dense-layer kernels for AVX-512F: 16 floats per
+ * vector, 32 vector registers (see kernels_simd.h for the algorithms). */
+#include <stddef.h>
+
+#include "kernels_internal.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+#define SIMD_FN __attribute__((target("avx512f")))
+#define W 16
+typedef __m512 vec;
+typedef __mmask16 vmask;
+#define V_ZERO() _mm512_setzero_ps()
+#define V_LOAD(p) _mm512_loadu_ps(p)
+#define V_LOADM(p, m) _mm512_maskz_loadu_ps(m, p)
+#define V_STORE(p, v) _mm512_storeu_ps(p, v)
+#define V_STOREM(p, m, v) _mm512_mask_storeu_ps(p, m, v)
+#define V_SET1(s) _mm512_set1_ps(s)
+#define V_MUL(a, b) _mm512_mul_ps(a, b)
+#define V_ADD(a, b) _mm512_add_ps(a, b)
+#define V_FMA(a, b, c) _mm512_fmadd_ps(a, b, c)
+#define V_MASK(n) ((vmask)((1u << (n)) - 1u))
+#define V_BYTES(p)                                                                         \
+    _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(p))))
+
+/* Lanes summed as halves: 16 -> 8 -> 4 -> 2 -> 1. */
+SIMD_FN static inline float v_hsum(vec v)
+{
+    __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v),
+                             _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    q = _mm_add_ss(q, _mm_movehdup_ps(q));
+    return _mm_cvtss_f32(q);
+}
+
+/* 4 rows x 6 outputs = 24 accumulators, plus 6 w vectors and 1 x vector. */
+#define FWD_MR 4
+#define FWD_NR 6
+#define FWD_CASES(X)                                                                       \
+    X(1, 1) X(1, 2) X(1, 3) X(1, 4) X(1, 5) X(1, 6) X(2, 1) X(2, 2) X(2, 3) X(2, 4) X(2, 5)  \
+    X(2, 6) X(3, 1) X(3, 2) X(3, 3) X(3, 4) X(3, 5) X(3, 6) X(4, 1) X(4, 2) X(4, 3)          \
+    X(4, 4) X(4, 5) X(4, 6)
+/* 6 outputs x 4 vectors = 24 accumulators, plus 4 x vectors and 1 broadcast. */
+#define WG_NO 6
+#define WG_KV 4
+#define WG_CASES(X)                                                                        \
+    X(1, 1) X(1, 2) X(1, 3) X(1, 4) X(2, 1) X(2, 2) X(2, 3) X(2, 4) X(3, 1) X(3, 2) X(3, 3)  \
+    X(3, 4) X(4, 1) X(4, 2) X(4, 3) X(4, 4) X(5, 1) X(5, 2) X(5, 3) X(5, 4) X(6, 1)          \
+    X(6, 2) X(6, 3) X(6, 4)
+/* 6 rows x 4 vectors = 24 accumulators, plus 4 w vectors and 1 broadcast. */
+#define IG_MR 6
+#define IG_KV 4
+#define IG_CASES WG_CASES
+
+#include "kernels_simd.h"
+
+const nn_kernel_table *nn_kernels_avx512(void)
+{
+    static const nn_kernel_table table = {"avx512", simd_forward, simd_backward_weights,
+                                          simd_backward_input, simd_bytes_to_floats};
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") ? &table : NULL;
+}
+
+#else
+
+/* Built for another architecture: never available. */
+const nn_kernel_table *nn_kernels_avx512(void)
+{
+    return NULL;
+}
+
+#endif

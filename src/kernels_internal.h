@@ -1,0 +1,47 @@
+/* kernels_internal.h - the kernel variants behind nn_kernels.h.
+ *
+ * Each instruction set has one table of the four kernels.  The public
+ * functions call the table chosen once per process: the one named by the
+ * environment variable NNART_KERNELS (generic, avx2 or avx512) when this CPU
+ * can run it, otherwise the widest the CPU supports.  Variants may round
+ * differently from one another (the SIMD ones use fused multiply-adds and
+ * another summation order), but each gives the same bits on every call, and
+ * each output element is computed the same way whatever the batch size or the
+ * position of its row, so a row's result never depends on how a batch is split.
+ */
+#ifndef NN_KERNELS_INTERNAL_H
+#define NN_KERNELS_INTERNAL_H
+
+#include <stddef.h>
+
+typedef struct nn_kernel_table {
+    const char *name; /* "generic", "avx2" or "avx512" */
+    void (*forward)(float *y, const float *x, const float *w, const float *b, size_t B,
+                    size_t in, size_t out);
+    void (*backward_weights)(float *dw, float *db, const float *dy, const float *x, size_t B,
+                             size_t in, size_t out);
+    void (*backward_input)(float *dx, const float *dy, const float *w, size_t B, size_t in,
+                           size_t out);
+    void (*bytes_to_floats)(float *dst, const unsigned char *src, size_t n);
+} nn_kernel_table;
+
+/* The portable C kernels; always available. */
+const nn_kernel_table *nn_kernels_generic(void);
+/* AVX2 + FMA kernels: NULL unless built for x86-64 and the CPU has both. */
+const nn_kernel_table *nn_kernels_avx2(void);
+/* AVX-512F kernels: NULL unless built for x86-64 and the CPU (and OS) has it. */
+const nn_kernel_table *nn_kernels_avx512(void);
+
+/* The table for a variant name, or NULL if the name is unknown or this CPU
+ * cannot run it. */
+const nn_kernel_table *nn_kernels_find(const char *name);
+
+/* What a request (a variant name, or NULL for none) resolves to: the named
+ * variant if this CPU can run it, otherwise the widest supported one. */
+const nn_kernel_table *nn_kernels_choose(const char *request);
+
+/* The table in use: nn_kernels_choose(getenv("NNART_KERNELS")), resolved on
+ * the first call and then fixed for the life of the process. */
+const nn_kernel_table *nn_kernels_active(void);
+
+#endif

@@ -1,0 +1,281 @@
+/* kernels_simd.h - the dense-layer kernels written once for any vector width,
+ * included by kernels_avx2.c and kernels_avx512.c after they define:
+ *
+ *   SIMD_FN            function attributes (the target instruction set)
+ *   W, vec, vmask      lanes per vector, the vector and tail-mask types
+ *   V_ZERO() V_LOAD(p) V_LOADM(p, m) V_STORE(p, v) V_STOREM(p, m, v)
+ *   V_SET1(s) V_MUL(a, b) V_ADD(a, b) V_FMA(a, b, c) = a b + c (fused)
+ *   V_MASK(n)          a mask of the first n lanes (1 <= n <= W)
+ *   V_BYTES(p)         W bytes at p as floats
+ *   v_hsum(v)          the sum of the lanes, in a fixed order
+ *   FWD_MR, FWD_NR     forward tile: rows x outputs      (FWD_CASES lists them)
+ *   WG_NO, WG_KV       weight-gradient tile: outputs x vectors of inputs (WG_CASES)
+ *   IG_MR, IG_KV       input-gradient tile: rows x vectors of inputs     (IG_CASES)
+ *
+ * Register blocking: each tile keeps its MR x NR (or NO x KV, MR x KV)
+ * accumulators in vector registers for the whole of its inner loop, so every
+ * load feeds several fused multiply-adds.  The tile functions take their sizes
+ * as constants (they are always inlined into a switch over the sizes) so that
+ * the compiler unrolls them completely.
+ *
+ * Every output element is computed the same way whatever tile it falls in:
+ *   forward       lane j of the accumulator sums x[k] w[k] over k = j mod W in
+ *                 increasing k (masked tail last), then v_hsum, then + bias;
+ *   weights       dw[o][k] = fma(dy[i][o], x[i][k], dw[o][k]) for i = 0, 1, ...;
+ *   input         dx[i][k] = fma(dy[i][o], w[o][k], .) for o = 0, 1, ... from 0.
+ * So results never depend on the batch size or on where a row sits in it.
+ */
+
+#if defined(__clang__)
+#define UNROLL _Pragma("clang loop unroll(full)")
+#else
+#define UNROLL _Pragma("GCC unroll 32")
+#endif
+
+#define SIMD_INLINE SIMD_FN __attribute__((always_inline)) static inline
+
+/* p[0..W) when full, else the first lanes selected by m (the rest are zero). */
+SIMD_INLINE vec load_last(const float *p, int partial, vmask m)
+{
+    return partial ? V_LOADM(p, m) : V_LOAD(p);
+}
+
+SIMD_INLINE void store_last(float *p, vec v, int partial, vmask m)
+{
+    if (partial)
+        V_STOREM(p, m, v);
+    else
+        V_STORE(p, v);
+}
+
+/* Forward tile: y[r][o] = b[o] + sum_k x[r][k] w[o][k] for r < MR, o < NR.
+ * x rows and w rows have length in (kfull of it in whole vectors, the rest
+ * under mask m); y rows are ldy apart. */
+SIMD_INLINE void fwd_tile(float *y, size_t ldy, const float *x, const float *w, const float *b,
+                          size_t in, size_t kfull, vmask m, const int MR, const int NR)
+{
+    vec acc[FWD_MR][FWD_NR];
+    UNROLL for (int r = 0; r < MR; r++) {
+        UNROLL for (int o = 0; o < NR; o++)
+            acc[r][o] = V_ZERO();
+    }
+    for (size_t k = 0; k < kfull; k += W) {
+        vec wv[FWD_NR];
+        UNROLL for (int o = 0; o < NR; o++)
+            wv[o] = V_LOAD(w + (size_t)o * in + k);
+        UNROLL for (int r = 0; r < MR; r++) {
+            vec xv = V_LOAD(x + (size_t)r * in + k);
+            /* lane j: acc += x[r][k + j] w[o][k + j] */
+            UNROLL for (int o = 0; o < NR; o++)
+                acc[r][o] = V_FMA(xv, wv[o], acc[r][o]);
+        }
+    }
+    if (kfull < in) {
+        vec wv[FWD_NR];
+        UNROLL for (int o = 0; o < NR; o++)
+            wv[o] = V_LOADM(w + (size_t)o * in + kfull, m);
+        UNROLL for (int r = 0; r < MR; r++) {
+            vec xv = V_LOADM(x + (size_t)r * in + kfull, m);
+            UNROLL for (int o = 0; o < NR; o++)
+                acc[r][o] = V_FMA(xv, wv[o], acc[r][o]);
+        }
+    }
+    /* y[r][o] = b[o] + sum over lanes */
+    UNROLL for (int r = 0; r < MR; r++) {
+        UNROLL for (int o = 0; o < NR; o++)
+            y[(size_t)r * ldy + o] = (b ? b[o] : 0.0f) + v_hsum(acc[r][o]);
+    }
+}
+
+/* Weight-gradient tile: dw[o][v W + j] += sum_i dy[i][o] x[i][v W + j] for
+ * o < NO and KV vectors of inputs (the last one under mask m if partial).
+ * dw rows are ldw apart, x rows ldx, dy rows ldy. */
+SIMD_INLINE void wg_tile(float *dw, size_t ldw, const float *dy, size_t ldy, const float *x,
+                         size_t ldx, size_t B, int partial, vmask m, const int NO, const int KV)
+{
+    vec acc[WG_NO][WG_KV];
+    UNROLL for (int o = 0; o < NO; o++) {
+        UNROLL for (int v = 0; v + 1 < KV; v++)
+            acc[o][v] = V_LOAD(dw + (size_t)o * ldw + (size_t)v * W);
+        acc[o][KV - 1] = load_last(dw + (size_t)o * ldw + (size_t)(KV - 1) * W, partial, m);
+    }
+    for (size_t i = 0; i < B; i++) {
+        const float *xi = x + i * ldx, *dyi = dy + i * ldy;
+        vec xv[WG_KV];
+        UNROLL for (int v = 0; v + 1 < KV; v++)
+            xv[v] = V_LOAD(xi + (size_t)v * W);
+        xv[KV - 1] = load_last(xi + (size_t)(KV - 1) * W, partial, m);
+        UNROLL for (int o = 0; o < NO; o++) {
+            vec d = V_SET1(dyi[o]);
+            /* dw[o][k] += dy[i][o] x[i][k] */
+            UNROLL for (int v = 0; v < KV; v++)
+                acc[o][v] = V_FMA(d, xv[v], acc[o][v]);
+        }
+    }
+    UNROLL for (int o = 0; o < NO; o++) {
+        UNROLL for (int v = 0; v + 1 < KV; v++)
+            V_STORE(dw + (size_t)o * ldw + (size_t)v * W, acc[o][v]);
+        store_last(dw + (size_t)o * ldw + (size_t)(KV - 1) * W, acc[o][KV - 1], partial, m);
+    }
+}
+
+/* Input-gradient tile: dx[r][v W + j] = sum_o dy[r][o] w[o][v W + j] for
+ * r < MR and KV vectors of inputs.  dx rows are ldx apart, dy rows ldy, w rows ldw. */
+SIMD_INLINE void ig_tile(float *dx, size_t ldx, const float *dy, size_t ldy, const float *w,
+                         size_t ldw, size_t out, int partial, vmask m, const int MR, const int KV)
+{
+    vec acc[IG_MR][IG_KV];
+    UNROLL for (int r = 0; r < MR; r++) {
+        UNROLL for (int v = 0; v < KV; v++)
+            acc[r][v] = V_ZERO();
+    }
+    for (size_t o = 0; o < out; o++) {
+        const float *wo = w + o * ldw;
+        vec wv[IG_KV];
+        UNROLL for (int v = 0; v + 1 < KV; v++)
+            wv[v] = V_LOAD(wo + (size_t)v * W);
+        wv[KV - 1] = load_last(wo + (size_t)(KV - 1) * W, partial, m);
+        UNROLL for (int r = 0; r < MR; r++) {
+            vec d = V_SET1(dy[(size_t)r * ldy + o]);
+            /* dx[r][k] += dy[r][o] w[o][k] */
+            UNROLL for (int v = 0; v < KV; v++)
+                acc[r][v] = V_FMA(d, wv[v], acc[r][v]);
+        }
+    }
+    UNROLL for (int r = 0; r < MR; r++) {
+        UNROLL for (int v = 0; v + 1 < KV; v++)
+            V_STORE(dx + (size_t)r * ldx + (size_t)v * W, acc[r][v]);
+        store_last(dx + (size_t)r * ldx + (size_t)(KV - 1) * W, acc[r][KV - 1], partial, m);
+    }
+}
+
+/* The lanes used by a final vector of n (1..W) floats, and whether it is partial. */
+static size_t tail_lanes(size_t n)
+{
+    size_t r = n % W;
+    return r ? r : W;
+}
+
+#define FWD_CALL(A, C)                                                                     \
+    case (A) * 16 + (C):                                                                   \
+        fwd_tile(y, ldy, x, w, b, in, kfull, m, A, C);                                     \
+        break;
+
+/* One forward tile of mr x nr (each at most FWD_MR x FWD_NR). */
+SIMD_FN static void fwd_block(float *y, size_t ldy, const float *x, const float *w,
+                              const float *b, size_t in, size_t kfull, vmask m, size_t mr,
+                              size_t nr)
+{
+    switch (mr * 16 + nr) {
+        FWD_CASES(FWD_CALL)
+    default: break;
+    }
+}
+
+/* y = x w^T + b: tiles of FWD_NR outputs (their w rows stay in L1) by FWD_MR rows. */
+SIMD_FN static void simd_forward(float *y, const float *x, const float *w, const float *b,
+                                 size_t B, size_t in, size_t out)
+{
+    size_t kfull = in - in % W;
+    vmask m = V_MASK(tail_lanes(in));
+    for (size_t o0 = 0; o0 < out; o0 += FWD_NR) {
+        size_t nr = out - o0 < FWD_NR ? out - o0 : FWD_NR;
+        for (size_t i0 = 0; i0 < B; i0 += FWD_MR) {
+            size_t mr = B - i0 < FWD_MR ? B - i0 : FWD_MR;
+            fwd_block(y + i0 * out + o0, out, x + i0 * in, w + o0 * in, b ? b + o0 : NULL, in,
+                      kfull, m, mr, nr);
+        }
+    }
+}
+
+#define WG_CALL(A, C)                                                                      \
+    case (A) * 16 + (C):                                                                   \
+        wg_tile(dw, ldw, dy, ldy, x, ldx, B, partial, m, A, C);                            \
+        break;
+
+SIMD_FN static void wg_block(float *dw, size_t ldw, const float *dy, size_t ldy, const float *x,
+                             size_t ldx, size_t B, int partial, vmask m, size_t no, size_t kv)
+{
+    switch (no * 16 + kv) {
+        WG_CASES(WG_CALL)
+    default: break;
+    }
+}
+
+/* dw += dy^T x, db += column sums of dy: for each strip of WG_KV vectors of
+ * inputs (whose x columns stay in L1), tiles of WG_NO outputs over the batch. */
+SIMD_FN static void simd_backward_weights(float *dw, float *db, const float *dy, const float *x,
+                                          size_t B, size_t in, size_t out)
+{
+    for (size_t k0 = 0; k0 < in; k0 += WG_KV * W) {
+        size_t len = in - k0 < WG_KV * W ? in - k0 : WG_KV * W;
+        size_t kv = (len + W - 1) / W;
+        int partial = len % W != 0;
+        vmask m = V_MASK(tail_lanes(len));
+        for (size_t o0 = 0; o0 < out; o0 += WG_NO) {
+            size_t no = out - o0 < WG_NO ? out - o0 : WG_NO;
+            wg_block(dw + o0 * in + k0, in, dy + o0, out, x + k0, in, B, partial, m, no, kv);
+        }
+    }
+    if (!db)
+        return;
+    /* db[o] += sum_i dy[i][o]: lanes run over o, each summed in order of i from 0 */
+    for (size_t o0 = 0; o0 < out; o0 += W) {
+        int partial = out - o0 < W;
+        vmask m = V_MASK(tail_lanes(out - o0));
+        vec s = V_ZERO();
+        for (size_t i = 0; i < B; i++)
+            s = V_ADD(s, load_last(dy + i * out + o0, partial, m));
+        store_last(db + o0, V_ADD(load_last(db + o0, partial, m), s), partial, m);
+    }
+}
+
+#define IG_CALL(A, C)                                                                      \
+    case (A) * 16 + (C):                                                                   \
+        ig_tile(dx, ldx, dy, ldy, w, ldw, out, partial, m, A, C);                          \
+        break;
+
+SIMD_FN static void ig_block(float *dx, size_t ldx, const float *dy, size_t ldy, const float *w,
+                             size_t ldw, size_t out, int partial, vmask m, size_t mr, size_t kv)
+{
+    switch (mr * 16 + kv) {
+        IG_CASES(IG_CALL)
+    default: break;
+    }
+}
+
+/* dx = dy w: for each strip of IG_KV vectors of inputs (whose w columns stay
+ * in L1), tiles of IG_MR rows over all outputs. */
+SIMD_FN static void simd_backward_input(float *dx, const float *dy, const float *w, size_t B,
+                                        size_t in, size_t out)
+{
+    for (size_t k0 = 0; k0 < in; k0 += IG_KV * W) {
+        size_t len = in - k0 < IG_KV * W ? in - k0 : IG_KV * W;
+        size_t kv = (len + W - 1) / W;
+        int partial = len % W != 0;
+        vmask m = V_MASK(tail_lanes(len));
+        for (size_t i0 = 0; i0 < B; i0 += IG_MR) {
+            size_t mr = B - i0 < IG_MR ? B - i0 : IG_MR;
+            ig_block(dx + i0 * in + k0, in, dy + i0 * out, out, w + k0, in, out, partial, m, mr,
+                     kv);
+        }
+    }
+}
+
+/* dst[i] = src[i] / 255 correctly rounded, without a division: q = x r with
+ * r = fl(1/255), then one Newton correction q + (x - 255 q) r, whose residual
+ * x - 255 q is exact in a fused multiply-add.  This equals fl(x / 255) for all
+ * 256 byte values (checked exhaustively by the tests); the tail divides. */
+SIMD_FN static void simd_bytes_to_floats(float *dst, const unsigned char *src, size_t n)
+{
+    const vec r = V_SET1(1.0f / 255.0f), c = V_SET1(-255.0f);
+    size_t i = 0;
+    for (; i + W <= n; i += W) {
+        vec x = V_BYTES(src + i);
+        vec q = V_MUL(x, r);
+        vec e = V_FMA(c, q, x); /* e = x - 255 q, exact */
+        V_STORE(dst + i, V_FMA(e, r, q));
+    }
+    for (; i < n; i++)
+        dst[i] = (float)src[i] / 255.0f;
+}

@@ -1,0 +1,350 @@
+/* test_threads.c - training, evaluation and prediction give the same bits for
+ * any number of threads, and the same bits as a plain single-threaded
+ * reference built from nn_forward, nn_backward and nn_optim_step; and the
+ * thread team runs every item of every job exactly once. */
+#include <stdint.h>
+#include <string.h>
+
+#include "../src/kernels_team.h"
+#include "nnart.h"
+#include "test.h"
+
+/* ---- the team ---------------------------------------------------------- */
+
+typedef struct count_job {
+    unsigned *hits;  /* per item */
+    size_t members;  /* team size */
+    unsigned bad;    /* calls with a member index out of range */
+} count_job;
+
+static void count_item(void *ctx, size_t item, size_t member)
+{
+    count_job *j = ctx;
+    j->hits[item]++;
+    if (member >= j->members)
+        j->bad++;
+}
+
+/* Every item of every job is done once, for teams of 1-4 members (more than
+ * this machine's cores too) and jobs of 0, 1, a few and many items, many jobs
+ * in a row. */
+static void test_team_runs_every_item_once(void)
+{
+    static unsigned hits[1000];
+    const size_t sizes[] = {0, 1, 2, 5, 1000};
+    for (size_t members = 1; members <= 4; members++) {
+        nn_team *t;
+        nn_error err;
+        CHECK_OK(nn_team_create(&t, members, &err), &err);
+        if (!t)
+            continue;
+        CHECK(nn_team_size(t) == members);
+        size_t wrong = 0;
+        for (int rep = 0; rep < 300; rep++) {
+            for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+                size_t n = sizes[s];
+                count_job j = {hits, members, 0};
+                memset(hits, 0, sizeof hits);
+                nn_team_run(t, count_item, &j, n);
+                for (size_t i = 0; i < 1000; i++)
+                    wrong += hits[i] != (i < n ? 1u : 0u);
+                wrong += j.bad;
+            }
+        }
+        if (wrong)
+            fprintf(stderr, "team of %zu: %zu items done wrongly\n", members, wrong);
+        CHECK(wrong == 0);
+        nn_team_free(t);
+    }
+    nn_team_free(NULL);
+    CHECK(nn_cpu_count() >= 1);
+}
+
+/* A team of 0 is a team of 1: the caller alone. */
+static void test_team_of_zero(void)
+{
+    nn_team *t;
+    nn_error err;
+    CHECK_OK(nn_team_create(&t, 0, &err), &err);
+    if (!t)
+        return;
+    CHECK(nn_team_size(t) == 1);
+    unsigned hits[3] = {0, 0, 0};
+    count_job j = {hits, 1, 0};
+    nn_team_run(t, count_item, &j, 3);
+    CHECK(hits[0] == 1 && hits[1] == 1 && hits[2] == 1 && j.bad == 0);
+    nn_team_free(t);
+}
+
+/* ---- synthetic data ---------------------------------------------------- */
+
+#define DIM 20
+#define CLASSES 5
+
+/* n samples of DIM random bytes; the label is the index of the largest of
+ * the first CLASSES bytes, so there is something to learn. */
+static void make_data(nn_dataset *d, size_t n, uint64_t seed)
+{
+    nn_rng r;
+    nn_rng_seed(&r, seed);
+    memset(d, 0, sizeof *d);
+    d->n = n;
+    d->dim = DIM;
+    d->rows = 1;
+    d->cols = DIM;
+    d->n_classes = CLASSES;
+    d->pixels = malloc(n * DIM);
+    d->labels = malloc(n);
+    if (!d->pixels || !d->labels) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint8_t *p = d->pixels + i * DIM;
+        size_t best = 0;
+        for (size_t k = 0; k < DIM; k++)
+            p[k] = (uint8_t)nn_rng_below(&r, 256);
+        for (size_t k = 1; k < CLASSES; k++)
+            if (p[k] > p[best])
+                best = k;
+        d->labels[i] = (uint8_t)best;
+    }
+}
+
+typedef struct setup {
+    nn_activation hidden, output;
+    nn_loss_kind loss;
+    nn_optimizer_kind opt;
+    float lr;
+} setup;
+
+static void make_model(nn_model *m, const setup *s, uint64_t seed, nn_rng *r)
+{
+    const size_t sizes[4] = {DIM, 100, 50, CLASSES}; /* 7405 parameters: several slices */
+    const nn_activation act[3] = {s->hidden, s->hidden, s->output};
+    nn_error err;
+    CHECK_OK(nn_model_create(m, 3, sizes, act, &err), &err);
+    nn_rng_seed(r, seed);
+    nn_model_init_glorot(m, r);
+}
+
+static void config(nn_train_config *c, const setup *s, size_t threads)
+{
+    nn_train_config_default(c);
+    c->epochs = 3;
+    c->batch = 100; /* chunks of 32, 32, 32, 4 */
+    c->lr = s->lr;
+    c->loss = s->loss;
+    c->optimizer = s->opt;
+    c->val_split = 0.1f;
+    c->threads = threads;
+}
+
+/* The trainer as the header describes it, written plainly: batches cut into
+ * chunks of NN_TRAIN_CHUNK, each chunk's gradient from nn_forward and
+ * nn_backward (E = sum / B), the chunk gradients added in order, one
+ * whole-buffer optimizer step.  Returns the last epoch's mean loss. */
+static double reference_train(nn_model *m, const nn_dataset *d, const nn_train_config *c,
+                              nn_rng *r)
+{
+    size_t n_train = (size_t)((double)d->n * (1.0 - (double)c->val_split));
+    size_t P = m->n_params;
+    uint32_t *perm = malloc(n_train * sizeof *perm);
+    float *x = malloc(NN_TRAIN_CHUNK * DIM * sizeof *x), *g = malloc(P * sizeof *g);
+    float *gc = malloc(P * sizeof *gc);
+    uint8_t y[NN_TRAIN_CHUNK];
+    nn_work w;
+    nn_optim o;
+    nn_error err;
+    if (!perm || !x || !g || !gc) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    CHECK_OK(nn_work_create(&w, m, NN_TRAIN_CHUNK, &err), &err);
+    CHECK_OK(nn_optim_create(&o, c->optimizer, P, c->lr, &err), &err);
+    for (size_t i = 0; i < n_train; i++)
+        perm[i] = (uint32_t)i;
+    double loss = 0.0;
+    for (size_t e = 0; e < c->epochs; e++) {
+        double sum = 0.0;
+        nn_rng_shuffle(r, perm, n_train);
+        for (size_t first = 0; first < n_train; first += c->batch) {
+            size_t B = n_train - first < c->batch ? n_train - first : c->batch;
+            for (size_t c0 = 0; c0 < B; c0 += NN_TRAIN_CHUNK) {
+                size_t n = B - c0 < NN_TRAIN_CHUNK ? B - c0 : NN_TRAIN_CHUNK;
+                for (size_t i = 0; i < n; i++) {
+                    size_t s = perm[first + c0 + i];
+                    for (size_t k = 0; k < DIM; k++)
+                        x[i * DIM + k] = (float)((double)d->pixels[s * DIM + k] / 255.0);
+                    y[i] = d->labels[s];
+                }
+                nn_forward(m, &w, x, n);
+                sum += nn_loss(m, &w, c->loss, y, n, NULL);
+                memset(gc, 0, P * sizeof *gc);
+                nn_backward(m, &w, c->loss, x, y, n, B, gc, NULL);
+                if (c0 == 0)
+                    memcpy(g, gc, P * sizeof *g);
+                else
+                    for (size_t p = 0; p < P; p++)
+                        g[p] += gc[p];
+            }
+            nn_optim_step(&o, m->params, g);
+        }
+        loss = sum / (double)n_train;
+    }
+    nn_optim_free(&o);
+    nn_work_free(&w);
+    free(perm);
+    free(x);
+    free(g);
+    free(gc);
+    return loss;
+}
+
+static int same_params(const nn_model *a, const nn_model *b)
+{
+    return a->n_params == b->n_params &&
+           memcmp(a->params, b->params, a->n_params * sizeof *a->params) == 0;
+}
+
+/* Trains the same model from the same seed with 1, 2 and 3 threads and with
+ * the reference: all four parameter sets must be identical to the bit, and
+ * the three nn_train summaries identical too. */
+static void check_training(const setup *s)
+{
+    nn_dataset d;
+    make_data(&d, 1050, 11); /* 945 training samples: the last batch has 45 */
+    nn_model ref;
+    nn_rng r;
+    nn_train_config c;
+    config(&c, s, 1);
+    make_model(&ref, s, 5, &r);
+    double ref_loss = reference_train(&ref, &d, &c, &r);
+
+    nn_model m[3];
+    nn_train_info info[3];
+    for (size_t k = 0; k < 3; k++) {
+        nn_error err;
+        config(&c, s, k + 1);
+        make_model(&m[k], s, 5, &r);
+        CHECK_OK(nn_train(&m[k], &d, &c, &r, NULL, NULL, &info[k], &err), &err);
+    }
+    CHECK(same_params(&m[0], &ref));
+    CHECK(same_params(&m[1], &m[0]));
+    CHECK(same_params(&m[2], &m[0]));
+    CHECK((float)ref_loss == info[0].train_loss);
+    for (size_t k = 1; k < 3; k++) {
+        CHECK(memcmp(&info[k].train_loss, &info[0].train_loss, sizeof(float)) == 0);
+        CHECK(memcmp(&info[k].train_accuracy, &info[0].train_accuracy, sizeof(float)) == 0);
+        CHECK(memcmp(&info[k].val_loss, &info[0].val_loss, sizeof(float)) == 0);
+        CHECK(memcmp(&info[k].val_accuracy, &info[0].val_accuracy, sizeof(float)) == 0);
+    }
+    /* the models did learn something (5 classes: chance is 0.2) */
+    CHECK(info[0].val_accuracy > 0.3f);
+    for (size_t k = 0; k < 3; k++)
+        nn_model_free(&m[k]);
+    nn_model_free(&ref);
+    nn_dataset_free(&d);
+}
+
+static void test_training_xent_adam(void)
+{
+    setup s = {NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM, 0.01f};
+    check_training(&s);
+}
+
+static void test_training_mse_sgd(void)
+{
+    setup s = {NN_ACT_TANH, NN_ACT_SIGMOID, NN_LOSS_MSE, NN_OPT_SGD, 2.0f};
+    check_training(&s);
+}
+
+/* Evaluation with 1, 2 and 3 threads: identical loss, accuracy and confusion,
+ * equal to sums over 256-sample chunks of nn_forward and nn_loss. */
+static void test_evaluate(void)
+{
+    setup s = {NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM, 0.01f};
+    nn_dataset d;
+    make_data(&d, 2345, 12);
+    nn_model m;
+    nn_rng r;
+    make_model(&m, &s, 6, &r);
+
+    double ref_loss = 0.0;
+    size_t ref_correct = 0;
+    float *x = malloc(256 * DIM * sizeof *x);
+    nn_work w;
+    nn_error err;
+    CHECK_OK(nn_work_create(&w, &m, 256, &err), &err);
+    for (size_t first = 0; first < d.n; first += 256) {
+        size_t B = d.n - first < 256 ? d.n - first : 256, ok;
+        for (size_t i = 0; i < B * DIM; i++)
+            x[i] = (float)((double)d.pixels[first * DIM + i] / 255.0);
+        nn_forward(&m, &w, x, B);
+        ref_loss += nn_loss(&m, &w, NN_LOSS_XENT, d.labels + first, B, &ok);
+        ref_correct += ok;
+    }
+    nn_work_free(&w);
+    free(x);
+
+    nn_eval e[3];
+    for (size_t k = 0; k < 3; k++)
+        CHECK_OK(nn_evaluate(&m, &d, NN_LOSS_XENT, k + 1, &e[k], &err), &err);
+    CHECK(e[0].loss == ref_loss / (double)d.n);
+    CHECK(e[0].accuracy == (double)ref_correct / (double)d.n);
+    size_t total = 0;
+    for (size_t i = 0; i < CLASSES * CLASSES; i++)
+        total += e[0].confusion[i];
+    CHECK(total == d.n);
+    for (size_t k = 1; k < 3; k++) {
+        CHECK(e[k].loss == e[0].loss && e[k].accuracy == e[0].accuracy);
+        CHECK(memcmp(e[k].confusion, e[0].confusion,
+                     CLASSES * CLASSES * sizeof *e[0].confusion) == 0);
+    }
+    for (size_t k = 0; k < 3; k++)
+        nn_eval_free(&e[k]);
+    nn_model_free(&m);
+    nn_dataset_free(&d);
+}
+
+/* Prediction over a range large enough to be threaded equals nn_forward on
+ * each sample alone, to the bit. */
+static void test_predict(void)
+{
+    setup s = {NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM, 0.01f};
+    nn_dataset d;
+    make_data(&d, 9000, 13);
+    nn_model m;
+    nn_rng r;
+    make_model(&m, &s, 7, &r);
+    size_t first = 17, n = 8900;
+    float *out = malloc(n * CLASSES * sizeof *out);
+    nn_error err;
+    CHECK_OK(nn_predict(&m, &d, first, n, out, &err), &err);
+    nn_work w;
+    CHECK_OK(nn_work_create(&w, &m, 1, &err), &err);
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        float x[DIM];
+        for (size_t k = 0; k < DIM; k++)
+            x[k] = (float)((double)d.pixels[(first + i) * DIM + k] / 255.0);
+        const float *y = nn_forward(&m, &w, x, 1);
+        bad += memcmp(y, out + i * CLASSES, CLASSES * sizeof *y) != 0;
+    }
+    CHECK(bad == 0);
+    nn_work_free(&w);
+    free(out);
+    nn_model_free(&m);
+    nn_dataset_free(&d);
+}
+
+int main(void)
+{
+    RUN(test_team_runs_every_item_once);
+    RUN(test_team_of_zero);
+    RUN(test_training_xent_adam);
+    RUN(test_training_mse_sgd);
+    RUN(test_evaluate);
+    RUN(test_predict);
+    return t_summary();
+}
