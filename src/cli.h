@@ -81,8 +81,14 @@ const char *cli_suggest(const char *word, const char *const *names, size_t n);
 int cli_parse_or_exit(cli_command *cmd, int argc, char **argv, const char **pos,
                       size_t *n_pos);
 
-/* Prints "nnart: MESSAGE" on stderr. */
+/* Prints "nnart: MESSAGE" on stderr, as one line (control characters become '?'). */
 void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+/* Prints MESSAGE (which names the command itself: "nnart train: ...") the same way. */
+void cli_print_error(const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 1, 2)))
 #endif

@@ -249,13 +249,29 @@ int cli_parse_or_exit(cli_command *cmd, int argc, char **argv, const char **pos,
     return -1;
 }
 
+/* Prints prefix and the formatted message on stderr as one line: control
+ * characters (a newline in a file name, say) become '?'. */
+static void print_line(const char *prefix, const char *fmt, va_list ap)
+{
+    char line[8192];
+    vsnprintf(line, sizeof line, fmt, ap);
+    cli_one_line(line);
+    fprintf(stderr, "%s%s\n", prefix, line);
+}
+
+void cli_print_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    print_line("", fmt, ap);
+    va_end(ap);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("nnart: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    print_line("nnart: ", fmt, ap);
     va_end(ap);
 }
 

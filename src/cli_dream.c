@@ -47,7 +47,7 @@ static int start_image(float *x0, size_t n, const char *start, uint64_t seed, in
         cli_error("%s: images have %zu values, the model takes %zu", images, d.dim, n);
         st = EXIT_RUNTIME;
     } else if (from >= d.n) {
-        fprintf(stderr, "nnart dream: --from-index %zu: %s has images 0 to %zu\n", from, images,
+        cli_print_error("nnart dream: --from-index %zu: %s has images 0 to %zu", from, images,
                 d.n - 1);
         st = EXIT_USAGE;
     } else {
@@ -90,11 +90,11 @@ int cmd_dream(int argc, char **argv)
     if (st >= 0)
         return st;
     if (strcmp(start, "blank") != 0 && strcmp(start, "noise") != 0) {
-        fprintf(stderr, "nnart dream: --start: unknown start '%s' (blank, noise)\n", start);
+        cli_print_error("nnart dream: --start: unknown start '%s' (blank, noise)", start);
         return EXIT_USAGE;
     }
     if (opts[4].seen && opts[2].seen) {
-        fprintf(stderr, "nnart dream: --from-index and --start contradict each other\n");
+        cli_print_error("nnart dream: --from-index and --start contradict each other");
         return EXIT_USAGE;
     }
     nn_render_style style;
@@ -114,7 +114,7 @@ int cmd_dream(int argc, char **argv)
     if ((st = cli_input_side(model_path, &m, &side)))
         goto done;
     if (parse_class(class_text, C, &K) != 0) {
-        fprintf(stderr, "nnart dream: --class: '%s' is not a class of this model (0 to %zu, or all)\n",
+        cli_print_error("nnart dream: --class: '%s' is not a class of this model (0 to %zu, or all)",
                 class_text, C - 1);
         st = EXIT_USAGE;
         goto done;
@@ -196,7 +196,7 @@ int cmd_weights(int argc, char **argv)
     if (st >= 0)
         return st;
     if (!render_path) {
-        fprintf(stderr, "nnart weights: --render FILE is required (.ppm, .pgm or .png)\n");
+        cli_print_error("nnart weights: --render FILE is required (.ppm, .pgm or .png)");
         return EXIT_USAGE;
     }
     nn_render_style style;
@@ -205,7 +205,7 @@ int cmd_weights(int argc, char **argv)
         (st = cli_parse_cmap("weights", cmap, &style.cmap)))
         return st;
     if (strcmp(range, "tile") != 0 && strcmp(range, "global") != 0) {
-        fprintf(stderr, "nnart weights: --range: unknown range '%s' (tile, global)\n", range);
+        cli_print_error("nnart weights: --range: unknown range '%s' (tile, global)", range);
         return EXIT_USAGE;
     }
     /* A diverging map is centred on 0; the others span the weights' range. */

@@ -61,13 +61,13 @@ int cmd_evaluate(int argc, char **argv)
         (st = cli_parse_cmap("evaluate", cmap, &style.cmap)))
         return st;
     if (strcmp(range, "global") != 0 && strcmp(range, "row") != 0) {
-        fprintf(stderr, "nnart evaluate: --range: unknown range '%s' (global, row)\n", range);
+        cli_print_error("nnart evaluate: --range: unknown range '%s' (global, row)", range);
         return EXIT_USAGE;
     }
     if (strcmp(range, "row") == 0)
         style.range = NN_RANGE_TILE;
     if (style.set_vmin && style.set_vmax && vmin > vmax) {
-        fprintf(stderr, "nnart evaluate: --vmin %g is above --vmax %g\n", (double)vmin,
+        cli_print_error("nnart evaluate: --vmin %g is above --vmax %g", (double)vmin,
                 (double)vmax);
         return EXIT_USAGE;
     }
@@ -78,7 +78,7 @@ int cmd_evaluate(int argc, char **argv)
         return st;
     nn_loss_kind loss = info.loss;
     if (loss_name && nn_loss_parse(loss_name, &loss) != 0) {
-        fprintf(stderr, "nnart evaluate: --loss: unknown loss '%s' (xent, mse)\n", loss_name);
+        cli_print_error("nnart evaluate: --loss: unknown loss '%s' (xent, mse)", loss_name);
         nn_model_free(&m);
         return EXIT_USAGE;
     }
@@ -166,7 +166,7 @@ int cmd_info(int argc, char **argv)
         return st;
     if (n_pos == 1) {
         if (opts[0].seen) {
-            fprintf(stderr, "nnart info: give the model either as -m or as an argument, not both\n");
+            cli_print_error("nnart info: give the model either as -m or as an argument, not both");
             return EXIT_USAGE;
         }
         model_path = pos[0];

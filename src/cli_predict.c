@@ -10,9 +10,8 @@ int cli_check_render_path(const char *cmd, const char *path)
 {
     nn_image_format fmt;
     if (path && nn_image_format_from_path(path, &fmt) != 0) {
-        fprintf(stderr,
-                "nnart %s: --render: '%s' has no picture extension (.ppm, .pgm or .png)\n", cmd,
-                path);
+        cli_print_error("nnart %s: --render: '%s' has no picture extension (.ppm, .pgm or .png)",
+                        cmd, path);
         return EXIT_USAGE;
     }
     return EXIT_OK;
@@ -21,7 +20,7 @@ int cli_check_render_path(const char *cmd, const char *path)
 int cli_parse_cmap(const char *cmd, const char *name, nn_colormap *out)
 {
     if (nn_colormap_parse(name, out) != 0) {
-        fprintf(stderr, "nnart %s: --cmap: unknown colormap '%s' (hot, bwr, gray)\n", cmd, name);
+        cli_print_error("nnart %s: --cmap: unknown colormap '%s' (hot, bwr, gray)", cmd, name);
         return EXIT_USAGE;
     }
     return EXIT_OK;
@@ -138,7 +137,7 @@ static int predict_dataset(const char *images, const char *labels, const nn_mode
     if (st)
         return st;
     if (first >= d.n || count > d.n - first) {
-        fprintf(stderr, "nnart predict: --index %zu --count %zu: %s has images 0 to %zu\n",
+        cli_print_error("nnart predict: --index %zu --count %zu: %s has images 0 to %zu",
                 first, count, images, d.n - 1);
         nn_dataset_free(&d);
         return EXIT_USAGE;
@@ -265,24 +264,24 @@ int cmd_predict(int argc, char **argv)
         return st;
     int csv = strcmp(format, "csv") == 0;
     if (!csv && strcmp(format, "text") != 0) {
-        fprintf(stderr, "nnart predict: --format: unknown format '%s' (text, csv)\n", format);
+        cli_print_error("nnart predict: --format: unknown format '%s' (text, csv)", format);
         return EXIT_USAGE;
     }
     if (invert && no_invert) {
-        fprintf(stderr, "nnart predict: --invert and --no-invert contradict each other\n");
+        cli_print_error("nnart predict: --invert and --no-invert contradict each other");
         return EXIT_USAGE;
     }
     if (image && (opts[1].seen || opts[2].seen || opts[3].seen || opts[4].seen)) {
-        fprintf(stderr, "nnart predict: --image takes the place of --images, --labels, --index "
-                        "and --count\n");
+        cli_print_error("nnart predict: --image takes the place of --images, --labels, --index "
+                        "and --count");
         return EXIT_USAGE;
     }
     if (!image && (invert || no_invert)) {
-        fprintf(stderr, "nnart predict: --invert and --no-invert apply to --image only\n");
+        cli_print_error("nnart predict: --invert and --no-invert apply to --image only");
         return EXIT_USAGE;
     }
     if (opts[13].seen && opts[14].seen && vmin > vmax) {
-        fprintf(stderr, "nnart predict: --vmin %g is above --vmax %g\n", (double)vmin,
+        cli_print_error("nnart predict: --vmin %g is above --vmax %g", (double)vmin,
                 (double)vmax);
         return EXIT_USAGE;
     }

@@ -75,27 +75,26 @@ int cmd_train(int argc, char **argv)
     size_t sizes[NN_MAX_LAYERS + 2];
     size_t n_layers = parse_layers(layers, sizes);
     if (n_layers == 0) {
-        fprintf(stderr,
-                "nnart train: --layers: '%s' is not a list of 2 to %d widths from 1 to %d, "
-                "such as 784-10-10-10\n",
-                layers, NN_MAX_LAYERS + 1, NN_MAX_WIDTH);
+        cli_print_error("nnart train: --layers: '%s' is not a list of 2 to %d widths from 1 to "
+                        "%d, such as 784-10-10-10",
+                        layers, NN_MAX_LAYERS + 1, NN_MAX_WIDTH);
         return EXIT_USAGE;
     }
     nn_activation act[NN_MAX_LAYERS], hidden, out_act;
     if (nn_activation_parse(activation, &hidden) != 0 || hidden == NN_ACT_SOFTMAX) {
-        fprintf(stderr, "nnart train: --activation: unknown activation '%s' (relu, sigmoid, tanh, identity)\n", activation);
+        cli_print_error("nnart train: --activation: unknown activation '%s' (relu, sigmoid, tanh, identity)", activation);
         return EXIT_USAGE;
     }
     if (nn_activation_parse(output, &out_act) != 0) {
-        fprintf(stderr, "nnart train: --output-activation: unknown activation '%s' (softmax, sigmoid, tanh, relu, identity)\n", output);
+        cli_print_error("nnart train: --output-activation: unknown activation '%s' (softmax, sigmoid, tanh, relu, identity)", output);
         return EXIT_USAGE;
     }
     if (nn_optimizer_parse(optimizer, &cfg.optimizer) != 0) {
-        fprintf(stderr, "nnart train: --optimizer: unknown optimizer '%s' (adam, sgd)\n", optimizer);
+        cli_print_error("nnart train: --optimizer: unknown optimizer '%s' (adam, sgd)", optimizer);
         return EXIT_USAGE;
     }
     if (nn_loss_parse(loss, &cfg.loss) != 0) {
-        fprintf(stderr, "nnart train: --loss: unknown loss '%s' (xent, mse)\n", loss);
+        cli_print_error("nnart train: --loss: unknown loss '%s' (xent, mse)", loss);
         return EXIT_USAGE;
     }
     for (size_t l = 0; l < n_layers; l++)
@@ -106,7 +105,7 @@ int cmd_train(int argc, char **argv)
     if (nn_model_create(&m, n_layers, sizes, act, &err) != NN_OK ||
         nn_model_check_loss(&m, cfg.loss, &err) != NN_OK) {
         nn_model_free(&m);
-        fprintf(stderr, "nnart train: %s\n", err.msg);
+        cli_print_error("nnart train: %s", err.msg);
         return EXIT_USAGE;
     }
 

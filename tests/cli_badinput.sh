@@ -83,6 +83,10 @@ row 2 "nnart: unknown command 'fly' (see nnart --help)" "$N" fly
 nl=$(printf 'a\nb')
 row 2 "nnart train: unknown option '--a?b' (see nnart train --help)" "$N" train "--$nl"
 row 2 "nnart train: --epochs: 'a?b' is not a whole number" "$N" train --epochs "$nl"
+row 2 "$(layers_msg 'a?b')" "$N" train --layers "$nl"
+row 2 "nnart train: --activation: unknown activation 'a?b' (relu, sigmoid, tanh, identity)" "$N" train --activation "$nl"
+row 2 "nnart predict: --format: unknown format 'a?b' (text, csv)" "$N" predict --format "$nl"
+row 1 "nnart: $tmp/a?b: cannot open: No such file or directory" "$N" info "$tmp/$nl"
 
 # ---- paths that are not readable regular files -----------------------------
 row 1 "nnart: $tmp/none: cannot open: No such file or directory" "$N" info "$tmp/none"
