@@ -3,27 +3,33 @@
  * imshow's scaling rules (global, per row, fixed, symmetric), the marks on a
  * poster, and golden files for each kind of picture.
  *
- * Golden files live in tests/golden/ (PPM).  After an intended change of a
- * picture, look at the new one, then rewrite them with
+ * Golden files live in tests/golden/ as gzip-compressed PPM (NAME.ppm.gz).
+ * After an intended change of a picture, run from the top of the source tree
  *   NNART_UPDATE_GOLDEN=1 BUILD/tests/test_render
- * run from the top of the source tree. */
+ * which writes the new pictures as tests/golden/NAME.ppm; look at them, then
+ *   gzip -9nf tests/golden/render_*.ppm tests/golden/dream_*.ppm */
 #include <stdlib.h>
 
 #include "nnart.h"
 #include "test.h"
 
-/* Compares img, encoded as PPM, with tests/golden/<name> (or rewrites it). */
+/* Compares img, encoded as PPM, with tests/golden/<name>.gz (or writes
+ * tests/golden/<name> for an update). */
 static void check_golden(const nn_image *img, const char *name)
 {
     char path[256];
-    snprintf(path, sizeof path, "tests/golden/%s", name);
     nn_error err;
-    uint8_t *got = NULL, *want = NULL;
-    size_t got_len = 0, want_len = 0;
+    uint8_t *got = NULL, *gz = NULL, *want = NULL;
+    size_t got_len = 0, gz_len = 0, want_len = 0;
     CHECK_OK(nn_image_encode(img, NN_IMAGE_PPM, &got, &got_len, &err), &err);
-    if (getenv("NNART_UPDATE_GOLDEN"))
+    if (getenv("NNART_UPDATE_GOLDEN")) {
+        snprintf(path, sizeof path, "tests/golden/%s", name);
         CHECK_OK(nn_write_file_atomic(path, got, got_len, &err), &err);
-    CHECK_OK(nn_read_file(path, &want, &want_len, 1 << 20, &err), &err);
+    }
+    snprintf(path, sizeof path, "tests/golden/%s.gz", name);
+    CHECK_OK(nn_read_file(path, &gz, &gz_len, 1 << 20, &err), &err);
+    if (gz)
+        CHECK_OK(nn_gunzip(gz, gz_len, path, &want, &want_len, &err), &err);
     if (want && got && (got_len != want_len || memcmp(got, want, got_len) != 0)) {
         size_t i = 0;
         while (i < got_len && i < want_len && got[i] == want[i])
@@ -33,6 +39,7 @@ static void check_golden(const nn_image *img, const char *name)
         CHECK(!"picture matches its golden file");
     }
     free(got);
+    free(gz);
     free(want);
 }
 
