@@ -58,6 +58,15 @@ static int start_image(float *x0, size_t n, const char *start, uint64_t seed, in
     return st;
 }
 
+/* Whether the option called name was given. */
+static int given(const cli_command *cmd, const char *name)
+{
+    for (size_t i = 0; i < cmd->n_opts; i++)
+        if (strcmp(cmd->opts[i].name, name) == 0)
+            return cmd->opts[i].seen;
+    return 0;
+}
+
 int cmd_dream(int argc, char **argv)
 {
     const char *model_path = DEFAULT_MODEL, *class_text = "all", *start = "blank";
@@ -93,7 +102,7 @@ int cmd_dream(int argc, char **argv)
         cli_print_error("nnart dream: --start: unknown start '%s' (blank, noise)", start);
         return EXIT_USAGE;
     }
-    if (opts[4].seen && opts[2].seen) {
+    if (given(&cmd, "from-index") && given(&cmd, "start")) {
         cli_print_error("nnart dream: --from-index and --start contradict each other");
         return EXIT_USAGE;
     }
@@ -129,7 +138,7 @@ int cmd_dream(int argc, char **argv)
         st = EXIT_RUNTIME;
         goto done;
     }
-    if ((st = start_image(x0, n, start, seed, opts[4].seen, from, images)))
+    if ((st = start_image(x0, n, start, seed, given(&cmd, "from-index"), from, images)))
         goto done;
     nn_dream_config cfg;
     nn_dream_config_default(&cfg, side, side);

@@ -229,6 +229,15 @@ static int render(const char *path, const predictions *p, const nn_render_style 
     return cli_save_image(path, &img, quiet);
 }
 
+/* Whether the option called name was given. */
+static int given(const cli_command *cmd, const char *name)
+{
+    for (size_t i = 0; i < cmd->n_opts; i++)
+        if (strcmp(cmd->opts[i].name, name) == 0)
+            return cmd->opts[i].seen;
+    return 0;
+}
+
 int cmd_predict(int argc, char **argv)
 {
     const char *model_path = DEFAULT_MODEL, *images = DEFAULT_TEST_IMAGES, *labels = NULL;
@@ -271,7 +280,8 @@ int cmd_predict(int argc, char **argv)
         cli_print_error("nnart predict: --invert and --no-invert contradict each other");
         return EXIT_USAGE;
     }
-    if (image && (opts[1].seen || opts[2].seen || opts[3].seen || opts[4].seen)) {
+    if (image && (given(&cmd, "images") || given(&cmd, "labels") || given(&cmd, "index") ||
+                  given(&cmd, "count"))) {
         cli_print_error("nnart predict: --image takes the place of --images, --labels, --index "
                         "and --count");
         return EXIT_USAGE;
@@ -280,19 +290,19 @@ int cmd_predict(int argc, char **argv)
         cli_print_error("nnart predict: --invert and --no-invert apply to --image only");
         return EXIT_USAGE;
     }
-    if (opts[13].seen && opts[14].seen && vmin > vmax) {
+    if (given(&cmd, "vmin") && given(&cmd, "vmax") && vmin > vmax) {
         cli_print_error("nnart predict: --vmin %g is above --vmax %g", (double)vmin,
                 (double)vmax);
         return EXIT_USAGE;
     }
     nn_render_style style;
     nn_render_style_default(&style, scale);
-    style.set_vmin = opts[13].seen, style.vmin = vmin;
-    style.set_vmax = opts[14].seen, style.vmax = vmax;
+    style.set_vmin = given(&cmd, "vmin"), style.vmin = vmin;
+    style.set_vmax = given(&cmd, "vmax"), style.vmax = vmax;
     if ((st = cli_check_render_path("predict", render_path)) ||
         (st = cli_parse_cmap("predict", cmap, &style.cmap)))
         return st;
-    if (!opts[1].seen && !labels)
+    if (!given(&cmd, "images") && !labels)
         labels = DEFAULT_TEST_LABELS;
 
     nn_model m;
