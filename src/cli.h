@@ -15,6 +15,8 @@
 #define NNART_DATADIR "data"
 #endif
 #define DEFAULT_MODEL "nnart.nnm"
+/* The bundled MNIST; each file may also be there as NAME.gz only (see
+ * cli_data_file), as in an installed nnart's share folder. */
 #define DEFAULT_TRAIN_IMAGES NNART_DATADIR "/train-images-idx3-ubyte"
 #define DEFAULT_TRAIN_LABELS NNART_DATADIR "/train-labels-idx1-ubyte"
 #define DEFAULT_TEST_IMAGES NNART_DATADIR "/t10k-images-idx3-ubyte"
@@ -65,6 +67,9 @@ enum { CLI_PARSED = 0, CLI_HELP = 1, CLI_BAD = 2 };
  * message in msg.  Never prints. */
 int cli_parse(cli_command *cmd, int argc, char **argv, const char **pos, size_t *n_pos,
               char *msg, size_t msg_len);
+
+/* Whether the option called name was given in the last cli_parse of cmd. */
+int cli_given(const cli_command *cmd, const char *name);
 
 /* Replaces the control characters in s (newlines, escapes) by '?', so that a
  * message quoting a user's words is one line and prints as it reads. */
@@ -135,8 +140,35 @@ int cli_load_model(const char *path, nn_model *m);
 /* The side of the square images the model at model_path takes. */
 int cli_input_side(const char *model_path, const nn_model *m, size_t *side);
 
+/* ---- data sets (cli_common.c) -------------------------------------------- */
+
+/* An MNIST-format data set is a folder with these four files, each raw IDX
+ * or gzip-compressed with the .gz suffix added (raw preferred if both are
+ * there): --data DIR, or NNART_DATADIR by default. */
+#define TRAIN_IMAGES_NAME "train-images-idx3-ubyte"
+#define TRAIN_LABELS_NAME "train-labels-idx1-ubyte"
+#define TEST_IMAGES_NAME "t10k-images-idx3-ubyte"
+#define TEST_LABELS_NAME "t10k-labels-idx1-ubyte"
+#define CLI_PATH_MAX 4096
+
+/* path itself if it exists (or cannot be checked), else path.gz (written to
+ * buf) if that exists, else path: the error then names the plain file. */
+const char *cli_data_file(char *buf, size_t len, const char *path);
+/* The file name in folder dir, resolved by cli_data_file, into buf.  Returns
+ * 0, or an exit status after an error message naming cmd (if neither the file
+ * nor its .gz is there, say). */
+int cli_data_path(char *buf, size_t len, const char *cmd, const char *dir, const char *name);
+/* A data file option: *path as given (resolved by cli_data_file), or, if
+ * NULL, name in dir (the --data folder, or NNART_DATADIR if dir is NULL).
+ * buf holds the result.  Returns 0 or an exit status. */
+int cli_data_option(const char **path, char *buf, size_t len, const char *cmd, const char *dir,
+                    const char *name);
+/* Checks that a --data folder exists and is a folder (0 or an exit status). */
+int cli_data_dir(const char *cmd, const char *dir);
+
 /* Loads a labelled data set, limited to its first `limit` samples if limit > 0,
- * reporting errors.  Returns 0 or an exit status. */
+ * reporting errors.  Paths are resolved by cli_data_file (labels may be NULL).
+ * Returns 0 or an exit status. */
 int cli_load_data(const char *images, const char *labels, size_t limit, nn_dataset *d);
 /* Checks, before any work, that d fits m: as many values per sample as the
  * model has inputs, and (if d has labels) every label one of its classes.

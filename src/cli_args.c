@@ -234,6 +234,14 @@ void cli_print_help(FILE *f, const cli_command *cmd)
     fprintf(f, "  %-28s %s\n", "-h, --help", "show this help");
 }
 
+int cli_given(const cli_command *cmd, const char *name)
+{
+    for (size_t i = 0; i < cmd->n_opts; i++)
+        if (strcmp(cmd->opts[i].name, name) == 0)
+            return cmd->opts[i].seen;
+    return 0;
+}
+
 int cli_parse_or_exit(cli_command *cmd, int argc, char **argv, const char **pos, size_t *n_pos)
 {
     char msg[512];

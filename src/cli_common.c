@@ -1,7 +1,9 @@
 /* cli_common.c - pieces every command uses: signals and data loading. */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -24,9 +26,72 @@ const volatile sig_atomic_t *cli_catch_signals(void)
     return &stop_requested;
 }
 
+const char *cli_data_file(char *buf, size_t len, const char *path)
+{
+    struct stat st;
+    if (!path || stat(path, &st) == 0 || errno != ENOENT)
+        return path;
+    int n = snprintf(buf, len, "%s.gz", path);
+    if (n < 0 || (size_t)n >= len || stat(buf, &st) != 0)
+        return path;
+    return buf;
+}
+
+int cli_data_path(char *buf, size_t len, const char *cmd, const char *dir, const char *name)
+{
+    char joined[CLI_PATH_MAX];
+    int n = snprintf(joined, sizeof joined, "%s%s%s", dir,
+                     dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+    if (n < 0 || (size_t)n >= sizeof joined) {
+        cli_print_error("nnart %s: --data: folder name too long: %s", cmd, dir);
+        return EXIT_USAGE;
+    }
+    struct stat st;
+    const char *found = cli_data_file(buf, len, joined);
+    if (found == joined && stat(joined, &st) != 0 && errno == ENOENT) {
+        cli_print_error("nnart %s: %s: neither %s nor %s.gz is there", cmd, dir, name, name);
+        return EXIT_RUNTIME;
+    }
+    if (found == joined)
+        snprintf(buf, len, "%s", joined);
+    return EXIT_OK;
+}
+
+int cli_data_option(const char **path, char *buf, size_t len, const char *cmd, const char *dir,
+                    const char *name)
+{
+    if (*path) {
+        *path = cli_data_file(buf, len, *path);
+        return EXIT_OK;
+    }
+    int st = cli_data_path(buf, len, cmd, dir ? dir : NNART_DATADIR, name);
+    if (!st)
+        *path = buf;
+    return st;
+}
+
+int cli_data_dir(const char *cmd, const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        cli_print_error("nnart %s: --data %s: %s", cmd, dir, strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        cli_print_error("nnart %s: --data %s: not a folder (give the folder that holds "
+                        "train-images-idx3-ubyte and the rest)",
+                        cmd, dir);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
 int cli_load_data(const char *images, const char *labels, size_t limit, nn_dataset *d)
 {
     nn_error err;
+    char gz_images[CLI_PATH_MAX], gz_labels[CLI_PATH_MAX];
+    images = cli_data_file(gz_images, sizeof gz_images, images);
+    labels = cli_data_file(gz_labels, sizeof gz_labels, labels);
     int rc = nn_dataset_load(images, labels, d, &err);
     if (rc) {
         cli_error("%s", err.msg);

@@ -25,8 +25,8 @@ static void print_layers(FILE *f, const nn_model *m)
 
 int cmd_evaluate(int argc, char **argv)
 {
-    const char *model_path = DEFAULT_MODEL, *images = DEFAULT_TEST_IMAGES,
-               *labels = DEFAULT_TEST_LABELS, *loss_name = NULL;
+    const char *model_path = DEFAULT_MODEL, *images = NULL, *labels = NULL, *loss_name = NULL;
+    const char *data_dir = NULL;
     const char *render_path = NULL, *cmap = "hot", *range = "global";
     size_t threads = 0, limit = 0, scale = 40;
     float vmin = 0.0f, vmax = 1.0f;
@@ -34,6 +34,7 @@ int cmd_evaluate(int argc, char **argv)
         {"model", 'm', OPT_STRING, &model_path, 0, 0, "MODEL", "the model to evaluate (" DEFAULT_MODEL ")", 0},
         {"images", 0, OPT_STRING, &images, 0, 0, "FILE", "images (IDX; the MNIST test set)", 0},
         {"labels", 0, OPT_STRING, &labels, 0, 0, "FILE", "labels (IDX; the MNIST test labels)", 0},
+        {"data", 'd', OPT_STRING, &data_dir, 0, 0, "DIR", "take the test set of the MNIST-format data set in DIR (" NNART_DATADIR ")", 0},
         {"loss", 0, OPT_STRING, &loss_name, 0, 0, "NAME", "xent or mse (the loss the model was trained with)", 0},
         {"limit", 0, OPT_SIZE, &limit, 1, 1e9, "N", "use only the first N samples", 0},
         {"threads", 't', OPT_SIZE, &threads, 0, 256, "N", "worker threads, 0 = all cores (0)", 0},
@@ -55,8 +56,8 @@ int cmd_evaluate(int argc, char **argv)
         return st;
     nn_render_style style;
     nn_render_style_default(&style, scale);
-    style.set_vmin = opts[10].seen, style.vmin = vmin;
-    style.set_vmax = opts[11].seen, style.vmax = vmax;
+    style.set_vmin = cli_given(&cmd, "vmin"), style.vmin = vmin;
+    style.set_vmax = cli_given(&cmd, "vmax"), style.vmax = vmax;
     if ((st = cli_check_render_path("evaluate", render_path)) ||
         (st = cli_parse_cmap("evaluate", cmap, &style.cmap)))
         return st;
@@ -71,6 +72,14 @@ int cmd_evaluate(int argc, char **argv)
                 (double)vmax);
         return EXIT_USAGE;
     }
+
+    char ipath[CLI_PATH_MAX], lpath[CLI_PATH_MAX];
+    if ((data_dir && (st = cli_data_dir("evaluate", data_dir))) ||
+        (st = cli_data_option(&images, ipath, sizeof ipath, "evaluate", data_dir,
+                              TEST_IMAGES_NAME)) ||
+        (st = cli_data_option(&labels, lpath, sizeof lpath, "evaluate", data_dir,
+                              TEST_LABELS_NAME)))
+        return st;
 
     nn_model m;
     nn_train_info info;

@@ -240,7 +240,7 @@ static int given(const cli_command *cmd, const char *name)
 
 int cmd_predict(int argc, char **argv)
 {
-    const char *model_path = DEFAULT_MODEL, *images = DEFAULT_TEST_IMAGES, *labels = NULL;
+    const char *model_path = DEFAULT_MODEL, *images = NULL, *labels = NULL, *data_dir = NULL;
     const char *image = NULL, *format = "text", *render_path = NULL, *cmap = "hot";
     size_t index = 0, count = 1, scale = 32;
     float vmin = 0.0f, vmax = 1.0f;
@@ -249,6 +249,7 @@ int cmd_predict(int argc, char **argv)
         {"model", 'm', OPT_STRING, &model_path, 0, 0, "MODEL", "the model (" DEFAULT_MODEL ")", 0},
         {"images", 0, OPT_STRING, &images, 0, 0, "FILE", "images (IDX; the MNIST test set)", 0},
         {"labels", 0, OPT_STRING, &labels, 0, 0, "FILE", "their labels (IDX; the MNIST test labels with the default images)", 0},
+        {"data", 'd', OPT_STRING, &data_dir, 0, 0, "DIR", "take the test images and labels of the MNIST-format data set in DIR (" NNART_DATADIR ")", 0},
         {"index", 'i', OPT_SIZE, &index, 0, 1e9, "I", "first image (0)", 0},
         {"count", 'n', OPT_SIZE, &count, 1, 10000, "N", "number of images (1)", 0},
         {"image", 0, OPT_STRING, &image, 0, 0, "FILE", "your own drawing instead (PGM or PPM, any size)", 0},
@@ -281,9 +282,9 @@ int cmd_predict(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (image && (given(&cmd, "images") || given(&cmd, "labels") || given(&cmd, "index") ||
-                  given(&cmd, "count"))) {
-        cli_print_error("nnart predict: --image takes the place of --images, --labels, --index "
-                        "and --count");
+                  given(&cmd, "count") || given(&cmd, "data"))) {
+        cli_print_error("nnart predict: --image takes the place of --images, --labels, --data, "
+                        "--index and --count");
         return EXIT_USAGE;
     }
     if (!image && (invert || no_invert)) {
@@ -302,8 +303,20 @@ int cmd_predict(int argc, char **argv)
     if ((st = cli_check_render_path("predict", render_path)) ||
         (st = cli_parse_cmap("predict", cmap, &style.cmap)))
         return st;
-    if (!given(&cmd, "images") && !labels)
-        labels = DEFAULT_TEST_LABELS;
+    /* The test set of --data DIR or of the bundled MNIST, with its labels
+     * unless --images names other images. */
+    char ipath[CLI_PATH_MAX], lpath[CLI_PATH_MAX];
+    if (!image) {
+        int own_images = images != NULL;
+        if ((data_dir && (st = cli_data_dir("predict", data_dir))) ||
+            (st = cli_data_option(&images, ipath, sizeof ipath, "predict", data_dir,
+                                  TEST_IMAGES_NAME)))
+            return st;
+        if ((labels || !own_images) &&
+            (st = cli_data_option(&labels, lpath, sizeof lpath, "predict", data_dir,
+                                  TEST_LABELS_NAME)))
+            return st;
+    }
 
     nn_model m;
     if ((st = cli_load_model(model_path, &m)))

@@ -35,14 +35,14 @@ int cmd_train(int argc, char **argv)
 {
     nn_train_config cfg;
     nn_train_config_default(&cfg);
-    const char *layers = "784-10-10-10", *activation = "relu", *output = "softmax";
+    const char *layers = NULL, *activation = "relu", *output = "softmax", *data_dir = NULL;
     const char *optimizer = "adam", *loss = "xent", *out_path = DEFAULT_MODEL, *history = NULL;
-    const char *train_images = DEFAULT_TRAIN_IMAGES, *train_labels = DEFAULT_TRAIN_LABELS;
-    const char *test_images = DEFAULT_TEST_IMAGES, *test_labels = DEFAULT_TEST_LABELS;
+    const char *train_images = NULL, *train_labels = NULL, *test_images = NULL,
+               *test_labels = NULL;
     int quiet = 0, no_test = 0;
     size_t limit = 0;
     cli_opt opts[] = {
-        {"layers", 0, OPT_STRING, &layers, 0, 0, "SPEC", "layer widths, input first (784-10-10-10)", 0},
+        {"layers", 0, OPT_STRING, &layers, 0, 0, "SPEC", "layer widths, input first (INPUT-10-10-CLASSES from the data: 784-10-10-10 for MNIST)", 0},
         {"activation", 0, OPT_STRING, &activation, 0, 0, "ACT", "hidden activation: relu, sigmoid, tanh, identity (relu)", 0},
         {"output-activation", 0, OPT_STRING, &output, 0, 0, "ACT", "output activation: softmax, sigmoid, identity (softmax)", 0},
         {"optimizer", 0, OPT_STRING, &optimizer, 0, 0, "NAME", "adam or sgd (adam)", 0},
@@ -55,6 +55,7 @@ int cmd_train(int argc, char **argv)
         {"threads", 't', OPT_SIZE, &cfg.threads, 0, 256, "N", "worker threads, 0 = all cores (0)", 0},
         {"output", 'o', OPT_STRING, &out_path, 0, 0, "MODEL", "where to save the model (" DEFAULT_MODEL ")", 0},
         {"history", 0, OPT_STRING, &history, 0, 0, "FILE.csv", "write loss and accuracy per epoch as CSV", 0},
+        {"data", 'd', OPT_STRING, &data_dir, 0, 0, "DIR", "folder of an MNIST-format data set: " TRAIN_IMAGES_NAME " and the rest, raw or .gz (" NNART_DATADIR ")", 0},
         {"train-images", 0, OPT_STRING, &train_images, 0, 0, "FILE", "training images (IDX)", 0},
         {"train-labels", 0, OPT_STRING, &train_labels, 0, 0, "FILE", "training labels (IDX)", 0},
         {"test-images", 0, OPT_STRING, &test_images, 0, 0, "FILE", "test images (IDX)", 0},
@@ -72,8 +73,10 @@ int cmd_train(int argc, char **argv)
     if (st >= 0)
         return st;
 
-    size_t sizes[NN_MAX_LAYERS + 2];
-    size_t n_layers = parse_layers(layers, sizes);
+    /* Without --layers the widths come from the data (INPUT-10-10-CLASSES);
+     * until it is loaded, placeholders let the options be checked first. */
+    size_t sizes[NN_MAX_LAYERS + 2] = {1, 10, 10, 2};
+    size_t n_layers = layers ? parse_layers(layers, sizes) : 3;
     if (n_layers == 0) {
         cli_print_error("nnart train: --layers: '%s' is not a list of 2 to %d widths from 1 to "
                         "%d, such as 784-10-10-10",
@@ -109,6 +112,23 @@ int cmd_train(int argc, char **argv)
         return EXIT_USAGE;
     }
 
+    /* The four files: as given, else in --data DIR or the bundled MNIST. */
+    char paths[4][CLI_PATH_MAX];
+    const char **files[4] = {&train_images, &train_labels, &test_images, &test_labels};
+    const char *const names[4] = {TRAIN_IMAGES_NAME, TRAIN_LABELS_NAME, TEST_IMAGES_NAME,
+                                  TEST_LABELS_NAME};
+    if (data_dir && (st = cli_data_dir("train", data_dir))) {
+        nn_model_free(&m);
+        return st;
+    }
+    for (size_t i = 0; i < (no_test ? 2 : 4); i++) {
+        if ((st = cli_data_option(files[i], paths[i], sizeof paths[i], "train", data_dir,
+                                  names[i]))) {
+            nn_model_free(&m);
+            return st;
+        }
+    }
+
     nn_dataset train, test;
     memset(&train, 0, sizeof train);
     memset(&test, 0, sizeof test);
@@ -119,8 +139,32 @@ int cmd_train(int argc, char **argv)
         rc = st;
         goto done;
     }
-    if ((st = cli_check_data(&m, &train, train_images, train_labels, "the model")) ||
-        (!no_test && (st = cli_check_data(&m, &test, test_images, test_labels, "the model")))) {
+    char described[64 + 12 * (NN_MAX_LAYERS + 1)];
+    if (!layers) {
+        nn_model_free(&m);
+        sizes[0] = train.dim;
+        sizes[3] = train.n_classes;
+        if (train.n_classes < 2) {
+            cli_error("%s: only class 0 in the labels; a classifier needs at least two",
+                      train_labels);
+            rc = EXIT_RUNTIME;
+            goto done;
+        }
+        if (nn_model_create(&m, n_layers, sizes, act, &err) != NN_OK) {
+            cli_error("%s: %s", train_images, err.msg);
+            rc = EXIT_RUNTIME;
+            goto done;
+        }
+    }
+    int at = snprintf(described, sizeof described, "%s", layers ? "--layers " : "");
+    for (size_t l = 0; l <= m.n_layers && at >= 0 && (size_t)at < sizeof described; l++)
+        at += snprintf(described + at, sizeof described - (size_t)at, "%s%zu", l ? "-" : "",
+                       m.sizes[l]);
+    const char *arch = described + (layers ? 9 : 0); /* "784-10-10-10" */
+    if ((st = cli_check_data(&m, &train, train_images, train_labels,
+                             layers ? described : "the model")) ||
+        (!no_test && (st = cli_check_data(&m, &test, test_images, test_labels,
+                                          layers ? described : "the model")))) {
         rc = st;
         goto done;
     }
@@ -129,7 +173,7 @@ int cmd_train(int argc, char **argv)
 
     if (!quiet)
         printf("Training %s (%zu parameters) on %zu samples, %zu epochs of batch %zu, %s lr %g\n",
-               layers, m.n_params, train.n, cfg.epochs, cfg.batch,
+               arch, m.n_params, train.n, cfg.epochs, cfg.batch,
                nn_optimizer_name(cfg.optimizer), (double)cfg.lr);
     nn_rng rng;
     nn_rng_seed(&rng, cfg.seed);

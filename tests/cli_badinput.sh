@@ -268,10 +268,10 @@ fi
 row 1 "nnart: $tmp/y11: label 11 is outside the 3 classes of $tmp/m.nnm (0-2)" "$N" evaluate -m "$tmp/m.nnm" --images "$tmp/x2" --labels "$tmp/y11"
 row 1 "nnart: $tmp/img: samples have 2 values but $tmp/m.nnm takes 4 inputs" "$N" evaluate -m "$tmp/m.nnm" --images "$tmp/img" --labels "$tmp/lab11"
 row 1 "nnart: data/t10k-images-idx3-ubyte: samples have 784 values but $tmp/m.nnm takes 4 inputs" "$N" evaluate -m "$tmp/m.nnm"
-row 1 "nnart: $tmp/lab11: label 11 is outside the 3 classes of the model (0-2)" "$N" train --no-test --layers 2-3 --train-images "$tmp/img" --train-labels "$tmp/lab11"
-row 1 "nnart: $tmp/img: samples have 2 values but the model takes 784 inputs" "$N" train --no-test --train-images "$tmp/img" --train-labels "$tmp/lab11"
+row 1 "nnart: $tmp/lab11: label 11 is outside the 3 classes of --layers 2-3 (0-2)" "$N" train --no-test --layers 2-3 --train-images "$tmp/img" --train-labels "$tmp/lab11"
+row 1 "nnart: $tmp/img: samples have 2 values but --layers 784-10-10-10 takes 784 inputs" "$N" train --no-test --layers 784-10-10-10 --train-images "$tmp/img" --train-labels "$tmp/lab11"
 # The test set is checked before training starts, not after.
-row 1 "nnart: $tmp/y11: label 11 is outside the 3 classes of the model (0-2)" "$N" train --layers 4-3-3 --train-images "$tmp/x" --train-labels "$tmp/y" --test-images "$tmp/x2" --test-labels "$tmp/y11"
+row 1 "nnart: $tmp/y11: label 11 is outside the 3 classes of --layers 4-3-3 (0-2)" "$N" train --layers 4-3-3 --train-images "$tmp/x" --train-labels "$tmp/y" --test-images "$tmp/x2" --test-labels "$tmp/y11"
 check "nothing trained before the test set was checked" [ ! -s "$tmp/out" ]
 
 finish
