@@ -85,11 +85,27 @@ static void describe(const reader *r, char *s, size_t cap)
         snprintf(s, cap, "byte 0x%02x", c);
 }
 
+/* The digits of a number as written (for messages, at most 20 of them). */
+typedef struct digits {
+    char s[24];
+} digits;
+
+static digits written(const reader *r, size_t start)
+{
+    digits d;
+    size_t n = r->at - start;
+    snprintf(d.s, sizeof d.s, "%.*s%s", (int)(n > 20 ? 20 : n), (const char *)r->buf + start,
+             n > 20 ? "..." : "");
+    return d;
+}
+
 /* Reads one header field (width, height or maxval) after blanks and
- * comments; the number must end at whitespace, a comment or the data's end. */
-static int header_field(reader *r, const char *what, uint32_t *v, nn_error *err)
+ * comments; the number must end at whitespace, a comment or the data's end.
+ * *text receives the digits as written. */
+static int header_field(reader *r, const char *what, uint32_t *v, digits *text, nn_error *err)
 {
     skip_blanks(r);
+    size_t start = r->at;
     int rc = read_number(r, v);
     if (rc == -1)
         return nn_fail(err, NN_ERR_FORMAT, "%s: truncated header: the file ends before the %s",
@@ -105,6 +121,7 @@ static int header_field(reader *r, const char *what, uint32_t *v, nn_error *err)
         return nn_fail(err, NN_ERR_FORMAT, "%s: bad header: %s followed by %s at byte %zu",
                        r->name, what, got, r->at);
     }
+    *text = written(r, start);
     return NN_OK;
 }
 
@@ -142,19 +159,18 @@ static int parse_header(reader *r, pnm_header *h, nn_error *err)
                        "%s: not a Netpbm image (no whitespace after the magic number P%c)",
                        r->name, m);
     uint32_t w, ht, maxval;
+    digits tw, th, tm;
     int rc;
-    if ((rc = header_field(r, "width", &w, err)) != NN_OK ||
-        (rc = header_field(r, "height", &ht, err)) != NN_OK ||
-        (rc = header_field(r, "maxval", &maxval, err)) != NN_OK)
+    if ((rc = header_field(r, "width", &w, &tw, err)) != NN_OK ||
+        (rc = header_field(r, "height", &ht, &th, err)) != NN_OK ||
+        (rc = header_field(r, "maxval", &maxval, &tm, err)) != NN_OK)
         return rc;
     if (w < 1 || w > NN_IMAGE_MAX_SIDE || ht < 1 || ht > NN_IMAGE_MAX_SIDE)
-        return nn_fail(err, NN_ERR_FORMAT,
-                       "%s: size %lu x %lu is out of range (1-%d on each side)%s", r->name,
-                       (unsigned long)w, (unsigned long)ht, NN_IMAGE_MAX_SIDE,
-                       w == UINT32_MAX || ht == UINT32_MAX ? " (a number is too large)" : "");
+        return nn_fail(err, NN_ERR_FORMAT, "%s: size %s x %s is out of range (1-%d on each side)",
+                       r->name, tw.s, th.s, NN_IMAGE_MAX_SIDE);
     if (maxval < 1 || maxval > 65535)
-        return nn_fail(err, NN_ERR_FORMAT, "%s: maxval %lu is out of range (1-65535)", r->name,
-                       (unsigned long)maxval);
+        return nn_fail(err, NN_ERR_FORMAT, "%s: maxval %s is out of range (1-65535)", r->name,
+                       tm.s);
     h->width = w;
     h->height = ht;
     h->maxval = maxval;
@@ -203,12 +219,9 @@ static int plain_samples(reader *r, const pnm_header *h, float *out, nn_error *e
             return nn_fail(err, NN_ERR_FORMAT, "%s: sample %zu: unexpected %s at byte %zu",
                            r->name, i + 1, got, r->at);
         }
-        if (v > h->maxval) {
-            int digits = (int)(r->at - start);
-            return nn_fail(err, NN_ERR_FORMAT, "%s: sample %zu is %.*s, above maxval %lu", r->name,
-                           i + 1, digits > 12 ? 12 : digits, (const char *)r->buf + start,
-                           (unsigned long)h->maxval);
-        }
+        if (v > h->maxval)
+            return nn_fail(err, NN_ERR_FORMAT, "%s: sample %zu is %s, above maxval %lu", r->name,
+                           i + 1, written(r, start).s, (unsigned long)h->maxval);
         if (out)
             out[i] = (float)((double)v / h->maxval);
     }
