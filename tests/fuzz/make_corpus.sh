@@ -62,6 +62,8 @@ pair gzip-magic "$tmp/gz" "$tmp/lab3"
 # ---- model files: tiny networks trained on a tiny data set ----
 { idx 8 8 4; pixels 32; } >"$tmp/x"
 { idx 8 8; byte 0 1 2 0 1 2 0 1; } >"$tmp/y"
+# (The model seeds depend on the arithmetic of the machine that trained them;
+# any valid model files serve.)
 train() {
     out=$1
     shift
@@ -108,3 +110,29 @@ printf 'P5 32768 32768 255\n' >"$P/huge-declared"
 printf 'P2 4294967296 1 255\n1\n' >"$P/overflow-width"
 printf 'P1 2 2 0 1 1 0\n' >"$P/pbm"
 printf 'P7\nWIDTH 1\n' >"$P/pam"
+
+# ---- gzip files: stored, fixed and dynamic blocks, header flags, members ----
+G=$C/fuzz_gzip
+mkdir -p "$G"
+: >"$tmp/empty"
+printf 'hello, hello, hello, hello\n' >"$tmp/hello"
+pixels 300 >"$tmp/bytes"
+{ idx 8 3 2 2; pixels 12; } >"$tmp/idx"
+i=0; while [ $i -lt 40 ]; do echo "line $i of a text with words that repeat"; i=$((i + 1)); done >"$tmp/text"
+gzip -n -c "$tmp/empty" >"$G/empty"
+gzip -n -c "$tmp/hello" >"$G/fixed"
+gzip -n -c "$tmp/text" >"$G/dynamic"
+gzip -n -1 -c "$tmp/bytes" >"$G/bytes"
+gzip -n -c "$tmp/idx" >"$G/idx"
+(cd "$tmp" && gzip -N -c hello) >"$G/with-name"
+{ gzip -n -c "$tmp/hello"; gzip -n -c "$tmp/idx"; } >"$G/two-members"
+# A stored block written by hand: header, BFINAL=1 BTYPE=00, LEN, NLEN, data,
+# then the CRC-32 and length taken from gzip's own member for the same bytes.
+{ byte 31 139 8 0 0 0 0 0 0 255 1 5 0 250 255; printf 'hello'; printf 'hello' | gzip -n -c | tail -c 8; } >"$G/stored"
+# Flags FHCRC, FEXTRA and FCOMMENT, with the header CRC left wrong.
+{ byte 31 139 8 22 0 0 0 0 0 255 2 0 65 66; printf 'a comment'; byte 0 0 0; gzip -n -c "$tmp/hello" | tail -c +11; } >"$G/flags"
+len=$(wc -c <"$G/dynamic")
+head -c $((len - 3)) "$G/dynamic" >"$G/truncated"
+{ head -c $((len - 8)) "$G/dynamic"; byte 1 2 3 4; tail -c 4 "$G/dynamic"; } >"$G/bad-crc"
+{ cat "$G/fixed"; byte 0; } >"$G/trailing"
+byte 31 139 8 0 0 0 0 0 0 255 7 0 0 0 0 0 0 0 0 0 >"$G/reserved-btype"
