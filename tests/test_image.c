@@ -463,50 +463,58 @@ static void check_png_structure(const uint8_t *p, size_t n, const nn_image *img)
 
 /* A PNG decoder independent of nnart: Python's zlib checks the chunk CRCs,
  * inflates the IDAT stream (verifying its Adler-32) and compares the pixels
- * with a raw dump.  Exit status 0 means it all matched. */
+ * with a raw dump.  Arguments: groups of PNG, raw dump, width, height,
+ * channels.  Exit status 0 means all of them matched. */
 static const char *py_check =
     "import struct, sys, zlib\n"
-    "png, raw = open(sys.argv[1], 'rb').read(), open(sys.argv[2], 'rb').read()\n"
-    "w, h, c = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])\n"
-    "assert png[:8] == b'\\x89PNG\\r\\n\\x1a\\n'\n"
-    "at, types, idat = 8, [], b''\n"
-    "while at < len(png):\n"
-    "    n, t = struct.unpack('>I4s', png[at:at + 8])\n"
-    "    body = png[at + 8:at + 8 + n]\n"
-    "    crc = struct.unpack('>I', png[at + 8 + n:at + 12 + n])[0]\n"
-    "    assert zlib.crc32(t + body) & 0xffffffff == crc\n"
-    "    if t == b'IHDR':\n"
-    "        assert struct.unpack('>IIBBBBB', body) == (w, h, 8, 2 if c == 3 else 0, 0, 0, 0)\n"
-    "    if t == b'IDAT':\n"
-    "        idat += body\n"
-    "    types.append(t)\n"
-    "    at += 12 + n\n"
-    "assert types[0] == b'IHDR' and types[-1] == b'IEND' and b'IDAT' in types\n"
-    "data = zlib.decompress(idat)\n"
-    "line = w * c + 1\n"
-    "assert len(data) == h * line\n"
-    "for y in range(h):\n"
-    "    assert data[y * line] == 0\n"
-    "    assert data[y * line + 1:(y + 1) * line] == raw[y * (line - 1):(y + 1) * (line - 1)]\n";
+    "def check(png, raw, w, h, c):\n"
+    "    assert png[:8] == b'\\x89PNG\\r\\n\\x1a\\n'\n"
+    "    at, types, idat = 8, [], b''\n"
+    "    while at < len(png):\n"
+    "        n, t = struct.unpack('>I4s', png[at:at + 8])\n"
+    "        body = png[at + 8:at + 8 + n]\n"
+    "        crc = struct.unpack('>I', png[at + 8 + n:at + 12 + n])[0]\n"
+    "        assert zlib.crc32(t + body) & 0xffffffff == crc\n"
+    "        if t == b'IHDR':\n"
+    "            assert struct.unpack('>IIBBBBB', body) == (w, h, 8, 2 if c == 3 else 0, 0, 0, 0)\n"
+    "        if t == b'IDAT':\n"
+    "            idat += body\n"
+    "        types.append(t)\n"
+    "        at += 12 + n\n"
+    "    assert types[0] == b'IHDR' and types[-1] == b'IEND' and b'IDAT' in types\n"
+    "    data = zlib.decompress(idat)\n"
+    "    line = w * c + 1\n"
+    "    assert len(data) == h * line\n"
+    "    for y in range(h):\n"
+    "        assert data[y * line] == 0\n"
+    "        assert data[y * line + 1:(y + 1) * line] == raw[y * (line - 1):(y + 1) * (line - 1)]\n"
+    "a = sys.argv[1:]\n"
+    "for i in range(0, len(a), 5):\n"
+    "    png, raw = open(a[i], 'rb').read(), open(a[i + 1], 'rb').read()\n"
+    "    check(png, raw, int(a[i + 2]), int(a[i + 3]), int(a[i + 4]))\n";
 
-/* Checks a PNG file with the tools that are installed; without any, that is a
- * failure under CI (which installs pngcheck) and a skipped check elsewhere. */
-static void check_png_externally(const tdir *t, const char *png, const nn_image *img)
+/* The PNG files written so far, as arguments for pngcheck and the script. */
+typedef struct png_list {
+    char files[1024], groups[2048];
+} png_list;
+
+/* Checks the listed PNG files with the tools that are installed, each run
+ * once; without any tool, that is a failure under CI (which installs
+ * pngcheck) and a skipped check elsewhere. */
+static void check_pngs_externally(const tdir *t, const png_list *l)
 {
     int tools = 0;
-    char cmd[512];
+    char cmd[4096];
     if (have("pngcheck")) {
         tools++;
-        snprintf(cmd, sizeof cmd, "pngcheck -q '%s'", png);
+        snprintf(cmd, sizeof cmd, "pngcheck -q %s", l->files);
         CHECK(run(cmd) == 0);
     }
     if (have("python3")) {
         tools++;
-        const char *script = td_path(t, 2, "check.py"), *raw = td_path(t, 3, "pixels.raw");
+        const char *script = td_path(t, 2, "check.py");
         CHECK(write_bytes(script, py_check, strlen(py_check)));
-        CHECK(write_bytes(raw, img->px, img->width * img->height * img->channels));
-        snprintf(cmd, sizeof cmd, "python3 '%s' '%s' '%s' %zu %zu %zu", script, png, raw,
-                 img->width, img->height, img->channels);
+        snprintf(cmd, sizeof cmd, "python3 '%s' %s", script, l->groups);
         CHECK(run(cmd) == 0);
     }
     if (!tools) {
@@ -520,42 +528,50 @@ static void check_png_externally(const tdir *t, const char *png, const nn_image 
 }
 
 /* Saves img as name.png in the scratch directory, checks the file equals the
- * encoding, its structure, and what independent decoders make of it. */
-static void check_png(const tdir *t, const nn_image *img, const char *name)
+ * encoding and its structure, and lists it (with a raw dump of its pixels) for
+ * the independent decoders. */
+static void check_png(const tdir *t, const nn_image *img, const char *name, png_list *l)
 {
     nn_error err = {0};
-    const char *path = td_path(t, 0, name);
-    CHECK_OK(nn_image_save(path, img, &err), &err);
+    char png[160], raw[170];
+    snprintf(png, sizeof png, "%s", td_path(t, 0, name));
+    snprintf(raw, sizeof raw, "%s.raw", png);
+    CHECK_OK(nn_image_save(png, img, &err), &err);
     uint8_t *file = NULL, *enc = NULL;
     size_t fn = 0, en = 0;
-    CHECK_OK(nn_read_file(path, &file, &fn, (size_t)1 << 28, &err), &err);
+    CHECK_OK(nn_read_file(png, &file, &fn, (size_t)1 << 28, &err), &err);
     CHECK_OK(nn_image_encode(img, NN_IMAGE_PNG, &enc, &en, &err), &err);
     CHECK(file && enc && fn == en && memcmp(file, enc, fn) == 0);
     if (file)
         check_png_structure(file, fn, img);
-    check_png_externally(t, path, img);
     free(file);
     free(enc);
+    CHECK(write_bytes(raw, img->px, img->width * img->height * img->channels));
+    size_t n = strlen(l->files), m = strlen(l->groups);
+    snprintf(l->files + n, sizeof l->files - n, " '%s'", png);
+    snprintf(l->groups + m, sizeof l->groups - m, " '%s' '%s' %zu %zu %zu", png, raw, img->width,
+             img->height, img->channels);
 }
 
 static void test_png(void)
 {
     tdir t;
+    png_list l = {"", ""};
     CHECK(td_open(&t));
     nn_image img;
     nn_error err = {0};
     CHECK(make_scene(&img));
-    check_png(&t, &img, "scene.png");
+    check_png(&t, &img, "scene.png", &l);
     nn_image_free(&img);
 
     /* Grey, and the smallest image there is. */
     CHECK_OK(nn_image_create(&img, 5, 3, 1, &err), &err);
     for (size_t i = 0; i < 15; i++)
         img.px[i] = (uint8_t)(i * 17);
-    check_png(&t, &img, "grey.png");
+    check_png(&t, &img, "grey.png", &l);
     nn_image_free(&img);
     CHECK_OK(nn_image_create(&img, 1, 1, 1, &err), &err);
-    check_png(&t, &img, "one.png");
+    check_png(&t, &img, "one.png", &l);
     nn_image_free(&img);
 
     /* 700 x 520 RGB: 520 * (1 + 2100) = 1,092,520 bytes of scanlines need 17
@@ -563,8 +579,10 @@ static void test_png(void)
     CHECK_OK(nn_image_create(&img, 700, 520, 3, &err), &err);
     for (size_t i = 0; i < 700 * 520 * 3; i++)
         img.px[i] = (uint8_t)(i * 7 + i / 997);
-    check_png(&t, &img, "large.png");
+    check_png(&t, &img, "large.png", &l);
     nn_image_free(&img);
+
+    check_pngs_externally(&t, &l);
     td_close(&t);
 }
 
