@@ -26,6 +26,11 @@ const volatile sig_atomic_t *cli_catch_signals(void)
     return &stop_requested;
 }
 
+const char *cli_signal_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}
+
 const char *cli_data_file(char *buf, size_t len, const char *path)
 {
     struct stat st;

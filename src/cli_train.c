@@ -182,9 +182,13 @@ int cmd_train(int argc, char **argv)
                          cli_catch_signals()};
     nn_train_info info;
     int lrc = nn_train(&m, &train, &cfg, &rng, cli_progress_report, &prog, &info, &err);
+    if (lrc == NN_ERR_INTERRUPTED) {
+        cli_error("%s, by %s; no model saved", err.msg, cli_signal_name(*prog.stop));
+        rc = 128 + *prog.stop;
+        goto done;
+    }
     if (lrc) {
-        cli_error("%s%s", err.msg,
-                  lrc == NN_ERR_INTERRUPTED ? "; no model saved" : "");
+        cli_error("%s", err.msg);
         rc = cli_status(lrc);
         goto done;
     }
@@ -199,6 +203,12 @@ int cmd_train(int argc, char **argv)
         info.test_accuracy = (float)ev.accuracy;
         printf("test: loss %.4f - accuracy %.4f (%zu samples)\n", ev.loss, ev.accuracy, ev.n);
         nn_eval_free(&ev);
+    }
+    if (*prog.stop) { /* a signal came during the test evaluation */
+        cli_error("interrupted by %s after training; no model saved",
+                  cli_signal_name(*prog.stop));
+        rc = 128 + *prog.stop;
+        goto done;
     }
     if (history) {
         if (hist.failed) {

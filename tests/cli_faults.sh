@@ -1,0 +1,136 @@
+# cli_faults.sh - nnart when writing fails or it is stopped: a read-only
+# folder, a full disk, a file-size limit, a directory in the way, SIGINT and
+# SIGTERM in the middle of training, and divergence.  In every case the model
+# already at the output path stays byte-identical and loadable, no temporary
+# file is left, and the exit status and the one-line message say what happened.
+. tests/lib.sh
+N=${NNART:-./nnart}
+mounted=
+trap '[ -z "$mounted" ] || umount "$mounted"; rm -rf "$tmp"' EXIT
+
+# row STATUS REGEX CMD...: CMD exits with STATUS and prints on stderr exactly
+# one line, matching the extended regular expression REGEX entirely.
+row() {
+    want=$1 re=$2
+    shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        fail "$*: exit status $got, expected $want; stderr: $(head -c 300 "$tmp/err")"
+    elif [ "$(wc -l <"$tmp/err")" -ne 1 ] || ! grep -Eq "^$re\$" "$tmp/err"; then
+        fail "$*: stderr is not one line matching '$re': $(head -c 300 "$tmp/err")"
+    else
+        pass
+    fi
+}
+
+# intact DIR WHAT: the model DIR/m.nnm is still the original (a copy of
+# $tmp/orig.nnm), loads, and DIR holds no temporary file.
+intact() {
+    check "$2: the old model is byte-identical" cmp -s "$tmp/orig.nnm" "$1/m.nnm"
+    check "$2: the old model loads" "$N" info "$1/m.nnm" >/dev/null
+    check "$2: no temporary file left" [ -z "$(find "$1" -name '*.tmp-*')" ]
+}
+
+# A quick training run on 200 MNIST samples (runs in well under a second).
+quick="--limit 200 --epochs 1 -q"
+"$N" train $quick --seed 3 -o "$tmp/orig.nnm" >/dev/null 2>&1
+check "the original model trains" [ -s "$tmp/orig.nnm" ]
+
+# ---- a folder nnart may not write in -------------------------------------
+# root writes anywhere, so as root the run is made as nobody (when setpriv
+# can, and nobody can reach nnart and the data); otherwise as is.
+mkdir "$tmp/ro"
+cp "$tmp/orig.nnm" "$tmp/ro/m.nnm"
+chmod 555 "$tmp/ro"
+chmod 711 "$tmp"
+unprivileged=
+if [ "$(id -u)" -ne 0 ]; then
+    unprivileged=env
+elif command -v setpriv >/dev/null &&
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$N" info "$tmp/orig.nnm" >/dev/null 2>&1; then
+    unprivileged="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
+if [ -n "$unprivileged" ]; then
+    row 1 "nnart: $tmp/ro/m.nnm: cannot create: Permission denied" \
+        $unprivileged "$N" train $quick -o "$tmp/ro/m.nnm"
+    intact "$tmp/ro" "read-only folder"
+    row 1 "nnart: $tmp/ro/h.csv: cannot create: Permission denied" \
+        $unprivileged "$N" train $quick -o "$tmp/ro/m.nnm" --history "$tmp/ro/h.csv"
+    intact "$tmp/ro" "read-only folder, history first"
+else
+    echo "skipped: no way to run as an unprivileged user"
+fi
+chmod 700 "$tmp"
+
+# ---- a full disk: a 64 KB tmpfs (root only, where mounting is allowed) ------
+# A 784-100-10 model needs 318 KB; the old 32 KB model fits beside it.
+mkdir "$tmp/full"
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=64k nnart-test "$tmp/full" 2>/dev/null; then
+    mounted=$tmp/full
+    cp "$tmp/orig.nnm" "$tmp/full/m.nnm"
+    row 1 "nnart: $tmp/full/m.nnm: cannot write: No space left on device" \
+        "$N" train $quick --layers 784-100-10 -o "$tmp/full/m.nnm"
+    intact "$tmp/full" "full disk"
+    umount "$tmp/full" && mounted=
+else
+    echo "skipped: cannot mount a small tmpfs here (the file-size limit below still runs)"
+fi
+
+# ---- a file-size limit (RLIMIT_FSIZE), the same failure for anyone ---------
+# SIGXFSZ is ignored so that write() fails with EFBIG instead of killing nnart.
+mkdir "$tmp/fsize"
+cp "$tmp/orig.nnm" "$tmp/fsize/m.nnm"
+row 1 "nnart: $tmp/fsize/m.nnm: cannot write: File too large" \
+    sh -c 'trap "" XFSZ; ulimit -f 16; exec "$@"' fsize "$N" train $quick -o "$tmp/fsize/m.nnm"
+intact "$tmp/fsize" "file-size limit"
+
+# ---- a directory where the model should go --------------------------------
+mkdir "$tmp/dir" "$tmp/dir/m.nnm"
+row 1 "nnart: $tmp/dir/m.nnm: cannot rename into place: Is a directory" \
+    "$N" train $quick -o "$tmp/dir/m.nnm"
+check "directory in the way: no temporary file left" [ -z "$(find "$tmp/dir" -name '*.tmp-*')" ]
+
+# ---- signals in the middle of training --------------------------------------
+# stop SIGNAL STATUS: starts a long training (2000 epochs of 1000 samples), waits
+# for its first finished epoch, sends SIGNAL, and checks that nnart stops within
+# a few seconds with STATUS, naming the epoch, the step and the signal.
+stop() {
+    d=$tmp/sig$1
+    mkdir "$d"
+    cp "$tmp/orig.nnm" "$d/m.nnm"
+    "$N" train --limit 1000 --epochs 2000 -o "$d/m.nnm" >"$d/out" 2>"$d/err" </dev/null &
+    pid=$!
+    i=0
+    while [ $i -lt 300 ] && ! grep -q '^8/8 ' "$d/out"; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    check "$1: training was under way" grep -q '^8/8 ' "$d/out"
+    kill -s "$1" "$pid"
+    # A watchdog: training stops after the current batch, long before this.
+    # (It takes its sleep along when it is told to go.)
+    sh -c 'sleep 20 & s=$!; trap "kill \$s; exit 0" TERM; wait $s; kill -s KILL $0' "$pid" \
+        >/dev/null 2>&1 &
+    dog=$!
+    wait "$pid"
+    got=$?
+    kill "$dog" 2>/dev/null
+    wait "$dog" 2>/dev/null
+    check "$1: exit status $got is $2" [ "$got" -eq "$2" ]
+    check "$1: one line on stderr" [ "$(wc -l <"$d/err")" -eq 1 ]
+    check "$1: the message names epoch, step and signal" grep -Eq \
+        "^nnart: training interrupted at epoch [0-9]+, step [0-9]+, by SIG$1; no model saved\$" "$d/err"
+    intact "$d" "SIG$1"
+}
+stop INT 130
+stop TERM 143
+
+# ---- divergence ----------------------------------------------------------
+mkdir "$tmp/nan"
+cp "$tmp/orig.nnm" "$tmp/nan/m.nnm"
+row 1 "nnart: training diverged at epoch [0-9]+, step [0-9]+: the loss is (NaN|infinite) \(try a smaller learning rate\)" \
+    "$N" train --limit 1000 --epochs 5 --lr 1e6 --optimizer sgd -o "$tmp/nan/m.nnm"
+intact "$tmp/nan" "divergence"
+
+finish
