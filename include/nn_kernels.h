@@ -29,6 +29,14 @@ void nn_matmul_backward_input(float *dx, const float *dy, const float *w,
 /* Converts n bytes to floats scaled by 1/255 (pixels to [0, 1]): dst[i] = src[i] / 255. */
 void nn_bytes_to_floats(float *dst, const unsigned char *src, size_t n);
 
+/* One Keras-form Adam update of n parameters (nn_optim.h), element by element:
+ *   m = m + c1 (g - m);  v = v + c2 (g^2 - v);  w = w - a m / (sqrt(v) + eps)
+ * with c1 = 1 - beta1, c2 = 1 - beta2 and a the step size a_t, each operation
+ * rounded to float in this order (no fused multiply-adds), so that every
+ * variant gives the same bits as the plain loop. */
+void nn_adam_update(float *w, float *m, float *v, const float *g, size_t n, float a, float c1,
+                    float c2, float eps);
+
 /* The name of the kernel variant chosen for this CPU ("avx512", "avx2", "generic"):
  * the widest it supports, or the one the environment variable NNART_KERNELS
  * names if the CPU supports it (an unsupported or unknown name is ignored).

@@ -12,11 +12,6 @@
 #include "nn_model.h"
 #include "nn_optim.h"
 
-/* Each batch is processed in fixed chunks of this many samples (the last one
- * shorter), whose gradients are added in chunk order; the chunks are shared
- * out among the threads, so the result is the same for any thread count. */
-#define NN_TRAIN_CHUNK 32
-
 typedef struct nn_train_config {
     size_t epochs;               /* default 10 */
     size_t batch;                /* default 128 */

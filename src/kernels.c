@@ -7,6 +7,7 @@
  * stays in cache; tiling never changes the order of any sum, so the results are
  * the same for every tile size and every run.
  */
+#include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,18 +79,19 @@ static void generic_forward(float *restrict y, const float *restrict x, const fl
 
 /* A tile of x rows is reused for every dw row; within each dw[o][k] the terms
  * are still added in order of increasing i. */
-static void generic_backward_weights(float *restrict dw, float *restrict db,
-                                     const float *restrict dy, const float *restrict x, size_t B,
-                                     size_t in, size_t out)
+static void generic_backward_weights(float *restrict dw, size_t ldw, float *restrict db,
+                                     const float *restrict dy, size_t ldy,
+                                     const float *restrict x, size_t ldx, size_t B, size_t width,
+                                     size_t out)
 {
-    size_t tile = tile_rows(in);
+    size_t tile = tile_rows(width);
     for (size_t i0 = 0; i0 < B; i0 += tile) {
         size_t i1 = min_size(B, i0 + tile);
         for (size_t o = 0; o < out; o++) {
-            float *dwo = dw + o * in;
+            float *dwo = dw + o * ldw;
             /* dw[o][k] += sum_i dy[i][o] x[i][k] */
             for (size_t i = i0; i < i1; i++)
-                axpy(dwo, dy[i * out + o], x + i * in, in);
+                axpy(dwo, dy[i * ldy + o], x + i * ldx, width);
         }
     }
     if (db) {
@@ -97,7 +99,7 @@ static void generic_backward_weights(float *restrict dw, float *restrict db,
             /* db[o] += sum_i dy[i][o] */
             float s = 0.0f;
             for (size_t i = 0; i < B; i++)
-                s += dy[i * out + o];
+                s += dy[i * ldy + o];
             db[o] += s;
         }
     }
@@ -136,10 +138,29 @@ static void generic_bytes_to_floats(float *restrict dst, const unsigned char *re
         dst[i] = (float)src[i] / 255.0f;
 }
 
+/* Keras Adam, one parameter at a time (see nn_adam_update). */
+static void generic_adam(float *restrict w, float *restrict m, float *restrict v,
+                         const float *restrict g, size_t n, float a, float c1, float c2,
+                         float eps)
+{
+    for (size_t i = 0; i < n; i++) {
+        /* m = m + (1-b1)(g - m) */
+        m[i] += c1 * (g[i] - m[i]);
+        /* v = v + (1-b2)(g^2 - v) */
+        v[i] += c2 * (g[i] * g[i] - v[i]);
+        /* w = w - a_t m / (sqrt(v) + eps) */
+        w[i] -= a * m[i] / (sqrtf(v[i]) + eps);
+    }
+}
+
 const nn_kernel_table *nn_kernels_generic(void)
 {
-    static const nn_kernel_table table = {"generic", generic_forward, generic_backward_weights,
-                                          generic_backward_input, generic_bytes_to_floats};
+    static const nn_kernel_table table = {"generic",
+                                          generic_forward,
+                                          generic_backward_weights,
+                                          generic_backward_input,
+                                          generic_bytes_to_floats,
+                                          generic_adam};
     return &table;
 }
 
@@ -188,7 +209,7 @@ void nn_matmul_forward(float *y, const float *x, const float *w, const float *b,
 void nn_matmul_backward_weights(float *dw, float *db, const float *dy, const float *x, size_t B,
                                 size_t in, size_t out)
 {
-    nn_kernels_active()->backward_weights(dw, db, dy, x, B, in, out);
+    nn_kernels_active()->backward_weights(dw, in, db, dy, out, x, in, B, in, out);
 }
 
 void nn_matmul_backward_input(float *dx, const float *dy, const float *w, size_t B, size_t in,
@@ -200,6 +221,12 @@ void nn_matmul_backward_input(float *dx, const float *dy, const float *w, size_t
 void nn_bytes_to_floats(float *dst, const unsigned char *src, size_t n)
 {
     nn_kernels_active()->bytes_to_floats(dst, src, n);
+}
+
+void nn_adam_update(float *w, float *m, float *v, const float *g, size_t n, float a, float c1,
+                    float c2, float eps)
+{
+    nn_kernels_active()->adam(w, m, v, g, n, a, c1, c2, eps);
 }
 
 const char *nn_kernels_variant(void)

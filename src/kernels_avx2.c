@@ -19,6 +19,9 @@ typedef __m256i vmask;
 #define V_SET1(s) _mm256_set1_ps(s)
 #define V_MUL(a, b) _mm256_mul_ps(a, b)
 #define V_ADD(a, b) _mm256_add_ps(a, b)
+#define V_SUB(a, b) _mm256_sub_ps(a, b)
+#define V_DIV(a, b) _mm256_div_ps(a, b)
+#define V_SQRT(a) _mm256_sqrt_ps(a)
 #define V_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
 /* lane j is selected when j < n */
 #define V_MASK(n)                                                                          \
@@ -57,8 +60,12 @@ SIMD_FN static inline float v_hsum(vec v)
 
 const nn_kernel_table *nn_kernels_avx2(void)
 {
-    static const nn_kernel_table table = {"avx2", simd_forward, simd_backward_weights,
-                                          simd_backward_input, simd_bytes_to_floats};
+    static const nn_kernel_table table = {"avx2",
+                                          simd_forward,
+                                          simd_backward_weights,
+                                          simd_backward_input,
+                                          simd_bytes_to_floats,
+                                          simd_adam};
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? &table : NULL;
 }

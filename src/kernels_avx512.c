@@ -19,6 +19,9 @@ typedef __mmask16 vmask;
 #define V_SET1(s) _mm512_set1_ps(s)
 #define V_MUL(a, b) _mm512_mul_ps(a, b)
 #define V_ADD(a, b) _mm512_add_ps(a, b)
+#define V_SUB(a, b) _mm512_sub_ps(a, b)
+#define V_DIV(a, b) _mm512_div_ps(a, b)
+#define V_SQRT(a) _mm512_sqrt_ps(a)
 #define V_FMA(a, b, c) _mm512_fmadd_ps(a, b, c)
 #define V_MASK(n) ((vmask)((1u << (n)) - 1u))
 #define V_BYTES(p)                                                                         \
@@ -58,8 +61,12 @@ SIMD_FN static inline float v_hsum(vec v)
 
 const nn_kernel_table *nn_kernels_avx512(void)
 {
-    static const nn_kernel_table table = {"avx512", simd_forward, simd_backward_weights,
-                                          simd_backward_input, simd_bytes_to_floats};
+    static const nn_kernel_table table = {"avx512",
+                                          simd_forward,
+                                          simd_backward_weights,
+                                          simd_backward_input,
+                                          simd_bytes_to_floats,
+                                          simd_adam};
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") ? &table : NULL;
 }

@@ -1,6 +1,6 @@
 /* kernels_internal.h - the kernel variants behind nn_kernels.h.
  *
- * Each instruction set has one table of the four kernels.  The public
+ * Each instruction set has one table of the kernels.  The public
  * functions call the table chosen once per process: the one named by the
  * environment variable NNART_KERNELS (generic, avx2 or avx512) when this CPU
  * can run it, otherwise the widest the CPU supports.  Variants may round
@@ -8,6 +8,8 @@
  * another summation order), but each gives the same bits on every call, and
  * each output element is computed the same way whatever the batch size or the
  * position of its row, so a row's result never depends on how a batch is split.
+ * The Adam update is the exception: it avoids fused multiply-adds, so all
+ * variants give the same bits.
  */
 #ifndef NN_KERNELS_INTERNAL_H
 #define NN_KERNELS_INTERNAL_H
@@ -18,11 +20,18 @@ typedef struct nn_kernel_table {
     const char *name; /* "generic", "avx2" or "avx512" */
     void (*forward)(float *y, const float *x, const float *w, const float *b, size_t B,
                     size_t in, size_t out);
-    void (*backward_weights)(float *dw, float *db, const float *dy, const float *x, size_t B,
-                             size_t in, size_t out);
+    /* The weight gradient of a block of columns, with explicit row strides:
+     * dw[o][k] += sum_i dy[i][o] x[i][k] for o < out, k < width, i < B, where
+     * row o of dw starts at dw + o ldw, row i of dy at dy + i ldy and row i of
+     * x at x + i ldx; and db[o] += sum_i dy[i][o] when db is not NULL.
+     * nn_matmul_backward_weights is (dw, in, db, dy, out, x, in, B, in, out). */
+    void (*backward_weights)(float *dw, size_t ldw, float *db, const float *dy, size_t ldy,
+                             const float *x, size_t ldx, size_t B, size_t width, size_t out);
     void (*backward_input)(float *dx, const float *dy, const float *w, size_t B, size_t in,
                            size_t out);
     void (*bytes_to_floats)(float *dst, const unsigned char *src, size_t n);
+    void (*adam)(float *w, float *m, float *v, const float *g, size_t n, float a, float c1,
+                 float c2, float eps);
 } nn_kernel_table;
 
 /* The portable C kernels; always available. */

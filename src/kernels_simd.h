@@ -4,7 +4,8 @@
  *   SIMD_FN            function attributes (the target instruction set)
  *   W, vec, vmask      lanes per vector, the vector and tail-mask types
  *   V_ZERO() V_LOAD(p) V_LOADM(p, m) V_STORE(p, v) V_STOREM(p, m, v)
- *   V_SET1(s) V_MUL(a, b) V_ADD(a, b) V_FMA(a, b, c) = a b + c (fused)
+ *   V_SET1(s) V_MUL(a, b) V_ADD(a, b) V_SUB(a, b) V_DIV(a, b) V_SQRT(a)
+ *   V_FMA(a, b, c) = a b + c (fused)
  *   V_MASK(n)          a mask of the first n lanes (1 <= n <= W)
  *   V_BYTES(p)         W bytes at p as floats
  *   v_hsum(v)          the sum of the lanes, in a fixed order
@@ -202,19 +203,21 @@ SIMD_FN static void wg_block(float *dw, size_t ldw, const float *dy, size_t ldy,
     }
 }
 
-/* dw += dy^T x, db += column sums of dy: for each strip of WG_KV vectors of
- * inputs (whose x columns stay in L1), tiles of WG_NO outputs over the batch. */
-SIMD_FN static void simd_backward_weights(float *dw, float *db, const float *dy, const float *x,
-                                          size_t B, size_t in, size_t out)
+/* dw += dy^T x, db += column sums of dy, with row strides (see
+ * kernels_internal.h): for each strip of WG_KV vectors of columns (whose x
+ * columns stay in L1), tiles of WG_NO outputs over the batch. */
+SIMD_FN static void simd_backward_weights(float *dw, size_t ldw, float *db, const float *dy,
+                                          size_t ldy, const float *x, size_t ldx, size_t B,
+                                          size_t width, size_t out)
 {
-    for (size_t k0 = 0; k0 < in; k0 += WG_KV * W) {
-        size_t len = in - k0 < WG_KV * W ? in - k0 : WG_KV * W;
+    for (size_t k0 = 0; k0 < width; k0 += WG_KV * W) {
+        size_t len = width - k0 < WG_KV * W ? width - k0 : WG_KV * W;
         size_t kv = (len + W - 1) / W;
         int partial = len % W != 0;
         vmask m = V_MASK(tail_lanes(len));
         for (size_t o0 = 0; o0 < out; o0 += WG_NO) {
             size_t no = out - o0 < WG_NO ? out - o0 : WG_NO;
-            wg_block(dw + o0 * in + k0, in, dy + o0, out, x + k0, in, B, partial, m, no, kv);
+            wg_block(dw + o0 * ldw + k0, ldw, dy + o0, ldy, x + k0, ldx, B, partial, m, no, kv);
         }
     }
     if (!db)
@@ -225,7 +228,7 @@ SIMD_FN static void simd_backward_weights(float *dw, float *db, const float *dy,
         vmask m = V_MASK(tail_lanes(out - o0));
         vec s = V_ZERO();
         for (size_t i = 0; i < B; i++)
-            s = V_ADD(s, load_last(dy + i * out + o0, partial, m));
+            s = V_ADD(s, load_last(dy + i * ldy + o0, partial, m));
         store_last(db + o0, V_ADD(load_last(db + o0, partial, m), s), partial, m);
     }
 }
@@ -278,4 +281,29 @@ SIMD_FN static void simd_bytes_to_floats(float *dst, const unsigned char *src, s
     }
     for (; i < n; i++)
         dst[i] = (float)src[i] / 255.0f;
+}
+
+/* Keras Adam (see nn_adam_update): the scalar formula's operations lane by
+ * lane, in the same order and without fused multiply-adds (each one is
+ * correctly rounded), so the bits equal the generic loop's; the tail runs
+ * under a mask. */
+SIMD_FN static void simd_adam(float *w, float *m, float *v, const float *g, size_t n, float a,
+                              float c1, float c2, float eps)
+{
+    const vec va = V_SET1(a), vc1 = V_SET1(c1), vc2 = V_SET1(c2), veps = V_SET1(eps);
+    for (size_t i = 0; i < n; i += W) {
+        int partial = n - i < W;
+        vmask mk = V_MASK(tail_lanes(n - i));
+        vec gi = load_last(g + i, partial, mk), mi = load_last(m + i, partial, mk);
+        vec vi = load_last(v + i, partial, mk), wi = load_last(w + i, partial, mk);
+        /* m = m + (1-b1)(g - m) */
+        mi = V_ADD(mi, V_MUL(vc1, V_SUB(gi, mi)));
+        /* v = v + (1-b2)(g^2 - v) */
+        vi = V_ADD(vi, V_MUL(vc2, V_SUB(V_MUL(gi, gi), vi)));
+        /* w = w - a_t m / (sqrt(v) + eps) */
+        wi = V_SUB(wi, V_DIV(V_MUL(va, mi), V_ADD(V_SQRT(vi), veps)));
+        store_last(m + i, mi, partial, mk);
+        store_last(v + i, vi, partial, mk);
+        store_last(w + i, wi, partial, mk);
+    }
 }

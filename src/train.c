@@ -7,24 +7,26 @@
  *   The loss and accuracy reported are running means over the samples seen so
  *   far in the epoch.
  *
- * Threads.  Each batch is cut into FIXED chunks of NN_TRAIN_CHUNK samples
- * (the last one shorter), whatever the number of threads.  A step is two jobs
- * for a team of threads (kernels_team.h), whose members claim items in turn:
- *   1. one item per chunk: gather its samples, run the forward and backward
- *      passes, and write the chunk's own gradient, loss sum and correct count;
- *   2. one item per slice of SLICE parameters: add the chunks' gradients there
- *      in chunk order and apply the optimizer to the slice.
- * Every number is therefore computed by the same operations in the same order
- * whichever thread does it and however many there are, and the trained model
- * is the same to the bit.  Evaluation and prediction cut the data into fixed
- * chunks of EVAL_CHUNK samples the same way and add per-chunk loss sums in
- * chunk order.
+ * Threads.  A step is two jobs for a team of threads (kernels_team.h), whose
+ * members claim the items of a job in turn:
+ *   1. one item per chunk of CHUNK rows of the batch: gather the samples, run
+ *      the forward pass, the loss and the backward pass down to dE/dz of every
+ *      layer, for those rows (every row's numbers depend on that row alone);
+ *   2. one item per block of a layer's weights: the weight (and bias)
+ *      gradient of the block over the whole batch, rows in order, then the
+ *      optimizer step on those parameters (it is element-wise).
+ * Every number is computed by the same operations in the same order whichever
+ * thread does it and however many there are: the trained model is the same to
+ * the bit for any thread count, and the same as nn_forward, nn_loss,
+ * nn_backward and nn_optim_step on each whole batch would make it.
+ * Evaluation and prediction cut the data into fixed chunks of EVAL_CHUNK
+ * samples and add per-chunk loss sums in chunk order.
  *
- * Buffers, allocated once before the first epoch:
- *   perm    (n_train)              sample order, reshuffled each epoch
- *   chunks  (batch / chunk, up)    each: x (chunk, dim), labels, activations
- *                                  (nn_work) and a gradient (n_params)
- *   grads   (n_params)             the batch's dE/dparams, model layout
+ * Buffers, allocated once before the first epoch (see trainer):
+ *   perm                       sample order, reshuffled each epoch
+ *   x, y, z, a, dz, row_loss   the batch's inputs, labels, activations,
+ *                              gradients and row losses
+ *   grads   (n_params)         dE/dparams, model layout
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -32,6 +34,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kernels_internal.h"
 #include "kernels_team.h"
 #include "nn_kernels.h"
 #include "nn_train.h"
@@ -61,6 +64,12 @@ static double now_seconds(void)
 static size_t min_size(size_t a, size_t b)
 {
     return a < b ? a : b;
+}
+
+/* Pieces of up to `chunk` that n splits into. */
+static size_t chunks_of(size_t n, size_t chunk)
+{
+    return (n + chunk - 1) / chunk;
 }
 
 /* Team members for jobs of `chunks` items: the requested count (0 = every
@@ -138,100 +147,180 @@ static size_t count_correct(const float *scores, const uint8_t *y, size_t B, siz
     return correct;
 }
 
-/* Parameters per slice of the optimizer job (a multiple of 16 floats, so
- * that slices start on cache lines). */
-#define SLICE 2048
-
 /* ---- training ---------------------------------------------------------- */
 
-/* One fixed chunk of a batch and everything its pass needs. */
-typedef struct chunk {
-    nn_work w;      /* activations for NN_TRAIN_CHUNK rows */
-    float *x;       /* (NN_TRAIN_CHUNK, dim) the chunk's inputs */
-    uint8_t *y;     /* its labels */
-    float *grads;   /* (n_params) its share of dE/dparams */
-    double loss;    /* sum of its row losses */
-    size_t correct; /* rows predicted right */
-} chunk;
+/* Samples per chunk of a batch in job 1. */
+#define CHUNK 32
 
+/* Job 2 cuts a layer's weights into blocks of whole rows (multiples of 12,
+ * whole kernel tiles) of about ROW_BLOCK_MACS multiply-adds per batch when it
+ * has at least MIN_ROW_BLOCK_OUT rows; the parameters of such a block are one
+ * contiguous range for the optimizer.  A layer with fewer rows is cut into
+ * blocks of columns (multiples of 64, whole kernel strips) of about
+ * COL_BLOCK_MACS, so that its work can still be shared out. */
+#define ROW_BLOCK_MACS 1048576
+#define COL_BLOCK_MACS 262144
+#define MIN_ROW_BLOCK_OUT 24
+
+/* A block of job 2: rows [o0, o1) and columns [k0, k1) of layer l's weights. */
+typedef struct wblock {
+    size_t l, o0, o1, k0, k1;
+} wblock;
+
+/* The training state.  Row i of the batch is row i of x, y and every z, a
+ * and dz, whichever chunk (and thread) computed it. */
 typedef struct trainer {
     nn_model *m;
     const nn_dataset *d;
     nn_loss_kind loss;
     nn_optim *opt;
-    chunk *chunks;       /* max_chunks of them */
-    size_t max_chunks;   /* chunks in a full batch */
-    float *grads;        /* the batch gradient */
-    const uint32_t *idx; /* the current batch: samples idx[0..B) */
-    size_t B, n_chunks;  /* its size and its chunks */
-    size_t B_next;       /* samples in the next batch, idx[B..B + B_next) */
+    float *mem;                  /* owns the float arrays below */
+    float *x;                    /* (batch, dim) inputs */
+    float *z[NN_MAX_LAYERS];     /* (batch, sizes[l+1]) z_l = a_{l-1} W_l^T + b_l */
+    float *a[NN_MAX_LAYERS];     /* (batch, sizes[l+1]) a_l = act_l(z_l) */
+    float *dz[NN_MAX_LAYERS];    /* (batch, sizes[l+1]) dE/dz_l */
+    float *grads;                /* (n_params) dE/dparams, model layout */
+    uint8_t *y;                  /* (batch) labels */
+    double *row_loss;            /* (batch) loss of each row */
+    size_t *chunk_correct;       /* rows predicted right, per chunk */
+    wblock *blocks;              /* job 2's items */
+    size_t n_blocks;
+    const uint32_t *idx;         /* the current batch: samples idx[0..B) */
+    size_t B;
+    size_t B_next;               /* samples in the next batch, idx[B..B + B_next) */
 } trainer;
 
-/* Forward and backward pass over one chunk: gathers samples idx[0..n) (and
- * requests next[0..n_next), the same chunk of the next batch), runs
- * the layers and leaves in c->grads the chunk's share of dE/dparams for
- * E = (sum of the batch's row losses) / norm, with its loss sum and correct
- * count.  This is nn_forward, nn_loss and nn_backward fused: for cross-entropy
- * the loss and dE/dz_L come from one pass over the logits (the softmax itself
- * is never formed) and accuracy is the argmax of the logits, which the
- * softmax preserves. */
-static void chunk_pass(const trainer *t, chunk *c, const uint32_t *idx, size_t n,
-                       const uint32_t *next, size_t n_next, size_t norm)
+static void trainer_free(trainer *t)
 {
-    const nn_model *m = t->m;
-    size_t L = m->n_layers, C = m->sizes[L];
-    nn_work *w = &c->w;
-    gather(c->x, c->y, t->d, idx, 0, n, next, n_next);
-    const float *in = c->x;
-    for (size_t l = 0; l < L; l++) {
-        size_t n_in = m->sizes[l], n_out = m->sizes[l + 1];
-        /* z_l = a_{l-1} W_l^T + b_l, a_l = act_l(z_l) */
-        nn_matmul_forward(w->z[l], in, m->params + nn_model_weight_offset(m, l),
-                          m->params + nn_model_bias_offset(m, l), n, n_in, n_out);
-        if (l + 1 < L || t->loss != NN_LOSS_XENT)
-            nn_activation_forward(m->act[l], w->a[l], w->z[l], n, n_out);
-        in = w->a[l];
-    }
-    /* dz holds dE/dz_l for the layer being processed, da receives dE/da_{l-1}. */
-    float *dz = w->d0, *da = w->d1;
-    if (t->loss == NN_LOSS_XENT) {
-        /* E = sum of logsumexp(z) - z_label; dE/dz_L = (softmax(z_L) - onehot) / norm */
-        c->loss = nn_xent_forward_backward(w->z[L - 1], c->y, dz, n, C, norm);
-        c->correct = count_correct(w->z[L - 1], c->y, n, C);
-    } else {
-        /* dE/da_L = (a_L - onehot) / norm, then dE/dz_L through the output activation */
-        c->loss = nn_mse_forward_backward(w->a[L - 1], c->y, da, n, C, norm);
-        nn_activation_backward(m->act[L - 1], dz, da, w->z[L - 1], w->a[L - 1], n, C);
-        c->correct = count_correct(w->a[L - 1], c->y, n, C);
-    }
-    memset(c->grads, 0, m->n_params * sizeof *c->grads);
-    for (size_t l = L; l-- > 0;) {
-        size_t n_in = m->sizes[l], n_out = m->sizes[l + 1];
-        const float *W = m->params + nn_model_weight_offset(m, l);
-        /* dE/dW_l = dz_l^T a_{l-1}, dE/db_l = column sums of dz_l */
-        nn_matmul_backward_weights(c->grads + nn_model_weight_offset(m, l),
-                                   c->grads + nn_model_bias_offset(m, l), dz,
-                                   l > 0 ? w->a[l - 1] : c->x, n, n_in, n_out);
-        if (l == 0)
-            break;
-        /* dE/da_{l-1} = dz_l W_l, then dE/dz_{l-1} through act_{l-1} */
-        nn_matmul_backward_input(da, dz, W, n, n_in, n_out);
-        nn_activation_backward(m->act[l - 1], da, da, w->z[l - 1], w->a[l - 1], n, n_in);
-        float *swap = dz;
-        dz = da;
-        da = swap;
-    }
+    free(t->mem);
+    free(t->y);
+    free(t->row_loss);
+    free(t->chunk_correct);
+    free(t->blocks);
 }
 
-/* Job 1 of a step, one item per chunk: its forward and backward pass. */
+/* Rounds n up to a multiple of q, and to at least q. */
+static size_t round_up(size_t n, size_t q)
+{
+    return n < q ? q : (n + q - 1) / q * q;
+}
+
+/* The blocks of job 2 for a model trained in batches of `batch`, into
+ * blocks (if not NULL), ordered by decreasing size so that the big ones are
+ * claimed first; returns how many. */
+static size_t make_blocks(wblock *blocks, const nn_model *m, size_t batch)
+{
+    size_t n = 0;
+    for (size_t l = 0; l < m->n_layers; l++) {
+        size_t in = m->sizes[l], out = m->sizes[l + 1];
+        size_t rows = out, cols = in;
+        if (out >= MIN_ROW_BLOCK_OUT)
+            rows = round_up(ROW_BLOCK_MACS / (in * batch), 12);
+        else
+            cols = round_up(COL_BLOCK_MACS / (out * batch), 64);
+        for (size_t o0 = 0; o0 < out; o0 += rows) {
+            for (size_t k0 = 0; k0 < in; k0 += cols) {
+                wblock b = {l, o0, min_size(out, o0 + rows), k0, min_size(in, k0 + cols)};
+                size_t i = n++;
+                if (!blocks)
+                    continue;
+                for (; i > 0; i--) {
+                    const wblock *q = &blocks[i - 1];
+                    if ((q->o1 - q->o0) * (q->k1 - q->k0) >= (b.o1 - b.o0) * (b.k1 - b.k0))
+                        break;
+                    blocks[i] = *q;
+                }
+                blocks[i] = b;
+            }
+        }
+    }
+    return n;
+}
+
+/* Allocates t's buffers for batches of up to `batch` samples and cuts the
+ * weight gradient into blocks. */
+static int trainer_create(trainer *t, nn_model *m, const nn_dataset *d, size_t batch,
+                          nn_error *err)
+{
+    size_t L = m->n_layers, floats = batch * d->dim + m->n_params;
+    for (size_t l = 0; l < L; l++)
+        floats += 3 * batch * m->sizes[l + 1];
+    size_t n_blocks = make_blocks(NULL, m, batch);
+    t->m = m;
+    t->d = d;
+    t->mem = malloc(floats * sizeof *t->mem);
+    t->y = malloc(batch);
+    t->row_loss = malloc(batch * sizeof *t->row_loss);
+    t->chunk_correct = malloc(chunks_of(batch, CHUNK) * sizeof *t->chunk_correct);
+    t->blocks = malloc(n_blocks * sizeof *t->blocks);
+    if (!t->mem || !t->y || !t->row_loss || !t->chunk_correct || !t->blocks)
+        return nn_fail(err, NN_ERR_NOMEM, "training: out of memory for a batch of %zu", batch);
+    float *p = t->mem;
+    t->x = p, p += batch * d->dim;
+    t->grads = p, p += m->n_params;
+    for (size_t l = 0; l < L; l++) {
+        size_t out = m->sizes[l + 1];
+        t->z[l] = p, p += batch * out;
+        t->a[l] = p, p += batch * out;
+        t->dz[l] = p, p += batch * out;
+    }
+    t->n_blocks = make_blocks(t->blocks, m, batch);
+    return NN_OK;
+}
+
+/* Job 1, one item per chunk of CHUNK rows: gathers the chunk's samples (and
+ * requests the same rows of the next batch), runs the forward pass, the loss
+ * of each row with dE/dz_L for E = (sum of the batch's row losses) / B, and
+ * the backward pass down to dE/dz_0 for the chunk's rows.  This is what
+ * nn_forward, nn_loss and nn_backward do, row by row; for cross-entropy the
+ * loss and its gradient come from one pass over the logits (the softmax is
+ * never formed), and accuracy is the argmax of the logits, which the softmax
+ * preserves. */
 static void step_chunk(void *ctx, size_t c, size_t member)
 {
     trainer *t = ctx;
-    size_t first = c * NN_TRAIN_CHUNK;
+    const nn_model *m = t->m;
+    size_t L = m->n_layers, C = m->sizes[L], dim = t->d->dim;
+    size_t r0 = c * CHUNK, n = min_size(CHUNK, t->B - r0);
+    size_t n_next = t->B_next > r0 ? min_size(CHUNK, t->B_next - r0) : 0;
     (void)member;
-    size_t n_next = t->B_next > first ? min_size(NN_TRAIN_CHUNK, t->B_next - first) : 0;
-    chunk_pass(t, &t->chunks[c], t->idx + first, min_size(NN_TRAIN_CHUNK, t->B - first),
-               t->idx + t->B + first, n_next, t->B);
+    gather(t->x + r0 * dim, t->y + r0, t->d, t->idx + r0, 0, n, t->idx + t->B + r0, n_next);
+    const float *in = t->x + r0 * dim;
+    for (size_t l = 0; l < L; l++) {
+        size_t n_in = m->sizes[l], n_out = m->sizes[l + 1];
+        float *z = t->z[l] + r0 * n_out, *a = t->a[l] + r0 * n_out;
+        /* z_l = a_{l-1} W_l^T + b_l, a_l = act_l(z_l) */
+        nn_matmul_forward(z, in, m->params + nn_model_weight_offset(m, l),
+                          m->params + nn_model_bias_offset(m, l), n, n_in, n_out);
+        if (l + 1 < L || t->loss != NN_LOSS_XENT)
+            nn_activation_forward(m->act[l], a, z, n, n_out);
+        in = a;
+    }
+    float *zL = t->z[L - 1] + r0 * C, *aL = t->a[L - 1] + r0 * C, *dzL = t->dz[L - 1] + r0 * C;
+    const uint8_t *y = t->y + r0;
+    if (t->loss == NN_LOSS_XENT) {
+        /* E_i = logsumexp(z) - z_label; dE/dz_L = (softmax(z_L) - onehot) / B */
+        for (size_t i = 0; i < n; i++)
+            t->row_loss[r0 + i] = nn_xent_forward_backward(zL + i * C, y + i, dzL + i * C, 1, C,
+                                                           t->B);
+        t->chunk_correct[c] = count_correct(zL, y, n, C);
+    } else {
+        /* dE/da_L = (a_L - onehot) / B, then dE/dz_L through the output activation */
+        for (size_t i = 0; i < n; i++)
+            t->row_loss[r0 + i] = nn_mse_forward_backward(aL + i * C, y + i, dzL + i * C, 1, C,
+                                                          t->B);
+        nn_activation_backward(m->act[L - 1], dzL, dzL, zL, aL, n, C);
+        t->chunk_correct[c] = count_correct(aL, y, n, C);
+    }
+    for (size_t l = L - 1; l > 0; l--) {
+        size_t n_in = m->sizes[l], n_out = m->sizes[l + 1];
+        float *da = t->dz[l - 1] + r0 * n_in;
+        /* dE/da_{l-1} = dz_l W_l, then dE/dz_{l-1} through act_{l-1} */
+        nn_matmul_backward_input(da, t->dz[l] + r0 * n_out,
+                                 m->params + nn_model_weight_offset(m, l), n, n_in, n_out);
+        nn_activation_backward(m->act[l - 1], da, da, t->z[l - 1] + r0 * n_in,
+                               t->a[l - 1] + r0 * n_in, n, n_in);
+    }
 }
 
 /* The optimizer step on params [lo, hi) alone: a copy of the optimizer whose
@@ -250,30 +339,37 @@ static void optim_step_slice(const nn_optim *o, float *params, const float *grad
     nn_optim_step(&s, params + lo, grads + lo);
 }
 
-/* g[i] += a[i] for i < n, in blocks of 8 so that it vectorises. */
-static void add_to(float *restrict g, const float *restrict a, size_t n)
-{
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (size_t j = 0; j < 8; j++)
-            g[i + j] += a[i + j];
-    for (; i < n; i++)
-        g[i] += a[i];
-}
-
-/* Job 2 of a step, one item per slice of SLICE parameters: the chunk
- * gradients summed in chunk order, grads = ((g_0 + g_1) + g_2) + ..., and
- * the optimizer step on the slice. */
+/* Job 2, one item per block of layer l's weights, rows [o0, o1) by columns
+ * [k0, k1): the block's weight gradient over the whole batch (with the bias
+ * gradient of those rows when k0 = 0), dE/dW_l = dz_l^T a_{l-1} and
+ * dE/db_l = column sums of dz_l, then the optimizer step on those
+ * parameters. */
 static void step_update(void *ctx, size_t item, size_t member)
 {
     trainer *t = ctx;
-    size_t lo = item * SLICE, hi = min_size(t->m->n_params, lo + SLICE);
-    float *g = t->grads;
+    const nn_model *m = t->m;
+    const wblock *b = &t->blocks[item];
+    size_t in = m->sizes[b->l], out = m->sizes[b->l + 1];
+    size_t rows = b->o1 - b->o0, width = b->k1 - b->k0;
+    size_t wo = nn_model_weight_offset(m, b->l) + b->o0 * in + b->k0;
+    size_t bo = nn_model_bias_offset(m, b->l) + b->o0;
+    float *db = b->k0 == 0 ? t->grads + bo : NULL;
     (void)member;
-    memcpy(g + lo, t->chunks[0].grads + lo, (hi - lo) * sizeof *g);
-    for (size_t c = 1; c < t->n_chunks; c++)
-        add_to(g + lo, t->chunks[c].grads + lo, hi - lo);
-    optim_step_slice(t->opt, t->m->params, g, lo, hi);
+    for (size_t o = 0; o < rows; o++)
+        memset(t->grads + wo + o * in, 0, width * sizeof *t->grads);
+    if (db)
+        memset(db, 0, rows * sizeof *db);
+    const float *act = b->l > 0 ? t->a[b->l - 1] : t->x;
+    nn_kernels_active()->backward_weights(t->grads + wo, in, db, t->dz[b->l] + b->o0, out,
+                                          act + b->k0, in, t->B, width, rows);
+    if (width == in) {
+        optim_step_slice(t->opt, m->params, t->grads, wo, wo + rows * in);
+    } else {
+        for (size_t o = 0; o < rows; o++)
+            optim_step_slice(t->opt, m->params, t->grads, wo + o * in, wo + o * in + width);
+    }
+    if (db)
+        optim_step_slice(t->opt, m->params, t->grads, bo, bo + rows);
 }
 
 /* ---- evaluation -------------------------------------------------------- */
@@ -340,11 +436,6 @@ static int lanes_create(lane **out, size_t n, const nn_model *m, size_t rows, si
     return NN_OK;
 }
 
-static size_t chunks_of(size_t n, size_t chunk)
-{
-    return (n + chunk - 1) / chunk;
-}
-
 /* Evaluation job, one item per chunk: its loss sum, and correct and
  * confusion counts added to the member's lane (integer counts, so their
  * order does not matter). */
@@ -398,44 +489,6 @@ static void eval_range(evaluator *e, nn_team *team, size_t first, size_t n, doub
 
 /* ---- nn_train ---------------------------------------------------------- */
 
-static void chunks_free(chunk *chunks, size_t n)
-{
-    if (!chunks)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        nn_work_free(&chunks[i].w);
-        free(chunks[i].x);
-        free(chunks[i].y);
-        free(chunks[i].grads);
-    }
-    free(chunks);
-}
-
-static int chunks_create(chunk **out, size_t n, const nn_model *m, size_t dim, nn_error *err)
-{
-    chunk *chunks = calloc(n, sizeof *chunks);
-    *out = NULL;
-    if (!chunks)
-        return nn_fail(err, NN_ERR_NOMEM, "training: out of memory");
-    for (size_t i = 0; i < n; i++) {
-        chunk *c = &chunks[i];
-        c->x = malloc(NN_TRAIN_CHUNK * dim * sizeof *c->x);
-        c->y = malloc(NN_TRAIN_CHUNK);
-        c->grads = malloc(m->n_params * sizeof *c->grads);
-        if (!c->x || !c->y || !c->grads) {
-            chunks_free(chunks, n);
-            return nn_fail(err, NN_ERR_NOMEM, "training: out of memory");
-        }
-        int rc = nn_work_create(&c->w, m, NN_TRAIN_CHUNK, err);
-        if (rc) {
-            chunks_free(chunks, n);
-            return rc;
-        }
-    }
-    *out = chunks;
-    return NN_OK;
-}
-
 int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng *r,
              nn_progress_fn progress, void *ctx, nn_train_info *info, nn_error *err)
 {
@@ -459,7 +512,6 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
     if (n_train == 0)
         return nn_fail(err, NN_ERR_ARG, "validation split leaves no training samples");
     size_t batch = c->batch < n_train ? c->batch : n_train;
-    size_t max_chunks = chunks_of(batch, NN_TRAIN_CHUNK);
 
     trainer t;
     evaluator ev;
@@ -469,15 +521,16 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
     memset(&ev, 0, sizeof ev);
     memset(&opt, 0, sizeof opt);
     uint32_t *perm = malloc(n_train * sizeof *perm);
-    t.grads = malloc(m->n_params * sizeof *t.grads);
     if (n_val)
         ev.chunk_loss = malloc(chunks_of(n_val, EVAL_CHUNK) * sizeof *ev.chunk_loss);
-    if (!perm || !t.grads || (n_val && !ev.chunk_loss)) {
+    if (!perm || (n_val && !ev.chunk_loss)) {
         rc = nn_fail(err, NN_ERR_NOMEM, "training: out of memory");
         goto done;
     }
-    if ((rc = nn_team_create(&team, team_members(c->threads, max_chunks), err)) ||
-        (rc = chunks_create(&t.chunks, max_chunks, m, d->dim, err)) ||
+    if ((rc = trainer_create(&t, m, d, batch, err)))
+        goto done;
+    size_t jobs = chunks_of(batch, CHUNK) > t.n_blocks ? chunks_of(batch, CHUNK) : t.n_blocks;
+    if ((rc = nn_team_create(&team, team_members(c->threads, jobs), err)) ||
         (rc = nn_optim_create(&opt, c->optimizer, m->n_params, c->lr, err)))
         goto done;
     if (n_val) {
@@ -486,11 +539,8 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
                                 err)))
             goto done;
     }
-    t.m = m;
-    t.d = d;
     t.loss = c->loss;
     t.opt = &opt;
-    t.max_chunks = max_chunks;
     ev.m = m;
     ev.d = d;
     ev.loss = c->loss;
@@ -512,14 +562,14 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
             size_t first = (step - 1) * batch;
             t.idx = perm + first;
             t.B = min_size(batch, n_train - first);
-            t.n_chunks = chunks_of(t.B, NN_TRAIN_CHUNK);
             t.B_next = step < steps ? min_size(batch, n_train - first - t.B) : 0;
-            nn_team_run(team, step_chunk, &t, t.n_chunks);
+            nn_team_run(team, step_chunk, &t, chunks_of(t.B, CHUNK));
+            /* the batch loss: row losses added in row order */
             double batch_loss = 0.0;
-            for (size_t k = 0; k < t.n_chunks; k++) {
-                batch_loss += t.chunks[k].loss;
-                correct += t.chunks[k].correct;
-            }
+            for (size_t i = 0; i < t.B; i++)
+                batch_loss += t.row_loss[i];
+            for (size_t k = 0; k < chunks_of(t.B, CHUNK); k++)
+                correct += t.chunk_correct[k];
             if (!isfinite(batch_loss)) {
                 rc = nn_fail(err, NN_ERR_DIVERGED,
                              "training diverged at epoch %zu, step %zu: the loss is %s "
@@ -527,7 +577,7 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
                              epoch, step, isnan(batch_loss) ? "NaN" : "infinite");
                 goto done;
             }
-            nn_team_run(team, step_update, &t, chunks_of(m->n_params, SLICE));
+            nn_team_run(team, step_update, &t, t.n_blocks);
             opt.t++;
 
             loss_sum += batch_loss;
@@ -575,9 +625,8 @@ done:
     nn_team_free(team);
     nn_optim_free(&opt);
     lanes_free(ev.lanes, ev.n_lanes);
-    chunks_free(t.chunks, max_chunks);
+    trainer_free(&t);
     free(ev.chunk_loss);
-    free(t.grads);
     free(perm);
     return rc;
 }

@@ -169,7 +169,7 @@ static void check_backward_weights(const nn_kernel_table *K, shape s, int dyadic
     if (db)
         memcpy(db0, db, s.out * sizeof *db);
     for (int c = 0; c < calls; c++)
-        K->backward_weights(dw, db, dy, x, s.B, s.in, s.out);
+        K->backward_weights(dw, s.in, db, dy, s.out, x, s.in, s.B, s.in, s.out);
     size_t bad = 0;
     for (size_t o = 0; o < s.out; o++) {
         for (size_t k = 0; k < s.in; k++) {
@@ -284,9 +284,9 @@ static void check_zero_sizes(const nn_kernel_table *K)
     CHECK(y[0] == 7);
 
     float dy[4] = {1, 2, 3, 4}, dw[4] = {9, 9, 9, 9}, db[2] = {1, 1};
-    K->backward_weights(dw, db, dy, x, 0, 2, 2);
+    K->backward_weights(dw, 2, db, dy, 2, x, 2, 0, 2, 2);
     CHECK(dw[0] == 9 && dw[3] == 9 && db[0] == 1 && db[1] == 1);
-    K->backward_weights(dw, db, dy, x, 2, 0, 2);
+    K->backward_weights(dw, 0, db, dy, 2, x, 0, 2, 0, 2);
     CHECK(dw[0] == 9 && dw[3] == 9);
     CHECK(db[0] == 1 + 1 + 3 && db[1] == 1 + 2 + 4);
 
@@ -319,7 +319,7 @@ static void check_small_by_hand(const nn_kernel_table *K)
 
     const float dy[4] = {1, 2, 3, 4};
     float dw[6] = {0}, db[2] = {0}, dx[6];
-    K->backward_weights(dw, db, dy, x, 2, 3, 2);
+    K->backward_weights(dw, 3, db, dy, 2, x, 3, 2, 3, 2);
     CHECK(dw[0] == 1 * 1 + 3 * 4 && dw[1] == 1 * 2 + 3 * 5 && dw[2] == 1 * 3 + 3 * 6);
     CHECK(dw[3] == 2 * 1 + 4 * 4 && dw[4] == 2 * 2 + 4 * 5 && dw[5] == 2 * 3 + 4 * 6);
     CHECK(db[0] == 4 && db[1] == 6);
@@ -375,6 +375,62 @@ static void test_bytes_to_floats(void)
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++)
         check_bytes_to_floats(v[k]);
+}
+
+/* Adam in every variant gives exactly the bits of the plain loop of the
+ * formula in nn_optim.h (float operations in that order), for every length
+ * up to a few vectors and a long one, over several steps. */
+static void check_adam(const nn_kernel_table *K, size_t n, uint64_t *seed)
+{
+    float *w = fill(n, 0, seed), *g = fill(n, 0, seed), *m = fill(n, 0, seed);
+    float *v = fill(n, 0, seed);
+    for (size_t i = 0; i < n; i++)
+        v[i] = fabsf(v[i]) * 1e-3f; /* a second moment is never negative */
+    float *w1 = fill_nan(n), *m1 = fill_nan(n), *v1 = fill_nan(n);
+    memcpy(w1, w, n * sizeof *w);
+    memcpy(m1, m, n * sizeof *m);
+    memcpy(v1, v, n * sizeof *v);
+    const float c1 = 1.0f - 0.9f, c2 = 1.0f - 0.999f, eps = 1e-7f;
+    for (int step = 1; step <= 3; step++) {
+        float a = 0.001f * (float)step;
+        K->adam(w, m, v, g, n, a, c1, c2, eps);
+        for (size_t i = 0; i < n; i++) {
+            m1[i] = m1[i] + c1 * (g[i] - m1[i]);
+            v1[i] = v1[i] + c2 * (g[i] * g[i] - v1[i]);
+            float q = a * m1[i];
+            float d = sqrtf(v1[i]) + eps;
+            w1[i] = w1[i] - q / d;
+        }
+    }
+    int same = memcmp(w, w1, n * sizeof *w) == 0 && memcmp(m, m1, n * sizeof *m) == 0 &&
+               memcmp(v, v1, n * sizeof *v) == 0;
+    if (!same)
+        fprintf(stderr, "%s adam n=%zu: differs from the plain formula\n", K->name, n);
+    CHECK(same);
+    free(w);
+    free(g);
+    free(m);
+    free(v);
+    free(w1);
+    free(m1);
+    free(v1);
+}
+
+static void test_adam(void)
+{
+    const nn_kernel_table *v[3];
+    size_t nv = variants(v);
+    for (size_t k = 0; k < nv; k++) {
+        uint64_t seed = 9;
+        for (size_t n = 0; n <= 70; n++)
+            check_adam(v[k], n, &seed);
+        check_adam(v[k], 7960, &seed);
+    }
+    /* the public entry point: one element by hand, from m = v = 0 */
+    float w = 1.0f, m = 0.0f, vv = 0.0f, g = 2.0f;
+    nn_adam_update(&w, &m, &vv, &g, 1, 0.5f, 0.1f, 0.001f, 0.0f);
+    CHECK(m == 0.1f * 2.0f && vv == 0.001f * 4.0f);
+    CHECK(w == 1.0f - 0.5f * m / sqrtf(vv));
 }
 
 /* The public functions use the variant nn_kernels_variant names, which is the
@@ -461,13 +517,14 @@ static void check_split(const nn_kernel_table *K, shape s, uint64_t *seed)
     memcpy(dw1, dw, s.out * s.in * sizeof *dw);
     K->forward(y, x, w, b, s.B, s.in, s.out);
     K->backward_input(dx, dy, w, s.B, s.in, s.out);
-    K->backward_weights(dw, NULL, dy, x, s.B, s.in, s.out);
+    K->backward_weights(dw, s.in, NULL, dy, s.out, x, s.in, s.B, s.in, s.out);
     /* the same rows in pieces of 1, 2, 3, ... rows */
     for (size_t i0 = 0, len = 1; i0 < s.B; i0 += len, len++) {
         size_t n = s.B - i0 < len ? s.B - i0 : len;
         K->forward(y1 + i0 * s.out, x + i0 * s.in, w, b, n, s.in, s.out);
         K->backward_input(dx1 + i0 * s.in, dy + i0 * s.out, w, n, s.in, s.out);
-        K->backward_weights(dw1, NULL, dy + i0 * s.out, x + i0 * s.in, n, s.in, s.out);
+        K->backward_weights(dw1, s.in, NULL, dy + i0 * s.out, s.out, x + i0 * s.in, s.in, n, s.in,
+                            s.out);
     }
     int same = memcmp(y, y1, s.B * s.out * sizeof *y) == 0 &&
                memcmp(dx, dx1, s.B * s.in * sizeof *dx) == 0 &&
@@ -486,6 +543,52 @@ static void check_split(const nn_kernel_table *K, shape s, uint64_t *seed)
     free(dx1);
     free(dw);
     free(dw1);
+}
+
+/* The weight gradient of a block of columns and rows inside larger matrices
+ * (row strides larger than the block): the block gets exactly the bits of the
+ * whole product, and nothing outside it changes.  The trainer computes the
+ * weight gradient in such blocks. */
+static void check_weight_blocks(const nn_kernel_table *K, shape s, uint64_t *seed)
+{
+    float *x = fill(s.B * s.in, 0, seed), *dy = fill(s.B * s.out, 0, seed);
+    float *dw = fill(s.out * s.in, 0, seed), *db = fill(s.out, 0, seed);
+    float *dw1 = fill_nan(s.out * s.in), *db1 = fill_nan(s.out);
+    memcpy(dw1, dw, s.out * s.in * sizeof *dw);
+    memcpy(db1, db, s.out * sizeof *db);
+    K->backward_weights(dw, s.in, db, dy, s.out, x, s.in, s.B, s.in, s.out);
+    /* columns [k0, k0 + kw) of rows [o0, o0 + ow) in turn, db with the first */
+    size_t kw = s.in / 3 + 1, ow = s.out / 2 + 1;
+    for (size_t o0 = 0; o0 < s.out; o0 += ow)
+        for (size_t k0 = 0; k0 < s.in; k0 += kw) {
+            size_t w = s.in - k0 < kw ? s.in - k0 : kw, h = s.out - o0 < ow ? s.out - o0 : ow;
+            K->backward_weights(dw1 + o0 * s.in + k0, s.in, k0 == 0 ? db1 + o0 : NULL,
+                                dy + o0, s.out, x + k0, s.in, s.B, w, h);
+        }
+    int same = memcmp(dw, dw1, s.out * s.in * sizeof *dw) == 0 &&
+               memcmp(db, db1, s.out * sizeof *db) == 0;
+    if (!same)
+        fprintf(stderr, "%s weight blocks B=%zu in=%zu out=%zu: results differ\n", K->name, s.B,
+                s.in, s.out);
+    CHECK(same);
+    free(x);
+    free(dy);
+    free(dw);
+    free(db);
+    free(dw1);
+    free(db1);
+}
+
+static void test_weight_blocks(void)
+{
+    const nn_kernel_table *v[3];
+    size_t nv = variants(v);
+    const shape block_shapes[] = {{33, 785, 10}, {17, 200, 17}, {128, 784, 13}, {5, 7, 3}};
+    for (size_t k = 0; k < nv; k++) {
+        uint64_t seed = 8;
+        for (size_t t = 0; t < COUNT(block_shapes); t++)
+            check_weight_blocks(v[k], block_shapes[t], &seed);
+    }
 }
 
 static void test_split_batches(void)
@@ -519,5 +622,7 @@ int main(void)
     RUN(test_choose);
     RUN(test_deterministic);
     RUN(test_split_batches);
+    RUN(test_weight_blocks);
+    RUN(test_adam);
     return t_summary();
 }

@@ -1,7 +1,8 @@
 /* test_threads.c - training, evaluation and prediction give the same bits for
  * any number of threads, and the same bits as a plain single-threaded
- * reference built from nn_forward, nn_backward and nn_optim_step; and the
- * thread team runs every item of every job exactly once. */
+ * reference built from nn_forward, nn_loss, nn_backward and nn_optim_step on
+ * whole batches; and the thread team runs every item of every job exactly
+ * once. */
 #include <stdint.h>
 #include <string.h>
 
@@ -78,31 +79,31 @@ static void test_team_of_zero(void)
 
 /* ---- synthetic data ---------------------------------------------------- */
 
-#define DIM 20
+#define DIM 20 /* inputs of the evaluation and prediction tests */
 #define CLASSES 5
 
-/* n samples of DIM random bytes; the label is the index of the largest of
+/* n samples of dim random bytes; the label is the index of the largest of
  * the first CLASSES bytes, so there is something to learn. */
-static void make_data(nn_dataset *d, size_t n, uint64_t seed)
+static void make_data(nn_dataset *d, size_t n, size_t dim, uint64_t seed)
 {
     nn_rng r;
     nn_rng_seed(&r, seed);
     memset(d, 0, sizeof *d);
     d->n = n;
-    d->dim = DIM;
+    d->dim = dim;
     d->rows = 1;
-    d->cols = DIM;
+    d->cols = dim;
     d->n_classes = CLASSES;
-    d->pixels = malloc(n * DIM);
+    d->pixels = malloc(n * dim);
     d->labels = malloc(n);
     if (!d->pixels || !d->labels) {
         fprintf(stderr, "out of memory\n");
         exit(1);
     }
     for (size_t i = 0; i < n; i++) {
-        uint8_t *p = d->pixels + i * DIM;
+        uint8_t *p = d->pixels + i * dim;
         size_t best = 0;
-        for (size_t k = 0; k < DIM; k++)
+        for (size_t k = 0; k < dim; k++)
             p[k] = (uint8_t)nn_rng_below(&r, 256);
         for (size_t k = 1; k < CLASSES; k++)
             if (p[k] > p[best])
@@ -112,6 +113,7 @@ static void make_data(nn_dataset *d, size_t n, uint64_t seed)
 }
 
 typedef struct setup {
+    size_t sizes[4]; /* inputs, hidden, hidden, CLASSES */
     nn_activation hidden, output;
     nn_loss_kind loss;
     nn_optimizer_kind opt;
@@ -120,10 +122,9 @@ typedef struct setup {
 
 static void make_model(nn_model *m, const setup *s, uint64_t seed, nn_rng *r)
 {
-    const size_t sizes[4] = {DIM, 100, 50, CLASSES}; /* 7405 parameters: several slices */
     const nn_activation act[3] = {s->hidden, s->hidden, s->output};
     nn_error err;
-    CHECK_OK(nn_model_create(m, 3, sizes, act, &err), &err);
+    CHECK_OK(nn_model_create(m, 3, s->sizes, act, &err), &err);
     nn_rng_seed(r, seed);
     nn_model_init_glorot(m, r);
 }
@@ -132,7 +133,7 @@ static void config(nn_train_config *c, const setup *s, size_t threads)
 {
     nn_train_config_default(c);
     c->epochs = 3;
-    c->batch = 100; /* chunks of 32, 32, 32, 4 */
+    c->batch = 100;
     c->lr = s->lr;
     c->loss = s->loss;
     c->optimizer = s->opt;
@@ -140,27 +141,26 @@ static void config(nn_train_config *c, const setup *s, size_t threads)
     c->threads = threads;
 }
 
-/* The trainer as the header describes it, written plainly: batches cut into
- * chunks of NN_TRAIN_CHUNK, each chunk's gradient from nn_forward and
- * nn_backward (E = sum / B), the chunk gradients added in order, one
- * whole-buffer optimizer step.  Returns the last epoch's mean loss. */
+/* The trainer as the header describes it, written plainly: for each whole
+ * batch nn_forward, nn_loss, nn_backward (E = sum / B) and one nn_optim_step.
+ * Returns the last epoch's mean loss. */
 static double reference_train(nn_model *m, const nn_dataset *d, const nn_train_config *c,
                               nn_rng *r)
 {
     size_t n_train = (size_t)((double)d->n * (1.0 - (double)c->val_split));
     size_t P = m->n_params;
     uint32_t *perm = malloc(n_train * sizeof *perm);
-    float *x = malloc(NN_TRAIN_CHUNK * DIM * sizeof *x), *g = malloc(P * sizeof *g);
-    float *gc = malloc(P * sizeof *gc);
-    uint8_t y[NN_TRAIN_CHUNK];
+    size_t dim = d->dim;
+    float *x = malloc(c->batch * dim * sizeof *x), *g = malloc(P * sizeof *g);
+    uint8_t *y = malloc(c->batch);
     nn_work w;
     nn_optim o;
     nn_error err;
-    if (!perm || !x || !g || !gc) {
+    if (!perm || !x || !g || !y) {
         fprintf(stderr, "out of memory\n");
         exit(1);
     }
-    CHECK_OK(nn_work_create(&w, m, NN_TRAIN_CHUNK, &err), &err);
+    CHECK_OK(nn_work_create(&w, m, c->batch, &err), &err);
     CHECK_OK(nn_optim_create(&o, c->optimizer, P, c->lr, &err), &err);
     for (size_t i = 0; i < n_train; i++)
         perm[i] = (uint32_t)i;
@@ -170,24 +170,16 @@ static double reference_train(nn_model *m, const nn_dataset *d, const nn_train_c
         nn_rng_shuffle(r, perm, n_train);
         for (size_t first = 0; first < n_train; first += c->batch) {
             size_t B = n_train - first < c->batch ? n_train - first : c->batch;
-            for (size_t c0 = 0; c0 < B; c0 += NN_TRAIN_CHUNK) {
-                size_t n = B - c0 < NN_TRAIN_CHUNK ? B - c0 : NN_TRAIN_CHUNK;
-                for (size_t i = 0; i < n; i++) {
-                    size_t s = perm[first + c0 + i];
-                    for (size_t k = 0; k < DIM; k++)
-                        x[i * DIM + k] = (float)((double)d->pixels[s * DIM + k] / 255.0);
-                    y[i] = d->labels[s];
-                }
-                nn_forward(m, &w, x, n);
-                sum += nn_loss(m, &w, c->loss, y, n, NULL);
-                memset(gc, 0, P * sizeof *gc);
-                nn_backward(m, &w, c->loss, x, y, n, B, gc, NULL);
-                if (c0 == 0)
-                    memcpy(g, gc, P * sizeof *g);
-                else
-                    for (size_t p = 0; p < P; p++)
-                        g[p] += gc[p];
+            for (size_t i = 0; i < B; i++) {
+                size_t s = perm[first + i];
+                for (size_t k = 0; k < dim; k++)
+                    x[i * dim + k] = (float)((double)d->pixels[s * dim + k] / 255.0);
+                y[i] = d->labels[s];
             }
+            nn_forward(m, &w, x, B);
+            sum += nn_loss(m, &w, c->loss, y, B, NULL);
+            memset(g, 0, P * sizeof *g);
+            nn_backward(m, &w, c->loss, x, y, B, B, g, NULL);
             nn_optim_step(&o, m->params, g);
         }
         loss = sum / (double)n_train;
@@ -197,7 +189,7 @@ static double reference_train(nn_model *m, const nn_dataset *d, const nn_train_c
     free(perm);
     free(x);
     free(g);
-    free(gc);
+    free(y);
     return loss;
 }
 
@@ -209,11 +201,12 @@ static int same_params(const nn_model *a, const nn_model *b)
 
 /* Trains the same model from the same seed with 1, 2 and 3 threads and with
  * the reference: all four parameter sets must be identical to the bit, and
- * the three nn_train summaries identical too. */
-static void check_training(const setup *s)
+ * the three nn_train summaries identical too (the last epoch's loss equal to
+ * the reference's as well). */
+static void check_training(const setup *s, int learns)
 {
     nn_dataset d;
-    make_data(&d, 1050, 11); /* 945 training samples: the last batch has 45 */
+    make_data(&d, 1050, s->sizes[0], 11); /* 945 training samples: the last batch has 45 */
     nn_model ref;
     nn_rng r;
     nn_train_config c;
@@ -239,33 +232,49 @@ static void check_training(const setup *s)
         CHECK(memcmp(&info[k].val_loss, &info[0].val_loss, sizeof(float)) == 0);
         CHECK(memcmp(&info[k].val_accuracy, &info[0].val_accuracy, sizeof(float)) == 0);
     }
-    /* the models did learn something (5 classes: chance is 0.2) */
-    CHECK(info[0].val_accuracy > 0.3f);
+    /* the models did learn something (5 classes: chance is 0.2); the 784-input
+     * data is mostly noise and too small for 3 epochs to show it */
+    if (learns)
+        CHECK(info[0].val_accuracy > 0.3f);
     for (size_t k = 0; k < 3; k++)
         nn_model_free(&m[k]);
     nn_model_free(&ref);
     nn_dataset_free(&d);
 }
 
+/* The trainer shares out the weight gradient in blocks: these shapes give a
+ * first layer cut into several blocks of whole rows (784-30-...) and one cut
+ * into several blocks of columns (784-10-...), besides one-block layers. */
 static void test_training_xent_adam(void)
 {
-    setup s = {NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM, 0.01f};
-    check_training(&s);
+    setup s = {{784, 30, 8, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
+               0.01f};
+    check_training(&s, 0);
 }
 
 static void test_training_mse_sgd(void)
 {
-    setup s = {NN_ACT_TANH, NN_ACT_SIGMOID, NN_LOSS_MSE, NN_OPT_SGD, 2.0f};
-    check_training(&s);
+    setup s = {{784, 10, 10, CLASSES}, NN_ACT_TANH, NN_ACT_SIGMOID, NN_LOSS_MSE, NN_OPT_SGD,
+               2.0f};
+    check_training(&s, 0);
+}
+
+/* Small layers only, on data the model can learn. */
+static void test_training_small(void)
+{
+    setup s = {{DIM, 100, 50, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
+               0.01f};
+    check_training(&s, 1);
 }
 
 /* Evaluation with 1, 2 and 3 threads: identical loss, accuracy and confusion,
  * equal to sums over 256-sample chunks of nn_forward and nn_loss. */
 static void test_evaluate(void)
 {
-    setup s = {NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM, 0.01f};
+    setup s = {{DIM, 16, 8, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
+               0.01f};
     nn_dataset d;
-    make_data(&d, 2345, 12);
+    make_data(&d, 2345, DIM, 12);
     nn_model m;
     nn_rng r;
     make_model(&m, &s, 6, &r);
@@ -311,9 +320,10 @@ static void test_evaluate(void)
  * each sample alone, to the bit. */
 static void test_predict(void)
 {
-    setup s = {NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM, 0.01f};
+    setup s = {{DIM, 16, 8, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
+               0.01f};
     nn_dataset d;
-    make_data(&d, 9000, 13);
+    make_data(&d, 9000, DIM, 13);
     nn_model m;
     nn_rng r;
     make_model(&m, &s, 7, &r);
@@ -344,6 +354,7 @@ int main(void)
     RUN(test_team_of_zero);
     RUN(test_training_xent_adam);
     RUN(test_training_mse_sgd);
+    RUN(test_training_small);
     RUN(test_evaluate);
     RUN(test_predict);
     return t_summary();
