@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nn_kernels.h"
 #include "nn_optim.h"
 
 const char *nn_optimizer_name(nn_optimizer_kind k)
@@ -82,16 +83,9 @@ static void adam_step(nn_optim *o, float *w, const float *g)
     /* a_t = lr sqrt(1 - b2^t) / (1 - b1^t) */
     float a = (float)((double)o->lr * sqrt(1.0 - pow((double)o->beta2, t)) /
                       (1.0 - pow((double)o->beta1, t)));
-    float c1 = 1.0f - o->beta1, c2 = 1.0f - o->beta2, eps = o->eps;
-    float *m = o->m, *v = o->v;
-    for (size_t i = 0; i < o->n; i++) {
-        /* m = m + (1-b1)(g - m) */
-        m[i] += c1 * (g[i] - m[i]);
-        /* v = v + (1-b2)(g^2 - v) */
-        v[i] += c2 * (g[i] * g[i] - v[i]);
-        /* w = w - a_t m / (sqrt(v) + eps) */
-        w[i] -= a * m[i] / (sqrtf(v[i]) + eps);
-    }
+    /* m = m + (1-b1)(g - m);  v = v + (1-b2)(g^2 - v);  w = w - a_t m / (sqrt(v) + eps),
+     * element by element, vectorised where the CPU allows (same bits either way) */
+    nn_adam_update(w, o->m, o->v, g, o->n, a, 1.0f - o->beta1, 1.0f - o->beta2, o->eps);
 }
 
 void nn_optim_step(nn_optim *o, float *params, const float *grads)
