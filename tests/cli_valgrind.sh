@@ -1,0 +1,48 @@
+# cli_valgrind.sh - a short training, an evaluation, an info and two failures
+# under valgrind's memcheck: no invalid read or write, no use of an
+# uninitialised value, and no memory definitely or indirectly lost, on the
+# success paths and on the error paths.  Sanitized builds (ASan already
+# checks them, and cannot run under valgrind) and machines without valgrind
+# skip it.
+. tests/lib.sh
+N=${NNART:-./nnart}
+
+if ! command -v valgrind >/dev/null; then
+    echo "skipped: valgrind is not installed"
+    finish
+    exit
+fi
+if grep -qa __asan_init "$N"; then
+    echo "skipped: $N is built with AddressSanitizer"
+    finish
+    exit
+fi
+
+# vg STATUS WHAT CMD...: CMD runs clean under memcheck and exits with STATUS.
+vg() {
+    want=$1 what=$2
+    shift 2
+    valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        --log-file="$tmp/vg.log" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    got=$?
+    if [ "$got" -eq 99 ] || [ -s "$tmp/vg.log" ]; then
+        fail "$what: memcheck found errors: $(head -c 2000 "$tmp/vg.log")"
+    elif [ "$got" -ne "$want" ]; then
+        fail "$what: exit status $got, expected $want: $(head -c 300 "$tmp/err")"
+    else
+        pass
+    fi
+}
+
+vg 0 "train" "$N" train --limit 500 --epochs 1 --val-split 0.2 -o "$tmp/m.nnm" --history "$tmp/h.csv"
+vg 0 "evaluate" "$N" evaluate -m "$tmp/m.nnm" --limit 500
+vg 0 "info" "$N" info "$tmp/m.nnm"
+head -c 1000 "$tmp/m.nnm" >"$tmp/cut.nnm"
+vg 1 "evaluate a truncated model" "$N" evaluate -m "$tmp/cut.nnm"
+{ printf '\0\0\10\2\0\0\0\3\0\0\3\20'; head -c 2352 /dev/zero; } >"$tmp/images" # 3 x 784
+printf '\0\0\10\1\0\0\0\3\0\1\13' >"$tmp/labels"                             # 0 1 11
+vg 1 "train on labels outside the classes" "$N" train --train-images "$tmp/images" \
+    --train-labels "$tmp/labels" --layers 784-10-10-10 --no-test -o "$tmp/x.nnm"
+check "the failure was the labels" grep -q "label 11 is outside" "$tmp/err"
+
+finish
