@@ -2,13 +2,37 @@
  * gradient descent on the INPUT with the weights held fixed.
  *
  * The objective for target class K is
- *   E(x) = loss(f(x), K) + l2 * ||x||^2 / 2 + tv * V(x)
+ *   E(x) = loss(f(x), K) + P(x)
+ *   P(x) = ink * sum_i x_i + l2 * ||x||^2 / 2 + tv * V(x) + border * B(x)
  * where loss is the model's loss towards the one-hot target of K (cross-
- * entropy for a softmax output), and V is the squared total variation of x
- * seen as a rows x cols image, a smoothness term:
- *   V(x) = 1/2 sum_{i,j} (x[i][j+1] - x[i][j])^2 + (x[i+1][j] - x[i][j])^2.
- * Each step is  x <- clip(x - lr * dE/dx, 0, 1)  (projected gradient descent:
- * pixels stay in MNIST's range).
+ * entropy for a softmax output) and, for x seen as a rows x cols image:
+ *   sum_i x_i   the total ink: the L1 norm, since pixels are >= 0;
+ *   V(x) = 1/2 sum_{i,j} (x[i][j+1] - x[i][j])^2 + (x[i+1][j] - x[i][j])^2,
+ *               the squared total variation, a smoothness term;
+ *   B(x) = 1/2 sum_i m_i^2 x_i^2,  m_i in [0, 1] how far pixel i lies outside
+ *               the central box (below), 0 inside it.
+ * The central box leaves a margin of rows/7 rows at the top and the bottom and
+ * cols/7 columns on each side (4 of 28: MNIST's digits are drawn in a 20 x 20
+ * box in the middle of the 28 x 28 image).  A pixel d rows or columns into the
+ * margin (d = 1 next to the box, up to the margin at the edge) has
+ * m_i = d / margin.
+ *
+ * Each step is projected gradient descent, with the gradient optionally blurred:
+ *   x <- clip(x - lr * G_sigma(dE/dx), 0, 1)
+ * G_sigma is a Gaussian blur of standard deviation sigma (pixels; sigma = 0 is
+ * the identity): it smooths each step, so the untrained noise in the weights
+ * of pixels MNIST never inks (the border, mostly) averages out instead of
+ * turning into speckle.  sigma goes linearly from blur0 at the first step to
+ * blur1 at the last.  With anneal set, the ink, l2 and tv weights fade
+ * linearly from their full value at step 0 to 1/steps of it at the last step:
+ * the penalties shape the picture early and let the class probability rise at
+ * the end (the border term stays: it is a prior, not a trade-off).
+ *
+ * After the steps, up to `polish` more steps (sigma = blur1; ink, l2 and tv
+ * off; border kept) run while the class probability is below p_stop.
+ *
+ * nn_dream_config_plain gives the plain algorithm: no penalties, no blur,
+ * 200 steps of x <- clip(x - dE/dx, 0, 1).
  */
 #ifndef NN_DREAM_H
 #define NN_DREAM_H
@@ -22,34 +46,57 @@
 
 typedef struct nn_dream_config {
     size_t target;     /* class K, < the model's number of outputs */
-    size_t steps;      /* gradient steps; default 200 */
-    float lr;          /* step size a; default 1 */
-    float l2;          /* weight of ||x||^2 / 2; default 0 */
-    float tv;          /* weight of V(x); default 0 */
+    size_t steps;      /* gradient steps */
+    float lr;          /* step size */
+    float ink;         /* weight of sum_i x_i */
+    float l2;          /* weight of ||x||^2 / 2 */
+    float tv;          /* weight of V(x) */
+    float border;      /* weight of B(x) */
+    float blur0;       /* sigma of the gradient blur at the first step (0: none) */
+    float blur1;       /* sigma of the gradient blur at the last step (0: none) */
+    int anneal;        /* non-zero: ink, l2 and tv fade out over the steps */
+    size_t polish;     /* most extra steps while p(K) < p_stop */
+    float p_stop;      /* probability the polish steps aim for */
     nn_loss_kind loss; /* default cross-entropy (needs a softmax output) */
-    size_t rows, cols; /* image shape for V; rows * cols = the model's inputs */
+    size_t rows, cols; /* image shape; rows * cols = the model's inputs */
 } nn_dream_config;
 
-/* Fills c with the defaults above for class 0 on a rows x cols input. */
+/* Fills c with nnart's defaults for class 0 on a rows x cols input:
+ * 600 steps, lr 2, ink 0.001, l2 0, tv 0, border 0.5, blur 3 -> 1, anneal on,
+ * polish 200 towards p_stop 0.99, cross-entropy. */
 void nn_dream_config_default(nn_dream_config *c, size_t rows, size_t cols);
+
+/* Fills c with the plain algorithm for class 0: 200 steps, lr 1, every
+ * penalty 0, no blur, no anneal, no polish, cross-entropy. */
+void nn_dream_config_plain(nn_dream_config *c, size_t rows, size_t cols);
 
 typedef struct nn_dream_result {
     float p_target;   /* the model's output for K on the final x */
     size_t predicted; /* the model's class for the final x (first argmax) */
     double loss;      /* loss(f(x), K) on the final x, without the penalties */
-    double energy;    /* E(x) on the final x, penalties included */
+    double energy;    /* E(x) on the final x, penalties at their full weights */
+    size_t steps;     /* steps taken, polish steps included */
 } nn_dream_result;
 
-/* Runs c->steps steps from the start image x (sizes[0] values, each clipped to
+/* Runs the steps from the start image x (sizes[0] values, each clipped to
  * [0, 1] first) and leaves the result in x.  The same inputs give the same
  * bytes.  Allocates its work buffers and frees them before returning.
  * result may be NULL. */
 int nn_dream(const nn_model *m, const nn_dream_config *c, float *x, nn_dream_result *result,
              nn_error *err);
 
-/* The penalty part of E: returns l2 * ||x||^2 / 2 + tv * V(x) for the
- * rows * cols values of x, and ADDS its gradient to grad if grad is not NULL. */
+/* The penalty P(x) above with c's weights for the rows * cols values of x;
+ * ADDS its gradient to grad if grad is not NULL. */
 double nn_dream_penalty(const nn_dream_config *c, const float *x, float *grad);
+
+/* m_i of B(x) for pixel (i, j) of a rows x cols image. */
+float nn_dream_border_distance(size_t rows, size_t cols, size_t i, size_t j);
+
+/* v <- G_sigma v on a rows x cols image: separable Gaussian blur with weights
+ * k_d = exp(-d^2 / (2 sigma^2)) / sum_{|e| <= r} exp(-e^2 / (2 sigma^2)) for
+ * |d| <= r = ceil(3 sigma), zero outside the image.  tmp holds rows * cols
+ * floats; kernel holds 2 r + 1.  sigma = 0 leaves v as it is. */
+void nn_dream_blur(float *v, float *tmp, float *kernel, size_t rows, size_t cols, float sigma);
 
 /* A noisy start: each of the n values uniform in [0, amplitude). */
 void nn_dream_noise(float *x, size_t n, float amplitude, nn_rng *r);

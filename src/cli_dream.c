@@ -72,8 +72,10 @@ int cmd_dream(int argc, char **argv)
     const char *model_path = DEFAULT_MODEL, *class_text = "all", *start = "blank";
     const char *images = DEFAULT_TEST_IMAGES, *render_path = NULL, *cmap = "gray";
     uint64_t seed = 1;
-    size_t from = 0, scale = 8, steps = 200;
-    float lr = 1.0f, l2 = 0.0f, tv = 0.0f;
+    size_t from = 0, scale = 8;
+    int plain = 0, no_anneal = 0;
+    nn_dream_config d; /* receives the options given; the rest come from the defaults */
+    nn_dream_config_default(&d, 0, 0);
     cli_opt opts[] = {
         {"model", 'm', OPT_STRING, &model_path, 0, 0, "MODEL", "the model (" DEFAULT_MODEL ")", 0},
         {"class", 'k', OPT_STRING, &class_text, 0, 0, "K", "the class to dream of, or all (all)", 0},
@@ -81,17 +83,32 @@ int cmd_dream(int argc, char **argv)
         {"seed", 0, OPT_U64, &seed, 0, 1.8e19, "N", "random seed of the noise (1)", 0},
         {"from-index", 0, OPT_SIZE, &from, 0, 1e9, "I", "start from test image I instead", 0},
         {"images", 0, OPT_STRING, &images, 0, 0, "FILE", "images for --from-index (IDX; the MNIST test set)", 0},
-        {"steps", 0, OPT_SIZE, &steps, 0, 1e6, "N", "gradient steps (200)", 0},
-        {"lr", 0, OPT_FLOAT, &lr, 0, 1e6, "A", "step size (1)", 0},
-        {"l2", 0, OPT_FLOAT, &l2, 0, 1e6, "W", "weight of the penalty ||x||^2/2 (0)", 0},
-        {"tv", 0, OPT_FLOAT, &tv, 0, 1e6, "W", "weight of the smoothness penalty (0)", 0},
+        {"plain", 0, OPT_FLAG, &plain, 0, 0, NULL, "the plain algorithm: 200 steps, lr 1, no penalty, no blur, no polish (options given still apply)", 0},
+        {"steps", 0, OPT_SIZE, &d.steps, 0, 1e6, "N", "gradient steps (600)", 0},
+        {"lr", 0, OPT_FLOAT, &d.lr, 0, 1e6, "A", "step size (2)", 0},
+        {"ink", 0, OPT_FLOAT, &d.ink, 0, 1e6, "W", "weight of the total ink sum(x) (0.001)", 0},
+        {"l2", 0, OPT_FLOAT, &d.l2, 0, 1e6, "W", "weight of the penalty ||x||^2/2 (0)", 0},
+        {"tv", 0, OPT_FLOAT, &d.tv, 0, 1e6, "W", "weight of the smoothness penalty (0)", 0},
+        {"border", 0, OPT_FLOAT, &d.border, 0, 1e6, "W", "weight of the penalty on ink outside the central box (0.5)", 0},
+        {"blur", 0, OPT_FLOAT, &d.blur0, 0, 100, "S", "sigma of the gradient blur at the first step, pixels (3)", 0},
+        {"blur-end", 0, OPT_FLOAT, &d.blur1, 0, 100, "S", "sigma of the gradient blur at the last step (1)", 0},
+        {"no-anneal", 0, OPT_FLAG, &no_anneal, 0, 0, NULL, "keep ink, l2 and tv at full weight (by default they fade out)", 0},
+        {"polish", 0, OPT_SIZE, &d.polish, 0, 1e6, "N", "most extra steps without ink, l2, tv while p < --p-stop (200)", 0},
+        {"p-stop", 0, OPT_FLOAT, &d.p_stop, 0, 1, "P", "the probability the polish steps aim for (0.99)", 0},
         {"render", 'r', OPT_STRING, &render_path, 0, 0, "FILE", "draw the dreams (.ppm, .pgm or .png)", 0},
         {"scale", 's', OPT_SIZE, &scale, 1, 256, "S", "pixels per input pixel (8)", 0},
         {"cmap", 0, OPT_STRING, &cmap, 0, 0, "NAME", "colormap: gray, hot or bwr (gray)", 0},
     };
     cli_command cmd = {"dream", "nnart dream [options]",
                        "Make the network draw what it believes a class looks like: gradient "
-                       "descent on the input, x = x - lr * dE/dx, the weights fixed.",
+                       "descent on the input, x = clip(x - lr * blur(dE/dx), 0, 1), the weights "
+                       "fixed, E = cross-entropy towards the class + ink * sum(x) + l2 * "
+                       "||x||^2/2 + tv * smoothness + border * (ink outside the central box)^2/2. "
+                       "By default the gradient is blurred (sigma 3 falling to 1 pixel) so that "
+                       "the untrained weights of pixels MNIST never inks average out instead of "
+                       "turning into speckle, the ink penalty keeps strokes thin and the "
+                       "background dark and fades out over the steps, and polish steps follow "
+                       "until p >= 0.99.  --plain is the bare algorithm.",
                        opts, sizeof opts / sizeof *opts, 0};
     const char *pos[1];
     size_t n_pos;
@@ -140,9 +157,34 @@ int cmd_dream(int argc, char **argv)
     }
     if ((st = start_image(x0, n, start, seed, given(&cmd, "from-index"), from, images)))
         goto done;
+    /* The defaults (or --plain), then each option given on top. */
     nn_dream_config cfg;
-    nn_dream_config_default(&cfg, side, side);
-    cfg.steps = steps, cfg.lr = lr, cfg.l2 = l2, cfg.tv = tv;
+    if (plain)
+        nn_dream_config_plain(&cfg, side, side);
+    else
+        nn_dream_config_default(&cfg, side, side);
+    if (given(&cmd, "steps"))
+        cfg.steps = d.steps;
+    if (given(&cmd, "lr"))
+        cfg.lr = d.lr;
+    if (given(&cmd, "ink"))
+        cfg.ink = d.ink;
+    if (given(&cmd, "l2"))
+        cfg.l2 = d.l2;
+    if (given(&cmd, "tv"))
+        cfg.tv = d.tv;
+    if (given(&cmd, "border"))
+        cfg.border = d.border;
+    if (given(&cmd, "blur"))
+        cfg.blur0 = d.blur0;
+    if (given(&cmd, "blur-end"))
+        cfg.blur1 = d.blur1;
+    if (given(&cmd, "polish"))
+        cfg.polish = d.polish;
+    if (given(&cmd, "p-stop"))
+        cfg.p_stop = d.p_stop;
+    if (no_anneal)
+        cfg.anneal = 0;
     if (m.act[m.n_layers - 1] != NN_ACT_SOFTMAX)
         cfg.loss = NN_LOSS_MSE;
     printf("class  p(class)  predicted\n");

@@ -113,6 +113,15 @@ check "dream: same seed, same numbers" [ "$(grep -v wrote "$tmp/n1.out")" = "$(g
 check "dream: another seed, another picture" sh -c "! cmp -s '$tmp/n1.png' '$tmp/n3.png'"
 "$N" dream -m "$tmp/m.nnm" --class 2 --from-index 0 --steps 50 >"$tmp/f.out"
 check "dream from a test digit" grep -Eq '^ +2  ' "$tmp/f.out"
+"$N" dream -m "$tmp/m.nnm" --class 3 --plain -r "$tmp/pl1.pgm" >"$tmp/pl1.out"
+"$N" dream -m "$tmp/m.nnm" --class 3 --steps 200 --lr 1 --ink 0 --border 0 --blur 0 \
+    --blur-end 0 --no-anneal --polish 0 -r "$tmp/pl2.pgm" >"$tmp/pl2.out"
+check "dream --plain: the defaults' extras all off" cmp -s "$tmp/pl1.pgm" "$tmp/pl2.pgm"
+check "dream --plain: same numbers" [ "$(grep -v wrote "$tmp/pl1.out")" = "$(grep -v wrote "$tmp/pl2.out")" ]
+"$N" dream -m "$tmp/m.nnm" --class 3 -r "$tmp/df.pgm" >/dev/null
+check "dream: the defaults are not plain" sh -c "! cmp -s '$tmp/pl1.pgm' '$tmp/df.pgm'"
+expect 2 "--p-stop: 2 is out of range" "$N" dream -m "$tmp/m.nnm" --p-stop 2
+expect 2 "--blur: 200 is out of range" "$N" dream -m "$tmp/m.nnm" --blur 200
 expect 2 "--class: '10' is not a class" "$N" dream -m "$tmp/m.nnm" --class 10
 expect 2 "--class: 'seven' is not a class" "$N" dream -m "$tmp/m.nnm" --class seven
 expect 2 "--class: '-1' is not a class" "$N" dream -m "$tmp/m.nnm" --class -1
