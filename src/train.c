@@ -101,20 +101,6 @@ static int check_data(const nn_model *m, const nn_dataset *d, const char *what, 
     return NN_OK;
 }
 
-/* Requests the n bytes at p into the cache (a hint; no effect on results). */
-static void prefetch(const uint8_t *p, size_t n)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    for (size_t k = 0; k < n; k += 64)
-        __builtin_prefetch(p + k);
-    if (n)
-        __builtin_prefetch(p + n - 1);
-#else
-    (void)p;
-    (void)n;
-#endif
-}
-
 /* Gathers samples idx[0..B) (or first..first+B when idx is NULL) of d into x
  * as floats in [0, 1] and their labels into y (when y is not NULL).  While it
  * works it requests samples next[0..n_next) into the cache: shuffled samples
@@ -124,8 +110,19 @@ static void gather(float *x, uint8_t *y, const nn_dataset *d, const uint32_t *id
                    size_t B, const uint32_t *next, size_t n_next)
 {
     for (size_t i = 0; i < B || i < n_next; i++) {
-        if (i < n_next)
-            prefetch(d->pixels + (size_t)next[i] * d->dim, d->dim);
+#if defined(__GNUC__) || defined(__clang__)
+        /* a hint, written out here: GCC drops calls to a helper function
+         * that does nothing but prefetch, as if it had no effect */
+        if (i < n_next) {
+            const uint8_t *p = d->pixels + (size_t)next[i] * d->dim;
+            for (size_t k = 0; k < d->dim; k += 64)
+                __builtin_prefetch(p + k);
+            __builtin_prefetch(p + d->dim - 1);
+        }
+#else
+        (void)next;
+        (void)n_next;
+#endif
         if (i >= B)
             continue;
         size_t s = idx ? idx[i] : first + i;
