@@ -37,6 +37,12 @@ void nn_bytes_to_floats(float *dst, const unsigned char *src, size_t n);
 void nn_adam_update(float *w, float *m, float *v, const float *g, size_t n, float a, float c1,
                     float c2, float eps);
 
+/* ReLU and its gradient, element by element (exact selections, the same bits
+ * in every variant):  y = z < 0 ? 0 : z  (a NaN passes through), and
+ * dz = z > 0 ? dy : 0.  y may equal z and dz may equal dy; no other overlap. */
+void nn_relu_forward(float *y, const float *z, size_t n);
+void nn_relu_backward(float *dz, const float *dy, const float *z, size_t n);
+
 /* The name of the kernel variant chosen for this CPU ("avx512", "avx2", "generic"):
  * the widest it supports, or the one the environment variable NNART_KERNELS
  * names if the CPU supports it (an unsupported or unknown name is ignored).

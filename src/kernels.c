@@ -153,6 +153,20 @@ static void generic_adam(float *restrict w, float *restrict m, float *restrict v
     }
 }
 
+/* y = z < 0 ? 0 : z (a NaN passes through). */
+static void generic_relu_forward(float *y, const float *z, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        y[k] = z[k] < 0.0f ? 0.0f : z[k];
+}
+
+/* dz = z > 0 ? dy : 0. */
+static void generic_relu_backward(float *dz, const float *dy, const float *z, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        dz[k] = z[k] > 0.0f ? dy[k] : 0.0f;
+}
+
 const nn_kernel_table *nn_kernels_generic(void)
 {
     static const nn_kernel_table table = {"generic",
@@ -160,7 +174,9 @@ const nn_kernel_table *nn_kernels_generic(void)
                                           generic_backward_weights,
                                           generic_backward_input,
                                           generic_bytes_to_floats,
-                                          generic_adam};
+                                          generic_adam,
+                                          generic_relu_forward,
+                                          generic_relu_backward};
     return &table;
 }
 
@@ -227,6 +243,16 @@ void nn_adam_update(float *w, float *m, float *v, const float *g, size_t n, floa
                     float c2, float eps)
 {
     nn_kernels_active()->adam(w, m, v, g, n, a, c1, c2, eps);
+}
+
+void nn_relu_forward(float *y, const float *z, size_t n)
+{
+    nn_kernels_active()->relu_forward(y, z, n);
+}
+
+void nn_relu_backward(float *dz, const float *dy, const float *z, size_t n)
+{
+    nn_kernels_active()->relu_backward(dz, dy, z, n);
 }
 
 const char *nn_kernels_variant(void)

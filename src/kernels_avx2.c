@@ -22,6 +22,11 @@ typedef __m256i vmask;
 #define V_SUB(a, b) _mm256_sub_ps(a, b)
 #define V_DIV(a, b) _mm256_div_ps(a, b)
 #define V_SQRT(a) _mm256_sqrt_ps(a)
+/* a where keep is true, else 0 (keep from V_LT, V_GT) */
+#define V_LT(a, b) _mm256_cmp_ps(a, b, _CMP_LT_OQ)
+#define V_GT(a, b) _mm256_cmp_ps(a, b, _CMP_GT_OQ)
+#define V_KEEP(a, keep) _mm256_and_ps(keep, a)
+#define V_DROP(a, drop) _mm256_andnot_ps(drop, a)
 #define V_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
 /* lane j is selected when j < n */
 #define V_MASK(n)                                                                          \
@@ -65,7 +70,9 @@ const nn_kernel_table *nn_kernels_avx2(void)
                                           simd_backward_weights,
                                           simd_backward_input,
                                           simd_bytes_to_floats,
-                                          simd_adam};
+                                          simd_adam,
+                                          simd_relu_forward,
+                                          simd_relu_backward};
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? &table : NULL;
 }

@@ -22,6 +22,11 @@ typedef __mmask16 vmask;
 #define V_SUB(a, b) _mm512_sub_ps(a, b)
 #define V_DIV(a, b) _mm512_div_ps(a, b)
 #define V_SQRT(a) _mm512_sqrt_ps(a)
+/* a where keep is true, else 0 (keep from V_LT, V_GT) */
+#define V_LT(a, b) _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ)
+#define V_GT(a, b) _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ)
+#define V_KEEP(a, keep) _mm512_maskz_mov_ps(keep, a)
+#define V_DROP(a, drop) _mm512_maskz_mov_ps((__mmask16)~(drop), a)
 #define V_FMA(a, b, c) _mm512_fmadd_ps(a, b, c)
 #define V_MASK(n) ((vmask)((1u << (n)) - 1u))
 #define V_BYTES(p)                                                                         \
@@ -66,7 +71,9 @@ const nn_kernel_table *nn_kernels_avx512(void)
                                           simd_backward_weights,
                                           simd_backward_input,
                                           simd_bytes_to_floats,
-                                          simd_adam};
+                                          simd_adam,
+                                          simd_relu_forward,
+                                          simd_relu_backward};
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") ? &table : NULL;
 }

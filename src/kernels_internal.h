@@ -8,8 +8,9 @@
  * another summation order), but each gives the same bits on every call, and
  * each output element is computed the same way whatever the batch size or the
  * position of its row, so a row's result never depends on how a batch is split.
- * The Adam update is the exception: it avoids fused multiply-adds, so all
- * variants give the same bits.
+ * The Adam update and ReLU are the exceptions: they round exactly as the
+ * plain formula does (no fused multiply-adds), so all variants give the same
+ * bits.
  */
 #ifndef NN_KERNELS_INTERNAL_H
 #define NN_KERNELS_INTERNAL_H
@@ -32,6 +33,8 @@ typedef struct nn_kernel_table {
     void (*bytes_to_floats)(float *dst, const unsigned char *src, size_t n);
     void (*adam)(float *w, float *m, float *v, const float *g, size_t n, float a, float c1,
                  float c2, float eps);
+    void (*relu_forward)(float *y, const float *z, size_t n);
+    void (*relu_backward)(float *dz, const float *dy, const float *z, size_t n);
 } nn_kernel_table;
 
 /* The portable C kernels; always available. */

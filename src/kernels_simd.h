@@ -6,6 +6,8 @@
  *   V_ZERO() V_LOAD(p) V_LOADM(p, m) V_STORE(p, v) V_STOREM(p, m, v)
  *   V_SET1(s) V_MUL(a, b) V_ADD(a, b) V_SUB(a, b) V_DIV(a, b) V_SQRT(a)
  *   V_FMA(a, b, c) = a b + c (fused)
+ *   V_LT(a, b) V_GT(a, b)   lane-wise comparisons (false on NaN)
+ *   V_KEEP(a, c) V_DROP(a, c)   a where c holds / does not hold, else +0
  *   V_MASK(n)          a mask of the first n lanes (1 <= n <= W)
  *   V_BYTES(p)         W bytes at p as floats
  *   v_hsum(v)          the sum of the lanes, in a fixed order
@@ -305,5 +307,30 @@ SIMD_FN static void simd_adam(float *w, float *m, float *v, const float *g, size
         store_last(m + i, mi, partial, mk);
         store_last(v + i, vi, partial, mk);
         store_last(w + i, wi, partial, mk);
+    }
+}
+
+/* y = z < 0 ? 0 : z, lane by lane (a NaN is not < 0, so it passes through);
+ * y may equal z. */
+SIMD_FN static void simd_relu_forward(float *y, const float *z, size_t n)
+{
+    const vec zero = V_ZERO();
+    for (size_t i = 0; i < n; i += W) {
+        int partial = n - i < W;
+        vmask mk = V_MASK(tail_lanes(n - i));
+        vec zi = load_last(z + i, partial, mk);
+        store_last(y + i, V_DROP(zi, V_LT(zi, zero)), partial, mk);
+    }
+}
+
+/* dz = z > 0 ? dy : 0, lane by lane; dz may equal dy. */
+SIMD_FN static void simd_relu_backward(float *dz, const float *dy, const float *z, size_t n)
+{
+    const vec zero = V_ZERO();
+    for (size_t i = 0; i < n; i += W) {
+        int partial = n - i < W;
+        vmask mk = V_MASK(tail_lanes(n - i));
+        vec zi = load_last(z + i, partial, mk), dyi = load_last(dy + i, partial, mk);
+        store_last(dz + i, V_KEEP(dyi, V_GT(zi, zero)), partial, mk);
     }
 }

@@ -433,6 +433,58 @@ static void test_adam(void)
     CHECK(w == 1.0f - 0.5f * m / sqrtf(vv));
 }
 
+/* ReLU forward and backward in every variant are exactly the selections of
+ * the formula, for special values (NaN, signed zeros, infinities, tiny
+ * numbers) and every length up to a few vectors, also in place. */
+static void check_relu(const nn_kernel_table *K, size_t n, uint64_t *seed)
+{
+    const float special[] = {NAN, -NAN, 0.0f, -0.0f, INFINITY, -INFINITY, 1e-45f, -1e-45f};
+    float *z = fill(n, 0, seed), *dy = fill(n, 0, seed);
+    for (size_t i = 0; i < n; i++)
+        if (lcg_next(seed) % 4 == 0)
+            z[i] = special[lcg_next(seed) % 8];
+    float *y = fill_nan(n), *dz = fill_nan(n), *y1 = fill_nan(n), *dz1 = fill_nan(n);
+    K->relu_forward(y, z, n);
+    K->relu_backward(dz, dy, z, n);
+    for (size_t i = 0; i < n; i++) {
+        y1[i] = z[i] < 0.0f ? 0.0f : z[i];
+        dz1[i] = z[i] > 0.0f ? dy[i] : 0.0f;
+    }
+    int same = memcmp(y, y1, n * sizeof *y) == 0 && memcmp(dz, dz1, n * sizeof *dz) == 0;
+    /* in place */
+    memcpy(y, z, n * sizeof *y);
+    K->relu_forward(y, y, n);
+    memcpy(dz, dy, n * sizeof *dz);
+    K->relu_backward(dz, dz, z, n);
+    same = same && memcmp(y, y1, n * sizeof *y) == 0 && memcmp(dz, dz1, n * sizeof *dz) == 0;
+    if (!same)
+        fprintf(stderr, "%s relu n=%zu: differs from the formula\n", K->name, n);
+    CHECK(same);
+    free(z);
+    free(dy);
+    free(y);
+    free(dz);
+    free(y1);
+    free(dz1);
+}
+
+static void test_relu(void)
+{
+    const nn_kernel_table *v[3];
+    size_t nv = variants(v);
+    for (size_t k = 0; k < nv; k++) {
+        uint64_t seed = 10;
+        for (size_t n = 0; n <= 70; n++)
+            check_relu(v[k], n, &seed);
+        check_relu(v[k], 1000, &seed);
+    }
+    float z[3] = {-1.0f, NAN, 2.0f}, dy[3] = {5.0f, 6.0f, 7.0f}, y[3], dz[3];
+    nn_relu_forward(y, z, 3);
+    nn_relu_backward(dz, dy, z, 3);
+    CHECK(y[0] == 0.0f && !signbit(y[0]) && isnan(y[1]) && y[2] == 2.0f);
+    CHECK(dz[0] == 0.0f && dz[1] == 0.0f && dz[2] == 7.0f);
+}
+
 /* The public functions use the variant nn_kernels_variant names, which is the
  * one NNART_KERNELS asks for when supported, else the widest available. */
 static void test_variant(void)
@@ -624,5 +676,6 @@ int main(void)
     RUN(test_split_batches);
     RUN(test_weight_blocks);
     RUN(test_adam);
+    RUN(test_relu);
     return t_summary();
 }
