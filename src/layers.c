@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "nn_kernels.h"
 #include "nn_layers.h"
 
 static const char *const activation_names[] = {"identity", "relu", "sigmoid", "tanh",
@@ -80,9 +81,8 @@ void nn_activation_forward(nn_activation a, float *y, const float *z, size_t B, 
             memmove(y, z, len * sizeof *y);
         break;
     case NN_ACT_RELU:
-        /* y = max(z, 0), written so that a NaN passes through */
-        for (size_t k = 0; k < len; k++)
-            y[k] = z[k] < 0.0f ? 0.0f : z[k];
+        /* y = max(z, 0), written so that a NaN passes through (vectorised) */
+        nn_relu_forward(y, z, len);
         break;
     case NN_ACT_SIGMOID:
         for (size_t k = 0; k < len; k++)
@@ -110,9 +110,8 @@ void nn_activation_backward(nn_activation a, float *dz, const float *dy, const f
             memmove(dz, dy, len * sizeof *dz);
         break;
     case NN_ACT_RELU:
-        /* dz = dy if z > 0, else 0 */
-        for (size_t k = 0; k < len; k++)
-            dz[k] = z[k] > 0.0f ? dy[k] : 0.0f;
+        /* dz = dy if z > 0, else 0 (vectorised) */
+        nn_relu_backward(dz, dy, z, len);
         break;
     case NN_ACT_SIGMOID:
         /* dz = dy y (1 - y), since s'(z) = s(z) (1 - s(z)) */
