@@ -3,6 +3,9 @@
 #   make            the nnart binary, libnnart.a and the unpacked MNIST data
 #   make test       unit and command-line tests, then again under ASan + UBSan
 #   make demo       train the default model on MNIST and evaluate it
+#   make install    nnart, libnnart.a, headers, data, man page, pkg-config file and
+#                   bash completion under PREFIX (/usr/local), staged in DESTDIR
+#   make uninstall  remove what make install put there
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (60) seconds (needs clang)
 #   make fuzz-smoke the same for 20 seconds each
 
@@ -13,6 +16,18 @@ CPPFLAGS += -Iinclude
 LDLIBS   = -lm -lpthread
 BUILD   ?= build
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+INSTALL ?= install
+BINDIR   = $(PREFIX)/bin
+LIBDIR   = $(PREFIX)/lib
+INCDIR   = $(PREFIX)/include
+DATADIR  = $(PREFIX)/share/nnart
+MANDIR   = $(PREFIX)/share/man
+COMPDIR  = $(PREFIX)/share/bash-completion/completions
+PCDIR    = $(LIBDIR)/pkgconfig
+VERSION := $(shell sed -n 's/^\#define NNART_VERSION "\(.*\)"/\1/p' include/nnart.h)
 
 CLI_SRC  := $(sort $(wildcard src/cli*.c)) src/main.c
 LIB_SRC  := $(filter-out $(CLI_SRC),$(sort $(wildcard src/*.c)))
@@ -25,7 +40,7 @@ TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
 MNIST := data/train-images-idx3-ubyte data/train-labels-idx1-ubyte \
          data/t10k-images-idx3-ubyte data/t10k-labels-idx1-ubyte
 
-.PHONY: all data test check-build demo clean fuzz fuzz-smoke
+.PHONY: all data test check-build demo clean install uninstall FORCE fuzz fuzz-smoke
 .DELETE_ON_ERROR:
 
 all: nnart data
@@ -56,8 +71,9 @@ data/%-ubyte: data/%-ubyte.gz data/SHA256SUMS
 	cd data && echo "$$(grep ' $*-ubyte$$' SHA256SUMS | cut -d' ' -f1)  $*-ubyte.tmp" | sha256sum --quiet -c -
 	mv $@.tmp $@
 
-# Everything the tests need, in one build directory.
-check-build: $(BUILD)/nnart $(TEST_BIN)
+# Everything the tests need, in one build directory (the README's example
+# program too; tests/cli_install.sh builds it again against installed files).
+check-build: $(BUILD)/nnart $(TEST_BIN) $(BUILD)/tests/example
 
 test: data
 	$(MAKE) --no-print-directory check-build
@@ -67,6 +83,46 @@ test: data
 demo: all
 	./nnart train
 	./nnart evaluate
+
+# Installing.  The installed nnart finds the bundled MNIST in $(DATADIR),
+# where the .gz files go as shipped: its command-line objects are compiled
+# again with NNART_DATADIR set (build/inst/), and rebuilt whenever the
+# directories change (build/inst/dirs holds the last ones).
+INST_OBJ := $(CLI_SRC:%.c=$(BUILD)/inst/%.o)
+INST_DIRS = $(PREFIX) $(LIBDIR) $(INCDIR) $(DATADIR) $(VERSION)
+
+$(BUILD)/inst/dirs: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(INST_DIRS)' | cmp -s - $@ || echo '$(INST_DIRS)' > $@
+
+$(BUILD)/inst/%.o: %.c $(wildcard include/*.h src/*.h) $(BUILD)/inst/dirs
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DNNART_DATADIR='"$(DATADIR)"' $(WARN) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/inst/nnart: $(INST_OBJ) $(BUILD)/libnnart.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(INST_OBJ) $(BUILD)/libnnart.a $(LDLIBS)
+
+$(BUILD)/inst/nnart.pc: src/nnart.pc.in $(BUILD)/inst/dirs
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' src/nnart.pc.in > $@
+
+install: $(BUILD)/inst/nnart $(BUILD)/libnnart.a $(BUILD)/inst/nnart.pc
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PCDIR) \
+	    $(DESTDIR)$(INCDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
+	$(INSTALL) -m 755 $(BUILD)/inst/nnart $(DESTDIR)$(BINDIR)/nnart
+	$(INSTALL) -m 644 $(BUILD)/libnnart.a $(DESTDIR)$(LIBDIR)/libnnart.a
+	$(INSTALL) -m 644 $(BUILD)/inst/nnart.pc $(DESTDIR)$(PCDIR)/nnart.pc
+	$(INSTALL) -m 644 include/nn*.h $(DESTDIR)$(INCDIR)/
+	$(INSTALL) -m 644 $(MNIST:=.gz) data/README.md data/SHA256SUMS $(DESTDIR)$(DATADIR)/
+	$(INSTALL) -m 644 src/nnart.1 $(DESTDIR)$(MANDIR)/man1/nnart.1
+	$(INSTALL) -m 644 src/nnart.bash $(DESTDIR)$(COMPDIR)/nnart
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/nnart $(DESTDIR)$(LIBDIR)/libnnart.a $(DESTDIR)$(PCDIR)/nnart.pc \
+	    $(DESTDIR)$(MANDIR)/man1/nnart.1 $(DESTDIR)$(COMPDIR)/nnart \
+	    $(addprefix $(DESTDIR)$(INCDIR)/,$(notdir $(wildcard include/nn*.h))) \
+	    $(addprefix $(DESTDIR)$(DATADIR)/,$(notdir $(MNIST:=.gz)) README.md SHA256SUMS)
+	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
 
 # Fuzzing: each tests/fuzz/fuzz_*.c is a libFuzzer target built with clang
 # against the library sources (and the option parser), under ASan + UBSan.

@@ -14,6 +14,7 @@
  *   nn_crc.h       CRC-32 and Adler-32
  *   nn_render.h    pictures of predictions, weights and confusion matrices
  *   nn_dream.h     gradient descent on the input: what a class looks like
+ *   nn_plot.h      training histories drawn as loss and accuracy curves
  */
 #ifndef NNART_H
 #define NNART_H
@@ -31,6 +32,7 @@
 #include "nn_model.h"
 #include "nn_modelfile.h"
 #include "nn_optim.h"
+#include "nn_plot.h"
 #include "nn_render.h"
 #include "nn_rng.h"
 #include "nn_train.h"

@@ -75,7 +75,12 @@ int cli_given(const cli_command *cmd, const char *name);
  * message quoting a user's words is one line and prints as it reads. */
 void cli_one_line(char *s);
 
-/* Prints cmd's usage and option table. */
+/* Prints text word-wrapped to lines of at most 79 columns: the first line
+ * goes on from column at (a space first if at > 0), the others start at
+ * column indent. */
+void cli_print_wrapped(FILE *f, const char *text, size_t at, size_t indent);
+
+/* Prints cmd's usage and option table (wrapped to 79 columns). */
 void cli_print_help(FILE *f, const cli_command *cmd);
 
 /* The closest of the n names to word, or NULL if none is close. */
@@ -99,6 +104,10 @@ void cli_print_error(const char *fmt, ...)
 #endif
     ;
 
+/* Whether to colour what goes to f: only on a terminal, and never when the
+ * NO_COLOR environment variable is set to a non-empty value. */
+int cli_color(FILE *f);
+
 /* Exit status for a library error code. */
 int cli_status(int rc);
 
@@ -113,6 +122,7 @@ typedef struct cli_progress {
     nn_buf *history; /* CSV rows appended per epoch, or NULL */
     double last_draw; /* seconds into the epoch of the last redraw */
     const volatile sig_atomic_t *stop; /* non-zero asks training to stop */
+    int color;     /* colour the bar (a terminal without NO_COLOR) */
 } cli_progress;
 
 int cli_progress_report(const nn_progress *p, void *ctx);
@@ -127,6 +137,7 @@ int cmd_info(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_dream(int argc, char **argv);
 int cmd_weights(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 /* ---- pictures (cli_predict.c) ------------------------------------------ */
 
@@ -154,13 +165,11 @@ int cli_input_side(const char *model_path, const nn_model *m, size_t *side);
 /* path itself if it exists (or cannot be checked), else path.gz (written to
  * buf) if that exists, else path: the error then names the plain file. */
 const char *cli_data_file(char *buf, size_t len, const char *path);
-/* The file name in folder dir, resolved by cli_data_file, into buf.  Returns
- * 0, or an exit status after an error message naming cmd (if neither the file
- * nor its .gz is there, say). */
-int cli_data_path(char *buf, size_t len, const char *cmd, const char *dir, const char *name);
 /* A data file option: *path as given (resolved by cli_data_file), or, if
- * NULL, name in dir (the --data folder, or NNART_DATADIR if dir is NULL).
- * buf holds the result.  Returns 0 or an exit status. */
+ * NULL, name in dir (the --data folder, or NNART_DATADIR if dir is NULL),
+ * resolved the same way; buf holds the result.  Returns 0, or an exit status
+ * after an error message naming cmd (if neither the file nor its .gz is in
+ * the folder, say). */
 int cli_data_option(const char **path, char *buf, size_t len, const char *cmd, const char *dir,
                     const char *name);
 /* Checks that a --data folder exists and is a folder (0 or an exit status). */

@@ -1,11 +1,14 @@
 /* cli_args.c - a small table-driven option parser with strict numbers,
- * duplicate detection and "did you mean" suggestions. */
+ * duplicate detection and "did you mean" suggestions; help and error output
+ * (coloured on a terminal). */
+#define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -217,9 +220,37 @@ int cli_parse(cli_command *cmd, int argc, char **argv, const char **pos, size_t 
     return r;
 }
 
+void cli_print_wrapped(FILE *f, const char *text, size_t at, size_t indent)
+{
+    size_t col = at;
+    int line_start = at == 0; /* nothing printed on this line yet */
+    for (const char *p = text;;) {
+        p += strspn(p, " ");
+        size_t word = strcspn(p, " ");
+        if (word == 0)
+            break;
+        if (!line_start && col > indent && col + 1 + word > 79) {
+            fprintf(f, "\n%*s", (int)indent, "");
+            col = indent;
+            line_start = 1;
+        }
+        if (!line_start) {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(p, 1, word, f);
+        col += word;
+        p += word;
+        line_start = 0;
+    }
+    fputc('\n', f);
+}
+
 void cli_print_help(FILE *f, const cli_command *cmd)
 {
-    fprintf(f, "usage: %s\n\n%s\n\noptions:\n", cmd->usage, cmd->summary);
+    fprintf(f, "usage: %s\n\n", cmd->usage);
+    cli_print_wrapped(f, cmd->summary, 0, 0);
+    fprintf(f, "\noptions:\n");
     for (size_t i = 0; i < cmd->n_opts; i++) {
         const cli_opt *o = &cmd->opts[i];
         char left[64];
@@ -229,7 +260,8 @@ void cli_print_help(FILE *f, const cli_command *cmd)
         else
             snprintf(left, sizeof left, "    --%s%s%s", o->name, o->metavar ? " " : "",
                      o->metavar ? o->metavar : "");
-        fprintf(f, "  %-28s %s\n", left, o->help);
+        fprintf(f, "  %-28s", left);
+        cli_print_wrapped(f, o->help, 2 + (strlen(left) > 28 ? strlen(left) : 28), 31);
     }
     fprintf(f, "  %-28s %s\n", "-h, --help", "show this help");
 }
@@ -251,20 +283,35 @@ int cli_parse_or_exit(cli_command *cmd, int argc, char **argv, const char **pos,
         return EXIT_OK;
     }
     if (r == CLI_BAD) {
-        fprintf(stderr, "%s\n", msg);
+        cli_print_error("%s", msg);
         return EXIT_USAGE;
     }
     return -1;
 }
 
+int cli_color(FILE *f)
+{
+    const char *no = getenv("NO_COLOR");
+    return isatty(fileno(f)) && !(no && no[0]);
+}
+
 /* Prints prefix and the formatted message on stderr as one line: control
- * characters (a newline in a file name, say) become '?'. */
+ * characters (a newline in a file name, say) become '?'.  On a terminal the
+ * part before the first ": " ("nnart:", "nnart train:") is bold red. */
 static void print_line(const char *prefix, const char *fmt, va_list ap)
 {
     char line[8192];
     vsnprintf(line, sizeof line, fmt, ap);
     cli_one_line(line);
-    fprintf(stderr, "%s%s\n", prefix, line);
+    if (!cli_color(stderr)) {
+        fprintf(stderr, "%s%s\n", prefix, line);
+        return;
+    }
+    char full[8192 + 16];
+    snprintf(full, sizeof full, "%s%s", prefix, line);
+    const char *sep = strstr(full, ": ");
+    int head = sep ? (int)(sep - full) + 1 : 0;
+    fprintf(stderr, "\033[1;31m%.*s\033[0m%s\n", head, full, full + head);
 }
 
 void cli_print_error(const char *fmt, ...)

@@ -42,7 +42,11 @@ const char *cli_data_file(char *buf, size_t len, const char *path)
     return buf;
 }
 
-int cli_data_path(char *buf, size_t len, const char *cmd, const char *dir, const char *name)
+/* The file name in folder dir, resolved by cli_data_file, into buf.  Returns
+ * 0, or an exit status after an error message naming cmd (if neither the file
+ * nor its .gz is there, say). */
+static int data_path(char *buf, size_t len, const char *cmd, const char *dir, const char *name,
+                     int is_default)
 {
     char joined[CLI_PATH_MAX];
     int n = snprintf(joined, sizeof joined, "%s%s%s", dir,
@@ -54,7 +58,8 @@ int cli_data_path(char *buf, size_t len, const char *cmd, const char *dir, const
     struct stat st;
     const char *found = cli_data_file(buf, len, joined);
     if (found == joined && stat(joined, &st) != 0 && errno == ENOENT) {
-        cli_print_error("nnart %s: %s: neither %s nor %s.gz is there", cmd, dir, name, name);
+        cli_print_error("nnart %s: %s: neither %s nor %s.gz is there%s", cmd, dir, name, name,
+                        is_default ? " (give the folder of a data set with --data DIR)" : "");
         return EXIT_RUNTIME;
     }
     if (found == joined)
@@ -69,7 +74,7 @@ int cli_data_option(const char **path, char *buf, size_t len, const char *cmd, c
         *path = cli_data_file(buf, len, *path);
         return EXIT_OK;
     }
-    int st = cli_data_path(buf, len, cmd, dir ? dir : NNART_DATADIR, name);
+    int st = data_path(buf, len, cmd, dir ? dir : NNART_DATADIR, name, dir == NULL);
     if (!st)
         *path = buf;
     return st;

@@ -79,6 +79,18 @@ int cli_progress_report(const nn_progress *p, void *ctx)
                    p->seconds / (double)p->step * (double)(p->steps - p->step));
         snprintf(timing, sizeof timing, "ETA: %s", eta);
     }
+    if (c->color && c->tty) {
+        /* "[=====>....]": the done part green, the rest dim. */
+        char plain[128];
+        memcpy(plain, bar, sizeof plain);
+        const char *open = strchr(plain, '[');
+        if (open) {
+            size_t done = strcspn(open + 1, ".]"), rest = strcspn(open + 1 + done, "]");
+            snprintf(bar, sizeof bar, "%.*s\033[32m%.*s\033[2m%.*s\033[0m%s",
+                     (int)(open + 1 - plain), plain, (int)done, open + 1, (int)rest,
+                     open + 1 + done, open + 1 + done + rest);
+        }
+    }
     int n = snprintf(line, sizeof line, "%s - %s - loss: %.4f - accuracy: %.4f", bar, timing,
                      p->loss, p->accuracy);
     if (p->has_val)

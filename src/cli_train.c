@@ -44,7 +44,7 @@ int cmd_train(int argc, char **argv)
     cli_opt opts[] = {
         {"layers", 0, OPT_STRING, &layers, 0, 0, "SPEC", "layer widths, input first (INPUT-10-10-CLASSES from the data: 784-10-10-10 for MNIST)", 0},
         {"activation", 0, OPT_STRING, &activation, 0, 0, "ACT", "hidden activation: relu, sigmoid, tanh, identity (relu)", 0},
-        {"output-activation", 0, OPT_STRING, &output, 0, 0, "ACT", "output activation: softmax, sigmoid, identity (softmax)", 0},
+        {"output-activation", 0, OPT_STRING, &output, 0, 0, "ACT", "output activation: softmax, sigmoid, tanh, relu, identity (softmax)", 0},
         {"optimizer", 0, OPT_STRING, &optimizer, 0, 0, "NAME", "adam or sgd (adam)", 0},
         {"loss", 0, OPT_STRING, &loss, 0, 0, "NAME", "xent (sparse categorical cross-entropy) or mse (xent)", 0},
         {"lr", 0, OPT_FLOAT, &cfg.lr, 1e-12, 1e6, "RATE", "learning rate (0.001)", 0},
@@ -168,8 +168,10 @@ int cmd_train(int argc, char **argv)
         rc = st;
         goto done;
     }
-    if (history)
-        nn_buf_put(&hist, "epoch,loss,accuracy,val_loss,val_accuracy,seconds\n", 51);
+    if (history) {
+        static const char header[] = "epoch,loss,accuracy,val_loss,val_accuracy,seconds\n";
+        nn_buf_put(&hist, header, sizeof header - 1);
+    }
 
     if (!quiet)
         printf("Training %s (%zu parameters) on %zu samples, %zu epochs of batch %zu, %s lr %g\n",
@@ -179,7 +181,7 @@ int cmd_train(int argc, char **argv)
     nn_rng_seed(&rng, cfg.seed);
     nn_model_init_glorot(&m, &rng);
     cli_progress prog = {stdout, isatty(STDOUT_FILENO), quiet, history ? &hist : NULL, 0.0,
-                         cli_catch_signals()};
+                         cli_catch_signals(), cli_color(stdout)};
     nn_train_info info;
     int lrc = nn_train(&m, &train, &cfg, &rng, cli_progress_report, &prog, &info, &err);
     if (lrc == NN_ERR_INTERRUPTED) {

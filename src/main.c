@@ -17,6 +17,7 @@ static const command commands[] = {
     {"predict", cmd_predict, "probabilities for test images or a drawing, as a table and a heat-map"},
     {"dream", cmd_dream, "what the network believes each class looks like (gradient descent on the input)"},
     {"weights", cmd_weights, "each first-layer unit's weights drawn as an image"},
+    {"plot", cmd_plot, "loss and accuracy per epoch of a --history file, as line charts"},
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)
 
@@ -25,9 +26,33 @@ static void usage(FILE *f)
     fprintf(f, "usage: nnart COMMAND [options]\n\n"
                "A small dense neural network trainer: MNIST in seconds, and pictures of what\n"
                "the network sees.\n\ncommands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        fprintf(f, "  %-10s", commands[i].name);
+        cli_print_wrapped(f, commands[i].summary, 12, 13);
+    }
+    fprintf(f, "\nRun 'nnart help COMMAND' (or 'nnart COMMAND --help') for a command's options,\n"
+               "'man nnart' for the manual, 'nnart --version' for the version.\n");
+}
+
+/* The error for a word that is not a command, with a suggestion if one is
+ * close: a command, or (for a word starting with '-') --help or --version. */
+static int unknown(const char *word, const char *what)
+{
+    const char *names[N_COMMANDS];
     for (size_t i = 0; i < N_COMMANDS; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nRun 'nnart COMMAND --help' for a command's options.\n");
+        names[i] = commands[i].name;
+    const char *flags[2] = {"--help", "--version"};
+    const char *s = word[0] == '-' ? cli_suggest(word, flags, 2)
+                                   : cli_suggest(word, names, N_COMMANDS);
+    if (s)
+        cli_error("%s '%s' (did you mean '%s'?)", what, word, s);
+    else if (word[0] == '-')
+        cli_error("%s '%s' (options follow the command: nnart COMMAND [options]; see nnart "
+                  "--help)",
+                  what, word);
+    else
+        cli_error("%s '%s' (see nnart --help)", what, word);
+    return EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -45,8 +70,7 @@ int main(int argc, char **argv)
                     char *args[] = {help, NULL};
                     return commands[i].run(1, args);
                 }
-            cli_error("no command '%s' (see nnart --help)", argv[2]);
-            return EXIT_USAGE;
+            return unknown(argv[2], "no command");
         }
         usage(stdout);
         return EXIT_OK;
@@ -58,13 +82,5 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < N_COMMANDS; i++)
         if (strcmp(name, commands[i].name) == 0)
             return commands[i].run(argc - 2, argv + 2);
-    const char *names[N_COMMANDS];
-    for (size_t i = 0; i < N_COMMANDS; i++)
-        names[i] = commands[i].name;
-    const char *s = cli_suggest(name, names, N_COMMANDS);
-    if (s)
-        cli_error("unknown command '%s' (did you mean '%s'?)", name, s);
-    else
-        cli_error("unknown command '%s' (see nnart --help)", name);
-    return EXIT_USAGE;
+    return unknown(name, name[0] == '-' ? "unknown option" : "unknown command");
 }

@@ -1,0 +1,500 @@
+/* plot.c - training histories: the CSV reader and the line charts (see
+ * nn_plot.h).
+ *
+ * Chart layout (pixels), for each of the two panels side by side:
+ *
+ *   +------------------ PANEL_W ------------------+
+ *   |                 title                       |  TOP: title
+ *   |      +---------------------------------+    |
+ *   | tick |  grid, lines, markers, legend   |    |
+ *   | text |                                 |    |
+ *   |      +---------------------------------+    |
+ *   |       tick labels    /    "epoch"           |  BOTTOM
+ *   +---------------------------------------------+
+ *    LEFT                                    RIGHT
+ *
+ * A value v on an axis from lo to hi lands on pixel
+ *   x = x0 + (v - lo) / (hi - lo) * (x1 - x0)   (y likewise, upwards),
+ * rounded to the nearest pixel.  The axis spans the values with 5% to spare
+ * on each side, and ticks sit at the whole multiples of a step of 1, 2 or 5
+ * times a power of ten, as matplotlib's default locator picks them.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn_io.h"
+#include "nn_plot.h"
+
+/* ---- reading ------------------------------------------------------------- */
+
+enum { COL_EPOCH, COL_LOSS, COL_ACC, COL_VAL_LOSS, COL_VAL_ACC, N_COLS };
+static const char *const col_names[N_COLS] = {"epoch", "loss", "accuracy", "val_loss",
+                                              "val_accuracy"};
+
+#define MAX_FIELDS 64
+#define MAX_FIELD 63 /* longest number accepted, in characters */
+
+/* The next line of buf[*pos..len) (without its \n or \r\n) as [*start, *end);
+ * returns 0 at the end of the buffer. */
+static int next_line(const uint8_t *buf, size_t len, size_t *pos, size_t *start, size_t *end)
+{
+    if (*pos >= len)
+        return 0;
+    const uint8_t *nl = memchr(buf + *pos, '\n', len - *pos);
+    *start = *pos;
+    *end = nl ? (size_t)(nl - buf) : len;
+    *pos = *end + 1;
+    if (*end > *start && buf[*end - 1] == '\r')
+        (*end)--;
+    return 1;
+}
+
+/* Splits buf[start..end) at commas into at most MAX_FIELDS fields (offsets
+ * into buf, trimmed of spaces).  Returns the number of fields, or
+ * MAX_FIELDS + 1 if there are more. */
+static size_t split_fields(const uint8_t *buf, size_t start, size_t end, size_t *fs, size_t *fe)
+{
+    size_t n = 0, at = start;
+    for (;;) {
+        const uint8_t *comma = memchr(buf + at, ',', end - at);
+        size_t stop = comma ? (size_t)(comma - buf) : end;
+        if (n == MAX_FIELDS)
+            return MAX_FIELDS + 1;
+        size_t a = at, b = stop;
+        while (a < b && buf[a] == ' ')
+            a++;
+        while (b > a && buf[b - 1] == ' ')
+            b--;
+        fs[n] = a;
+        fe[n] = b;
+        n++;
+        if (!comma)
+            return n;
+        at = stop + 1;
+    }
+}
+
+/* Copies buf[a..b) for a message: at most 24 characters, anything that is
+ * not printable ASCII shown as '?'. */
+static void quote(char *out, size_t cap, const uint8_t *buf, size_t a, size_t b)
+{
+    size_t n = 0;
+    for (size_t i = a; i < b && n + 4 < cap && n < 24; i++)
+        out[n++] = buf[i] >= 0x20 && buf[i] < 0x7F ? (char)buf[i] : '?';
+    if (b - a > 24 && n + 4 < cap) {
+        memcpy(out + n, "...", 3);
+        n += 3;
+    }
+    out[n] = '\0';
+}
+
+/* Parses buf[a..b) as a finite number; 0 on success. */
+static int parse_number(const uint8_t *buf, size_t a, size_t b, double *v)
+{
+    char tmp[MAX_FIELD + 1];
+    if (b == a || b - a > MAX_FIELD)
+        return -1;
+    memcpy(tmp, buf + a, b - a);
+    tmp[b - a] = '\0';
+    /* Decimal notation only: strtod would also take hex, "nan" and "inf". */
+    if (strspn(tmp, "0123456789+-.eE") != b - a)
+        return -1;
+    char *end;
+    *v = strtod(tmp, &end);
+    return *end == '\0' && isfinite(*v) ? 0 : -1;
+}
+
+int nn_history_parse(const uint8_t *buf, size_t len, const char *name, nn_history *h,
+                     nn_error *err)
+{
+    memset(h, 0, sizeof *h);
+    if (!name)
+        name = "history";
+    if (!buf && len > 0)
+        return nn_fail(err, NN_ERR_ARG, "%s: no buffer given for %zu bytes", name, len);
+    size_t pos = 0, s, e, fs[MAX_FIELDS], fe[MAX_FIELDS];
+    if (!next_line(buf, len, &pos, &s, &e) || e == s)
+        return nn_fail(err, NN_ERR_FORMAT,
+                       "%s: empty, not a training history (CSV with a header line such as "
+                       "epoch,loss,accuracy,val_loss,val_accuracy)",
+                       name);
+    /* The header: where each column is. */
+    size_t nf = split_fields(buf, s, e, fs, fe);
+    if (nf > MAX_FIELDS)
+        return nn_fail(err, NN_ERR_FORMAT, "%s: line 1: more than %d columns", name, MAX_FIELDS);
+    long col[N_COLS];
+    for (size_t c = 0; c < N_COLS; c++) {
+        col[c] = -1;
+        for (size_t f = 0; f < nf; f++) {
+            size_t n = strlen(col_names[c]);
+            if (fe[f] - fs[f] != n || memcmp(buf + fs[f], col_names[c], n) != 0)
+                continue;
+            if (col[c] >= 0)
+                return nn_fail(err, NN_ERR_FORMAT, "%s: line 1: column '%s' given twice",
+                               name, col_names[c]);
+            col[c] = (long)f;
+        }
+        if (col[c] < 0 && c <= COL_ACC) {
+            char q[32];
+            quote(q, sizeof q, buf, s, e);
+            return nn_fail(err, NN_ERR_FORMAT,
+                           "%s: line 1: no '%s' column (the header reads '%s'; nnart train "
+                           "--history writes epoch,loss,accuracy,val_loss,val_accuracy,seconds)",
+                           name, col_names[c], q);
+        }
+    }
+    int val_cols = col[COL_VAL_LOSS] >= 0 && col[COL_VAL_ACC] >= 0;
+
+    /* At most one row per remaining line. */
+    size_t cap = 1;
+    for (size_t i = pos; i < len; i++)
+        cap += buf[i] == '\n';
+    double *mem = malloc(cap * N_COLS * sizeof *mem);
+    if (!mem)
+        return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory for %zu rows", name, cap);
+    double *v[N_COLS];
+    for (size_t c = 0; c < N_COLS; c++)
+        v[c] = mem + c * cap;
+
+    size_t n = 0, line = 1, first_row_line = 0;
+    int has_val = 0, rc = NN_OK;
+    while (rc == NN_OK && next_line(buf, len, &pos, &s, &e)) {
+        line++;
+        if (e == s)
+            continue; /* blank line */
+        size_t k = split_fields(buf, s, e, fs, fe);
+        if (k != nf) {
+            rc = nn_fail(err, NN_ERR_FORMAT, "%s: line %zu: %s%zu fields, the header has %zu",
+                         name, line, k > MAX_FIELDS ? "more than " : "",
+                         k > MAX_FIELDS ? (size_t)MAX_FIELDS : k, nf);
+            break;
+        }
+        for (size_t c = 0; c < N_COLS && rc == NN_OK; c++) {
+            if (col[c] < 0)
+                continue;
+            size_t a = fs[col[c]], b = fe[col[c]];
+            if (c >= COL_VAL_LOSS) {
+                if (!val_cols) /* a lone validation column is ignored */
+                    continue;
+                int set = a != b;
+                if (n == 0 && c == COL_VAL_LOSS) {
+                    has_val = set;
+                    first_row_line = line;
+                }
+                if (set != has_val) {
+                    rc = nn_fail(err, NN_ERR_FORMAT,
+                                 "%s: line %zu: %s is %s here but %s on line %zu", name, line,
+                                 col_names[c], set ? "given" : "empty", set ? "empty" : "given",
+                                 first_row_line);
+                    break;
+                }
+                if (!set)
+                    continue;
+            }
+            if (parse_number(buf, a, b, &v[c][n]) != 0) {
+                char q[32];
+                quote(q, sizeof q, buf, a, b);
+                rc = nn_fail(err, NN_ERR_FORMAT,
+                             "%s: line %zu, column '%s': '%s' is not a finite number", name,
+                             line, col_names[c], q);
+            }
+        }
+        if (rc == NN_OK && n > 0 && !(v[COL_EPOCH][n] > v[COL_EPOCH][n - 1]))
+            rc = nn_fail(err, NN_ERR_FORMAT,
+                         "%s: line %zu: epoch %g does not follow epoch %g (epochs must "
+                         "increase)",
+                         name, line, v[COL_EPOCH][n], v[COL_EPOCH][n - 1]);
+        n++;
+    }
+    if (rc == NN_OK && n == 0)
+        rc = nn_fail(err, NN_ERR_FORMAT, "%s: no epochs, only the header line", name);
+    if (rc) {
+        free(mem);
+        return rc;
+    }
+    h->n = n;
+    h->has_val = has_val;
+    h->epoch = mem;
+    h->loss = v[COL_LOSS];
+    h->accuracy = v[COL_ACC];
+    h->val_loss = has_val ? v[COL_VAL_LOSS] : NULL;
+    h->val_accuracy = has_val ? v[COL_VAL_ACC] : NULL;
+    return NN_OK;
+}
+
+int nn_history_load(const char *path, nn_history *h, nn_error *err)
+{
+    memset(h, 0, sizeof *h);
+    if (!path)
+        return nn_fail(err, NN_ERR_ARG, "history: no path given");
+    uint8_t *buf;
+    size_t len;
+    int rc = nn_read_file(path, &buf, &len, (size_t)1 << 28, err);
+    if (rc)
+        return rc;
+    rc = nn_history_parse(buf, len, path, h, err);
+    free(buf);
+    return rc;
+}
+
+void nn_history_free(nn_history *h)
+{
+    if (!h)
+        return;
+    free(h->epoch); /* one allocation holds every column */
+    memset(h, 0, sizeof *h);
+}
+
+/* ---- drawing ------------------------------------------------------------- */
+
+#define PANEL_W (NN_PLOT_WIDTH / 2)
+#define LEFT 78   /* room for the y tick labels */
+#define RIGHT 16
+#define TOP 44    /* room for the title */
+#define BOTTOM 62 /* room for the x tick labels and the axis label */
+#define TEXT 2    /* font scale: 10 x 14 pixel letters */
+
+static const uint8_t WHITE[3] = {255, 255, 255}, BLACK[3] = {0, 0, 0};
+static const uint8_t GRID[3] = {225, 225, 225}, FRAME[3] = {160, 160, 160};
+/* matplotlib's first two default colours, C0 and C1. */
+static const uint8_t BLUE[3] = {31, 119, 180}, ORANGE[3] = {255, 127, 14};
+
+/* An axis: values lo..hi drawn from pixel p0 to p1, ticks every step. */
+typedef struct axis {
+    double lo, hi, step;
+    long p0, p1;
+} axis;
+
+static long axis_pixel(const axis *a, double v)
+{
+    return a->p0 + lround((v - a->lo) / (a->hi - a->lo) * (double)(a->p1 - a->p0));
+}
+
+/* 1, 2 or 5 times a power of ten: the step that cuts range into about want
+ * intervals (the next such number at or above range / want). */
+static double nice_step(double range, double want)
+{
+    double raw = range / want, p = pow(10.0, floor(log10(raw))), f = raw / p;
+    return (f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 5.0 ? 5.0 : 10.0) * p;
+}
+
+/* An axis around the values [lo, hi] with 5% of margin on each side, as
+ * matplotlib sets its limits; ticks every step (at least min_step: 1 for
+ * epochs) at the whole multiples of it inside. */
+static axis make_axis(double lo, double hi, double want, double min_step, long p0, long p1)
+{
+    if (!(hi - lo > 1e-12 * (fabs(lo) + fabs(hi)) && hi - lo > 1e-300)) {
+        double d = fabs(lo) > 0.0 ? fabs(lo) * 0.1 : 0.5;
+        lo -= d;
+        hi += d;
+    }
+    double pad = 0.05 * (hi - lo);
+    axis a;
+    a.lo = lo - pad;
+    a.hi = hi + pad;
+    a.step = nice_step(a.hi - a.lo, want);
+    if (a.step < min_step)
+        a.step = min_step;
+    a.p0 = p0;
+    a.p1 = p1;
+    return a;
+}
+
+/* Writes tick value v with as many decimals as the step needs. */
+static void tick_label(char *s, size_t cap, double v, double step)
+{
+    int decimals = step >= 1.0 ? 0 : (int)ceil(-log10(step) - 1e-9);
+    if (fabs(v) < step * 1e-6)
+        v = 0.0; /* no "-0.00" */
+    snprintf(s, cap, "%.*f", decimals, v);
+}
+
+static void fill(nn_image *img, long x, long y, long w, long h, const uint8_t rgb[3])
+{
+    if (x < 0) {
+        w += x;
+        x = 0;
+    }
+    if (y < 0) {
+        h += y;
+        y = 0;
+    }
+    if (w > 0 && h > 0)
+        nn_image_fill_rect(img, (size_t)x, (size_t)y, (size_t)w, (size_t)h, rgb);
+}
+
+static void text(nn_image *img, long x, long y, const char *s, const uint8_t rgb[3])
+{
+    if (x >= 0 && y >= 0)
+        nn_image_draw_text(img, (size_t)x, (size_t)y, s, TEXT, rgb);
+}
+
+/* A line two pixels wide from (x0, y0) to (x1, y1): Bresenham's algorithm,
+ * a 2 x 2 block at every step. */
+static void line(nn_image *img, long x0, long y0, long x1, long y1, const uint8_t rgb[3])
+{
+    long dx = labs(x1 - x0), dy = -labs(y1 - y0);
+    long sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1, e = dx + dy;
+    for (;;) {
+        fill(img, x0, y0, 2, 2, rgb);
+        if (x0 == x1 && y0 == y1)
+            break;
+        long e2 = 2 * e;
+        if (e2 >= dy) {
+            e += dy;
+            x0 += sx;
+        }
+        if (e2 <= dx) {
+            e += dx;
+            y0 += sy;
+        }
+    }
+}
+
+/* One series: lines between the points, a 6 x 6 marker on each. */
+static void series(nn_image *img, const axis *ax, const axis *ay, const double *x,
+                   const double *y, size_t n, const uint8_t rgb[3])
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        line(img, axis_pixel(ax, x[i]), axis_pixel(ay, y[i]), axis_pixel(ax, x[i + 1]),
+             axis_pixel(ay, y[i + 1]), rgb);
+    for (size_t i = 0; i < n; i++)
+        fill(img, axis_pixel(ax, x[i]) - 2, axis_pixel(ay, y[i]) - 2, 6, 6, rgb);
+}
+
+/* How much of a series falls inside the rectangle [x, x + w) x [y, y + h):
+ * its points, and 16 samples along each of its segments. */
+static size_t covered(const axis *ax, const axis *ay, const double *xs, const double *ys,
+                      size_t n, long x, long y, long w, long h)
+{
+    size_t hits = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (int t = 0; t < (i + 1 < n ? 16 : 1); t++) {
+            double f = t / 16.0, vx = xs[i], vy = ys[i];
+            if (t > 0) {
+                vx += f * (xs[i + 1] - xs[i]);
+                vy += f * (ys[i + 1] - ys[i]);
+            }
+            long px = axis_pixel(ax, vx), py = axis_pixel(ay, vy);
+            hits += px >= x - 3 && px < x + w + 3 && py >= y - 3 && py < y + h + 3;
+        }
+    }
+    return hits;
+}
+
+/* One panel at horizontal offset x0: title, grid, frame, ticks and labels,
+ * the series, and the legend in the corner where it hides the least of
+ * them (matplotlib's loc='best', over the four corners). */
+static void panel(nn_image *img, long x0, const char *title, const nn_history *h,
+                  const double *train, const double *val)
+{
+    long px0 = x0 + LEFT, px1 = x0 + PANEL_W - RIGHT, py0 = TOP, py1 = NN_PLOT_HEIGHT - BOTTOM;
+    double lo = train[0], hi = train[0];
+    for (size_t i = 0; i < h->n; i++) {
+        lo = fmin(lo, train[i]);
+        hi = fmax(hi, train[i]);
+        if (val) {
+            lo = fmin(lo, val[i]);
+            hi = fmax(hi, val[i]);
+        }
+    }
+    axis ay = make_axis(lo, hi, 6.0, 0.0, py1, py0);
+    axis ax = make_axis(h->epoch[0], h->epoch[h->n - 1], 8.0, 1.0, px0, px1);
+    long cw = (long)nn_text_width("0", TEXT), ch = (long)nn_text_height(TEXT);
+
+    text(img, (px0 + px1) / 2 - (long)nn_text_width(title, TEXT) / 2, (TOP - ch) / 2, title,
+         BLACK);
+    char s[32];
+    /* y ticks: grid line, tick mark, label right-aligned to the left. */
+    for (double k = ceil(ay.lo / ay.step);; k++) {
+        double v = k * ay.step;
+        if (v > ay.hi)
+            break;
+        long y = axis_pixel(&ay, v);
+        fill(img, px0, y, px1 - px0, 1, GRID);
+        fill(img, px0 - 6, y, 6, 1, BLACK);
+        tick_label(s, sizeof s, v, ay.step);
+        text(img, px0 - 10 - (long)nn_text_width(s, TEXT) + TEXT, y - ch / 2 + TEXT, s, BLACK);
+    }
+    /* x ticks: grid line, tick mark, label centred below. */
+    for (double k = ceil(ax.lo / ax.step);; k++) {
+        double v = k * ax.step;
+        if (v > ax.hi)
+            break;
+        long x = axis_pixel(&ax, v);
+        fill(img, x, py0, 1, py1 - py0, GRID);
+        fill(img, x, py1, 1, 6, BLACK);
+        tick_label(s, sizeof s, v, ax.step);
+        text(img, x - ((long)nn_text_width(s, TEXT) - TEXT) / 2, py1 + 10, s, BLACK);
+    }
+    text(img, (px0 + px1) / 2 - ((long)nn_text_width("epoch", TEXT) - TEXT) / 2, py1 + 14 + ch,
+         "epoch", BLACK);
+    /* The frame. */
+    fill(img, px0, py0, px1 - px0 + 1, 1, BLACK);
+    fill(img, px0, py1, px1 - px0 + 1, 1, BLACK);
+    fill(img, px0, py0, 1, py1 - py0 + 1, BLACK);
+    fill(img, px1, py0, 1, py1 - py0 + 1, BLACK);
+
+    if (val)
+        series(img, &ax, &ay, h->epoch, val, h->n, ORANGE);
+    series(img, &ax, &ay, h->epoch, train, h->n, BLUE);
+
+    /* The legend: a box with a line sample and a name per series, in the
+     * first corner (top right, bottom right, top left, bottom left) that
+     * covers the fewest samples of the series. */
+    const char *names[2] = {"train", "validation"};
+    const uint8_t *colours[2] = {BLUE, ORANGE};
+    long entries = val ? 2 : 1, lh = entries * (ch + 6) + 10;
+    long lw = 28 + 8 + (long)strlen(names[entries - 1]) * cw + 12;
+    long lx = 0, ly = 0;
+    size_t best = (size_t)-1;
+    for (int corner = 0; corner < 4; corner++) {
+        long cx = corner < 2 ? px1 - 10 - lw : px0 + 10;
+        long cy = corner % 2 == 0 ? py0 + 10 : py1 - 10 - lh;
+        size_t c = covered(&ax, &ay, h->epoch, train, h->n, cx, cy, lw, lh);
+        if (val)
+            c += covered(&ax, &ay, h->epoch, val, h->n, cx, cy, lw, lh);
+        if (c < best) {
+            best = c;
+            lx = cx;
+            ly = cy;
+        }
+    }
+    fill(img, lx, ly, lw, lh, WHITE);
+    fill(img, lx, ly, lw, 1, FRAME);
+    fill(img, lx, ly + lh - 1, lw, 1, FRAME);
+    fill(img, lx, ly, 1, lh, FRAME);
+    fill(img, lx + lw - 1, ly, 1, lh, FRAME);
+    for (long i = 0; i < entries; i++) {
+        long y = ly + 8 + i * (ch + 6);
+        fill(img, lx + 8, y + ch / 2 - 2, 28, 2, colours[i]);
+        fill(img, lx + 8 + 14 - 3, y + ch / 2 - 3 - 1, 6, 6, colours[i]);
+        text(img, lx + 8 + 28 + 8, y, names[i], BLACK);
+    }
+}
+
+int nn_plot_history(const nn_history *h, nn_image *img, nn_error *err)
+{
+    memset(img, 0, sizeof *img);
+    if (!h || h->n == 0 || !h->epoch || !h->loss || !h->accuracy ||
+        (h->has_val && (!h->val_loss || !h->val_accuracy)))
+        return nn_fail(err, NN_ERR_ARG, "plot: empty or incomplete history");
+    for (size_t i = 0; i < h->n; i++) {
+        int bad = !isfinite(h->epoch[i]) || !isfinite(h->loss[i]) || !isfinite(h->accuracy[i]) ||
+                  (h->has_val && (!isfinite(h->val_loss[i]) || !isfinite(h->val_accuracy[i])));
+        if (bad || (i > 0 && !(h->epoch[i] > h->epoch[i - 1])))
+            return nn_fail(err, NN_ERR_ARG,
+                           "plot: row %zu of the history is not finite or its epoch does not "
+                           "increase",
+                           i + 1);
+    }
+    int rc = nn_image_create(img, NN_PLOT_WIDTH, NN_PLOT_HEIGHT, 3, err);
+    if (rc)
+        return rc;
+    nn_image_fill_rect(img, 0, 0, NN_PLOT_WIDTH, NN_PLOT_HEIGHT, WHITE);
+    panel(img, 0, "loss", h, h->loss, h->has_val ? h->val_loss : NULL);
+    panel(img, PANEL_W, "accuracy", h, h->accuracy, h->has_val ? h->val_accuracy : NULL);
+    return NN_OK;
+}
