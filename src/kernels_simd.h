@@ -24,6 +24,8 @@
  * Every output element is computed the same way whatever tile it falls in:
  *   forward       lane j of the accumulator sums x[k] w[k] over k = j mod W in
  *                 increasing k (masked tail last), then v_hsum, then + bias;
+ *                 or, for small layers (chosen by in and out alone), one fma
+ *                 per k in increasing k from 0, then + bias;
  *   weights       dw[o][k] = fma(dy[i][o], x[i][k], dw[o][k]) for i = 0, 1, ...;
  *   input         dx[i][k] = fma(dy[i][o], w[o][k], .) for o = 0, 1, ... from 0.
  * So results never depend on the batch size or on where a row sits in it.
@@ -175,10 +177,86 @@ SIMD_FN static void fwd_block(float *y, size_t ldy, const float *x, const float 
     }
 }
 
-/* y = x w^T + b: tiles of FWD_NR outputs (their w rows stay in L1) by FWD_MR rows. */
+/* Layers with at most SMALL_IN inputs and SMALL_OV vectors of outputs take
+ * the small path below. */
+#define SMALL_IN 32
+#define SMALL_OV 4
+
+/* Forward for R rows of a small layer, lanes over outputs: with wt = w^T
+ * (in, OV W), acc = sum over k in increasing order of fma(x[r][k], wt[k][.],
+ * acc) from 0, then y[r][.] = b + acc.  Each output vector gets in
+ * multiply-adds and no horizontal sum, where the main path would spend a
+ * horizontal sum on every output of a row whose dot product is a single
+ * vector long. */
+SIMD_INLINE void fwd_small_rows(float *y, const float *x, const float *wt, const vec *bias,
+                                size_t in, size_t out, vmask m, const int R, const int OV)
+{
+    int partial = out % W != 0;
+    vec acc[4][SMALL_OV];
+    UNROLL for (int r = 0; r < R; r++) {
+        UNROLL for (int v = 0; v < OV; v++)
+            acc[r][v] = V_ZERO();
+    }
+    for (size_t k = 0; k < in; k++) {
+        UNROLL for (int r = 0; r < R; r++) {
+            vec xk = V_SET1(x[(size_t)r * in + k]);
+            /* lane o: acc += x[r][k] w[o][k] */
+            UNROLL for (int v = 0; v < OV; v++)
+                acc[r][v] = V_FMA(xk, V_LOAD(wt + (k * OV + (size_t)v) * W), acc[r][v]);
+        }
+    }
+    /* y[r][o] = b[o] + acc */
+    UNROLL for (int r = 0; r < R; r++) {
+        float *yr = y + (size_t)r * out;
+        UNROLL for (int v = 0; v + 1 < OV; v++)
+            V_STORE(yr + (size_t)v * W, V_ADD(bias[v], acc[r][v]));
+        store_last(yr + (size_t)(OV - 1) * W, V_ADD(bias[OV - 1], acc[r][OV - 1]), partial, m);
+    }
+}
+
+/* All rows, four at a time (four independent chains of multiply-adds). */
+SIMD_INLINE void fwd_small_all(float *y, const float *x, const float *wt, const vec *bias,
+                               size_t B, size_t in, size_t out, vmask m, const int OV)
+{
+    size_t i = 0;
+    for (; i + 4 <= B; i += 4)
+        fwd_small_rows(y + i * out, x + i * in, wt, bias, in, out, m, 4, OV);
+    for (; i < B; i++)
+        fwd_small_rows(y + i * out, x + i * in, wt, bias, in, out, m, 1, OV);
+}
+
+SIMD_FN static void fwd_small(float *y, const float *x, const float *w, const float *b, size_t B,
+                              size_t in, size_t out)
+{
+    size_t ov = (out + W - 1) / W;
+    float wt[SMALL_IN * SMALL_OV * W];
+    vec bias[SMALL_OV];
+    /* wt[k][o] = w[o][k], zero beyond out */
+    for (size_t k = 0; k < in; k++)
+        for (size_t o = 0; o < ov * W; o++)
+            wt[k * ov * W + o] = o < out ? w[o * in + k] : 0.0f;
+    vmask m = V_MASK(tail_lanes(out));
+    for (size_t v = 0; v < ov; v++) {
+        int partial = (v + 1) * W > out;
+        bias[v] = b ? load_last(b + v * W, partial, m) : V_ZERO();
+    }
+    switch (ov) {
+    case 1: fwd_small_all(y, x, wt, bias, B, in, out, m, 1); break;
+    case 2: fwd_small_all(y, x, wt, bias, B, in, out, m, 2); break;
+    case 3: fwd_small_all(y, x, wt, bias, B, in, out, m, 3); break;
+    default: fwd_small_all(y, x, wt, bias, B, in, out, m, 4); break;
+    }
+}
+
+/* y = x w^T + b: tiles of FWD_NR outputs (their w rows stay in L1) by FWD_MR
+ * rows; small layers take fwd_small.  The path depends on in and out alone. */
 SIMD_FN static void simd_forward(float *y, const float *x, const float *w, const float *b,
                                  size_t B, size_t in, size_t out)
 {
+    if (in > 0 && in <= SMALL_IN && out > 0 && out <= SMALL_OV * W) {
+        fwd_small(y, x, w, b, B, in, out);
+        return;
+    }
     size_t kfull = in - in % W;
     vmask m = V_MASK(tail_lanes(in));
     for (size_t o0 = 0; o0 < out; o0 += FWD_NR) {

@@ -85,13 +85,14 @@ static const shape shapes[] = {
     {1, 1, 1},    {1, 784, 10},  {3, 7, 10},   {7, 17, 3},    {10, 33, 7},
     {17, 785, 10}, {33, 784, 17}, {3, 10, 785}, {1, 3, 33},    {10, 1, 784},
     {785, 3, 1},  {7, 785, 33},  {33, 17, 784}, {784, 10, 10}, {3, 33, 1},
+    {7, 32, 65},  {5, 33, 64},   {9, 32, 64},   {6, 31, 33},   {4, 16, 48},
 };
 
 #define N_SHAPES (sizeof shapes / sizeof shapes[0])
 
 /* And every combination of these awkward sizes (tile edges, vector tails). */
 static const size_t sizes_B[] = {1, 7, 10, 17};
-static const size_t sizes_in[] = {1, 7, 10, 17, 64, 784, 785};
+static const size_t sizes_in[] = {1, 7, 10, 17, 32, 33, 64, 784, 785};
 static const size_t sizes_out[] = {1, 7, 10, 17};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -647,7 +648,8 @@ static void test_split_batches(void)
 {
     const nn_kernel_table *v[3];
     size_t nv = variants(v);
-    const shape split_shapes[] = {{33, 785, 10}, {17, 10, 17}, {40, 64, 7}, {13, 7, 1}};
+    const shape split_shapes[] = {{33, 785, 10}, {17, 10, 17}, {40, 64, 7}, {13, 7, 1},
+                                  {21, 32, 64}};
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 7;
         for (size_t t = 0; t < COUNT(split_shapes); t++)
