@@ -8,6 +8,7 @@
 #   make uninstall  remove what make install put there
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (60) seconds (needs clang)
 #   make fuzz-smoke the same for 20 seconds each
+#   make bench      time training and evaluation, against PyTorch if installed
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -40,7 +41,7 @@ TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
 MNIST := data/train-images-idx3-ubyte data/train-labels-idx1-ubyte \
          data/t10k-images-idx3-ubyte data/t10k-labels-idx1-ubyte
 
-.PHONY: all data test check-build demo clean install uninstall FORCE fuzz fuzz-smoke
+.PHONY: all data test check-build demo clean install uninstall FORCE fuzz fuzz-smoke bench
 .DELETE_ON_ERROR:
 
 all: nnart data
@@ -123,6 +124,12 @@ uninstall:
 	    $(addprefix $(DESTDIR)$(INCDIR)/,$(notdir $(wildcard include/nn*.h))) \
 	    $(addprefix $(DESTDIR)$(DATADIR)/,$(notdir $(MNIST:=.gz)) README.md SHA256SUMS)
 	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
+
+# Benchmark (tests/bench.sh): the helpers build like the test programs.
+BENCH_BIN := $(BUILD)/tests/bench_run $(BUILD)/tests/bench_peak $(BUILD)/tests/bench_kernels
+
+bench: data $(BUILD)/nnart $(BENCH_BIN)
+	@sh tests/bench.sh $(BUILD)
 
 # Fuzzing: each tests/fuzz/fuzz_*.c is a libFuzzer target built with clang
 # against the library sources (and the option parser), under ASan + UBSan.

@@ -1,0 +1,202 @@
+#!/bin/sh
+# bench.sh [BUILD] - nnart's speed on this machine, every figure measured in
+# this one run (`make bench`; about a minute, plus PyTorch's share).
+# RUNS (5) sets the repetitions of (a) and (b).
+#
+#   peak      the machine's float32 FMA rate: tests/bench_peak.c, a tight loop
+#             of independent fused multiply-adds at the widest vector width,
+#             on one core and on all cores at once
+#   (a)       the default job (`nnart train`: 784-10-10-10, 10 epochs of 60,000
+#             MNIST images, batch 128, Adam), whole process including loading
+#             the data and testing; RUNS runs each with all cores (the
+#             default) and with --threads 1: best and median wall time
+#   (b)       `nnart evaluate` on the 10,000 test images, whole process
+#   (c)       a wider net, 784-256-128-10, 2 epochs: training GFLOP/s
+#   (d)       the default net for 1, 5 and 10 epochs: cost per epoch
+#   threads   --threads 1 and --threads 2 must write identical model files
+#   PyTorch   if python3 can import torch: the same jobs (1 thread), whole
+#             process, and nnart's speed-up (skipped, not failed, without it)
+#
+# FLOPs are counted as 2 in out per sample for each product: the forward pass
+# and the weight gradient of every layer, and the input gradient of every
+# layer but the first.  GFLOP/s use the training time nnart itself reports
+# (the sum of its per-epoch times, from --history), not data loading.
+# Peak memory is the child's ru_maxrss (tests/bench_run.c).
+set -u
+BUILD=${1:-build}
+N=$BUILD/nnart
+RUN=$BUILD/tests/bench_run
+RUNS=${RUNS:-5}
+for f in "$N" "$RUN" "$BUILD/tests/bench_peak" "$BUILD/tests/bench_kernels"; do
+    [ -x "$f" ] || { echo "bench.sh: $f is missing; run make bench" >&2; exit 1; }
+done
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# measure NAME CMD...: runs CMD once under bench_run; appends
+# "wall user sys rss status" to $tmp/NAME.times.
+measure() {
+    name=$1
+    shift
+    r=$("$RUN" "$tmp/$name.log" "$@")
+    echo "$r" >>"$tmp/$name.times"
+    status=$(echo "$r" | awk '{print $5}')
+    if [ "$status" -ne 0 ]; then
+        echo "bench.sh: '$*' failed (exit status $status):" >&2
+        tail -n 5 "$tmp/$name.log" >&2
+        exit 1
+    fi
+}
+
+# stats NAME: "best median max_rss_MiB median_cpu" of the runs recorded for
+# NAME (wall seconds; CPU seconds are user + system, all threads).
+median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+stats() {
+    best=$(awk '{ print $1 }' "$tmp/$1.times" | sort -n | head -n 1)
+    med=$(awk '{ print $1 }' "$tmp/$1.times" | median)
+    rss=$(awk '$4 > r { r = $4 } END { printf "%.1f", r / 1024 }' "$tmp/$1.times")
+    cpu=$(awk '{ print $2 + $3 }' "$tmp/$1.times" | median)
+    echo "$best $med $rss $cpu"
+}
+
+# train_seconds CSV: the training time in a --history file (sum of epochs).
+train_seconds() {
+    awk -F, 'NR > 1 { s += $6 } END { printf "%.4f\n", s }' "$1"
+}
+
+# flops_per_sample SPEC: FLOPs of one training sample for layers "784-10-10-10".
+flops_per_sample() {
+    echo "$1" | awk -F- '{ f = 0
+        for (l = 1; l < NF; l++) f += (l == 1 ? 4 : 6) * $l * $(l + 1)
+        print f }'
+}
+
+# div A B: A / B to one decimal (A and B may be awk expressions).
+div() { awk "BEGIN { printf \"%.1f\\n\", ($1) / ($2) }"; }
+
+cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+echo "nnart benchmark: ${cpu:-unknown CPU}, $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') cores online"
+echo "compiler: $(${CC:-cc} --version 2>/dev/null | head -n 1)"
+
+# Peak.
+set -- $("$BUILD/tests/bench_peak" 0.5)
+peak_variant=$2 peak1=$3 peakn=$4 cores=$5
+echo "kernels: $("$BUILD/tests/bench_kernels" --variant)"
+echo "peak (FMA loop, $peak_variant): $peak1 GFLOP/s on 1 core, $peakn GFLOP/s on $cores cores"
+echo "single-thread kernel rates (tests/bench_kernels.c):"
+"$BUILD/tests/bench_kernels" --active 0.1 | sed 's/^/    /'
+echo
+
+# (a) The default job.
+i=0
+while [ $i -lt "$RUNS" ]; do
+    measure default "$N" train -q -o "$tmp/default.nnm"
+    measure default1 "$N" train -q --threads 1 -o "$tmp/default1.nnm"
+    i=$((i + 1))
+done
+acc=$(sed -n 's/^test: .*accuracy \([0-9.]*\).*/\1/p' "$tmp/default.log")
+set -- $(stats default)
+a_best=$1 a_med=$2 a_rss=$3 a_cpu=$4
+set -- $(stats default1)
+a1_best=$1 a1_med=$2 a1_rss=$3 a1_cpu=$4
+
+# (b) Evaluation of the 10,000 test images.
+i=0
+while [ $i -lt "$RUNS" ]; do
+    measure eval "$N" evaluate -m "$tmp/default.nnm"
+    i=$((i + 1))
+done
+set -- $(stats eval)
+b_best=$1 b_med=$2 b_rss=$3 b_cpu=$4
+
+# (c) The wide net, 2 epochs, training time from the history; all cores and one.
+WIDE=784-256-128-10
+measure wide "$N" train --layers $WIDE --epochs 2 --no-test -q -o "$tmp/wide.nnm" \
+    --history "$tmp/wide.csv"
+measure wide1 "$N" train --layers $WIDE --epochs 2 --no-test -q --threads 1 \
+    -o "$tmp/wide1.nnm" --history "$tmp/wide1.csv"
+c_train=$(train_seconds "$tmp/wide.csv")
+c1_train=$(train_seconds "$tmp/wide1.csv")
+c_flops=$(awk -v f="$(flops_per_sample $WIDE)" 'BEGIN { print f * 60000 * 2 }')
+c_gflops=$(div "$c_flops" "$c_train * 1e9")
+c1_gflops=$(div "$c_flops" "$c1_train * 1e9")
+set -- $(stats wide)
+c_wall=$1 c_rss=$3
+
+# (d) Epochs 1, 5, 10 of the default net.
+for e in 1 5 10; do
+    measure "ep$e" "$N" train --epochs $e -q -o "$tmp/ep$e.nnm" --history "$tmp/ep$e.csv"
+done
+
+# Threads: identical files.
+measure t1 "$N" train --threads 1 --epochs 2 -q -o "$tmp/t1.nnm"
+measure t2 "$N" train --threads 2 --epochs 2 -q -o "$tmp/t2.nnm"
+if cmp -s "$tmp/t1.nnm" "$tmp/t2.nnm"; then same=yes; else same=NO; fi
+
+DEF=784-10-10-10
+def_flops=$(awk -v f="$(flops_per_sample $DEF)" 'BEGIN { print f * 60000 * 10 }')
+a_train=$(train_seconds "$tmp/ep10.csv")
+
+printf '%-42s %7s %9s %8s %9s\n' "job (whole process, $RUNS runs)" "best s" "median s" "CPU s" "peak MiB"
+printf '%-42s %7s %9s %8s %9s\n' "(a) nnart train (default job, all cores)" "$a_best" "$a_med" "$a_cpu" "$a_rss"
+printf '%-42s %7s %9s %8s %9s\n' "    nnart train --threads 1" "$a1_best" "$a1_med" "$a1_cpu" "$a1_rss"
+printf '%-42s %7s %9s %8s %9s\n' "(b) nnart evaluate (10,000 test images)" "$b_best" "$b_med" "$b_cpu" "$b_rss"
+echo "    default job: test accuracy $acc; training alone $a_train s =" \
+    "$(div "$def_flops" "$a_train * 1e9") GFLOP/s ($(awk -v f="$def_flops" 'BEGIN { printf "%.1f", f / 1e9 }') GFLOP)"
+pct() { awk -v a="$1" -v p="$2" 'BEGIN { printf "%.0f%%", 100 * a / p }'; }
+echo "(c) $WIDE, 2 epochs ($(awk -v f="$c_flops" 'BEGIN { printf "%.1f", f / 1e9 }') GFLOP):"
+echo "    all cores: training $c_train s = $c_gflops GFLOP/s = $(pct "$c_gflops" "$peakn") of the" \
+    "$cores-core peak (whole process $c_wall s, $c_rss MiB)"
+echo "    --threads 1: training $c1_train s = $c1_gflops GFLOP/s = $(pct "$c1_gflops" "$peak1")" \
+    "of the 1-core peak"
+printf '(d) epochs      whole process s   training s   s per epoch\n'
+for e in 1 5 10; do
+    set -- $(stats "ep$e")
+    t=$(train_seconds "$tmp/ep$e.csv")
+    printf '    %-11s %13s %12s %13s\n' "$e" "$1" "$t" "$(awk -v t="$t" -v e="$e" 'BEGIN { printf "%.4f", t / e }')"
+done
+echo "threads: --threads 1 and --threads 2 write identical model files: $same"
+
+# PyTorch, if it can be imported (Debian's python3-torch lives under /usr/bin,
+# behind any other python3 on the PATH); PYTHONS overrides the candidates.
+py=
+for p in ${PYTHONS:-python3 /usr/bin/python3}; do
+    if command -v "$p" >/dev/null 2>&1 && "$p" -c "import torch" >/dev/null 2>&1; then
+        py=$p
+        break
+    fi
+done
+echo
+if [ -z "$py" ]; then
+    echo "PyTorch: not importable by ${PYTHONS:-python3 or /usr/bin/python3}; comparison skipped"
+    torch_ratio=
+else
+    measure torch "$py" tests/bench_torch.py --layers $DEF --epochs 10
+    set -- $(cat "$tmp/torch.log" | tail -n 1)
+    t_ver=$2 t_acc=$4 t_train=$6
+    set -- $(stats torch)
+    t_wall=$1 t_rss=$3
+    measure torchwide "$py" tests/bench_torch.py --layers $WIDE --epochs 2
+    set -- $(cat "$tmp/torchwide.log" | tail -n 1)
+    tw_train=$6
+    torch_ratio=$(div "$t_wall" "$a_med")
+    echo "PyTorch $t_ver (1 thread), same job, whole process: $t_wall s ($t_rss MiB)," \
+        "test accuracy $t_acc (nnart $acc)"
+    echo "    nnart speed-up, whole process: ${torch_ratio}x (all cores, median)," \
+        "$(div "$t_wall" "$a1_med")x (--threads 1, median)"
+    echo "    training loops alone: PyTorch $t_train s, nnart $a_train s:" \
+        "$(div "$t_train" "$a_train")x"
+    echo "    $WIDE, 2 epochs, training alone: PyTorch $tw_train s, nnart $c_train s:" \
+        "$(div "$tw_train" "$c_train")x"
+fi
+
+echo
+echo "targets:"
+ok() { if awk "BEGIN { exit !($1) }"; then echo "met"; else echo "NOT met"; fi; }
+echo "    default job < 0.5 s wall (median $a_med s): $(ok "$a_med < 0.5")"
+echo "    wide net >= 25% of the $cores-core peak ($c_gflops of $peakn GFLOP/s): $(ok "$c_gflops >= 0.25 * $peakn")"
+echo "    peak memory of the default job < 100 MB ($a_rss MiB): $(ok "$a_rss * 1.048576 < 100")"
+echo "    --threads 1 and 2 identical model files: $(ok "\"$same\" == \"yes\"")"
+if [ -n "$torch_ratio" ]; then
+    echo "    >= 10x faster than PyTorch, whole process (${torch_ratio}x): $(ok "$torch_ratio >= 10")"
+fi

@@ -1,0 +1,130 @@
+/* bench_peak.c - the machine's peak float32 multiply-add rate, measured: a
+ * tight loop of independent fused multiply-adds (12 accumulators, enough to
+ * cover the FMA latency on current x86 cores) at the widest vector width the
+ * CPU supports, run on 1 thread and then on every online core at once.
+ *
+ * Prints:  peak <variant> <GFLOP/s on one core> <GFLOP/s on N cores> <N>
+ * Each FMA counts as 2 FLOPs per lane.  Usage: bench_peak [seconds, 0.3] */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+#define ITERS 1000000L /* per timed block; 12 FMAs each */
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+/* The 12 accumulators are opaque to the compiler between blocks, so the loop
+ * cannot be folded away; returns FLOPs done. */
+#define FMA_LOOP(T, VEC, SET1, FMA, LANES, STORE)                                          \
+    __attribute__((target(T))) static double loop_##LANES(double secs, float *sink)         \
+    {                                                                                      \
+        VEC a0 = SET1(1.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0; \
+        VEC a8 = a0, a9 = a0, a10 = a0, a11 = a0;                                          \
+        const VEC m = SET1(0.999999f), c = SET1(1e-7f);                                    \
+        double t0 = now(), flops = 0.0;                                                    \
+        do {                                                                               \
+            for (long i = 0; i < ITERS; i++) {                                             \
+                a0 = FMA(a0, m, c), a1 = FMA(a1, m, c), a2 = FMA(a2, m, c);                \
+                a3 = FMA(a3, m, c), a4 = FMA(a4, m, c), a5 = FMA(a5, m, c);                \
+                a6 = FMA(a6, m, c), a7 = FMA(a7, m, c), a8 = FMA(a8, m, c);                \
+                a9 = FMA(a9, m, c), a10 = FMA(a10, m, c), a11 = FMA(a11, m, c);            \
+            }                                                                              \
+            flops += 2.0 * LANES * 12.0 * (double)ITERS;                                   \
+        } while (now() - t0 < secs);                                                       \
+        float out[LANES];                                                                  \
+        STORE(out, a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);          \
+        *sink = out[0];                                                                    \
+        return flops;                                                                      \
+    }
+
+FMA_LOOP("avx512f", __m512, _mm512_set1_ps, _mm512_fmadd_ps, 16, _mm512_storeu_ps)
+FMA_LOOP("avx2,fma", __m256, _mm256_set1_ps, _mm256_fmadd_ps, 8, _mm256_storeu_ps)
+#endif
+
+/* Scalar multiply-adds (what a plain C build gets without vectors). */
+static double loop_1(double secs, float *sink)
+{
+    volatile float seed = 1.0f;
+    float a[12];
+    for (int j = 0; j < 12; j++)
+        a[j] = seed;
+    double t0 = now(), flops = 0.0;
+    do {
+        for (long i = 0; i < ITERS; i++)
+            for (int j = 0; j < 12; j++)
+                a[j] = a[j] * 0.999999f + 1e-7f;
+        flops += 2.0 * 12.0 * (double)ITERS;
+    } while (now() - t0 < secs);
+    float s = 0.0f;
+    for (int j = 0; j < 12; j++)
+        s += a[j];
+    *sink = s;
+    return flops;
+}
+
+typedef struct job {
+    double (*fn)(double, float *);
+    double secs, gflops;
+    float sink;
+} job;
+
+static void *run(void *arg)
+{
+    job *j = arg;
+    double t0 = now();
+    double flops = j->fn(j->secs, &j->sink);
+    j->gflops = flops / (now() - t0) * 1e-9;
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    double secs = argc > 1 ? atof(argv[1]) : 0.3;
+    double (*fn)(double, float *) = loop_1;
+    const char *name = "scalar";
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f"))
+        fn = loop_16, name = "avx512";
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        fn = loop_8, name = "avx2";
+#endif
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores < 1)
+        cores = 1;
+    job one = {fn, secs, 0.0, 0.0f};
+    run(&one);
+    job *jobs = calloc((size_t)cores, sizeof *jobs);
+    pthread_t *th = calloc((size_t)cores, sizeof *th);
+    if (!jobs || !th) {
+        fprintf(stderr, "bench_peak: out of memory\n");
+        return 1;
+    }
+    double all = 0.0;
+    for (long c = 0; c < cores; c++) {
+        jobs[c] = one;
+        if (pthread_create(&th[c], NULL, run, &jobs[c]) != 0) {
+            fprintf(stderr, "bench_peak: cannot start a thread\n");
+            return 1;
+        }
+    }
+    for (long c = 0; c < cores; c++) {
+        pthread_join(th[c], NULL);
+        all += jobs[c].gflops;
+    }
+    printf("peak %s %.1f %.1f %ld\n", name, one.gflops, all, cores);
+    free(jobs);
+    free(th);
+    return 0;
+}
