@@ -132,18 +132,25 @@ bench: data $(BUILD)/nnart $(BENCH_BIN)
 	@sh tests/bench.sh $(BUILD)
 
 # Fuzzing: each tests/fuzz/fuzz_*.c is a libFuzzer target built with clang
-# against the library sources (and the option parser), under ASan + UBSan.
+# against the library (and the option parser), all under ASan + UBSan; the
+# library objects are compiled once for all targets.
 FUZZ_CC      ?= clang
 FUZZ_BUILD   ?= build/fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS    = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SAN      = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_OBJ     := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_SRC) src/cli_args.c $(wildcard include/*.h src/*.h)
+$(FUZZ_BUILD)/src/%.o: src/%.c $(wildcard include/*.h src/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) -Isrc $(WARN) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) \
-		$(if $(filter %/fuzz_args,$@),src/cli_args.c) $(LDLIBS)
+	$(FUZZ_CC) $(CPPFLAGS) $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+.SECONDARY: $(FUZZ_OBJ) $(FUZZ_BUILD)/src/cli_args.o
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ) $(FUZZ_BUILD)/src/cli_args.o
+	$(FUZZ_CC) $(CPPFLAGS) -Isrc $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) \
+		$(if $(filter %/fuzz_args,$@),$(FUZZ_BUILD)/src/cli_args.o) $(LDLIBS)
 
 fuzz: $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BUILD) $(FUZZ_BIN)
