@@ -124,6 +124,7 @@ gzip -n -c "$tmp/hello" >"$G/fixed"
 gzip -n -c "$tmp/text" >"$G/dynamic"
 gzip -n -1 -c "$tmp/bytes" >"$G/bytes"
 gzip -n -c "$tmp/idx" >"$G/idx"
+touch -d @1000000000 "$tmp/hello" # the stored time, for the same bytes every time
 (cd "$tmp" && gzip -N -c hello) >"$G/with-name"
 { gzip -n -c "$tmp/hello"; gzip -n -c "$tmp/idx"; } >"$G/two-members"
 # A stored block written by hand: header, BFINAL=1 BTYPE=00, LEN, NLEN, data,
@@ -136,3 +137,16 @@ head -c $((len - 3)) "$G/dynamic" >"$G/truncated"
 { head -c $((len - 8)) "$G/dynamic"; byte 1 2 3 4; tail -c 4 "$G/dynamic"; } >"$G/bad-crc"
 { cat "$G/fixed"; byte 0; } >"$G/trailing"
 byte 31 139 8 0 0 0 0 0 0 255 7 0 0 0 0 0 0 0 0 0 >"$G/reserved-btype"
+
+# ---- training histories (CSV) ----
+H=$C/fuzz_history
+mkdir -p "$H"
+printf 'epoch,loss,accuracy,val_loss,val_accuracy,seconds\n1,0.512,0.851,,,1.2\n2,0.301,0.912,,,1.1\n' >"$H/nnart"
+printf 'epoch,loss,accuracy,val_loss,val_accuracy,seconds\r\n1,0.5,0.85,0.4,0.88,1\r\n2,0.3,0.91,0.35,0.9,1\r\n' >"$H/nnart-val-crlf"
+printf 'epoch,accuracy,loss,val_accuracy,val_loss\n0,0.8,0.6,0.85,0.5\n1,0.9,0.3,0.9,0.31\n2,0.93,0.2,0.91,0.3\n' >"$H/keras"
+printf 'epoch,loss,accuracy\n1,1e300,-1e300\n' >"$H/extreme"
+printf 'epoch,loss,accuracy\n1,nan,0.5\n' >"$H/nan"
+printf 'epoch,loss,accuracy\n2,0.5,0.5\n1,0.4,0.6\n' >"$H/decreasing"
+printf 'epoch,loss\n1,0.5\n' >"$H/no-accuracy"
+printf 'epoch,loss,accuracy\n' >"$H/header-only"
+printf ' epoch , loss , accuracy \n 1 , 0.5 , 0.5 \n\n' >"$H/spaces"
