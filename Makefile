@@ -126,7 +126,8 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
 
 # Benchmark (tests/bench.sh): the helpers build like the test programs.
-BENCH_BIN := $(BUILD)/tests/bench_run $(BUILD)/tests/bench_peak $(BUILD)/tests/bench_kernels
+BENCH_BIN := $(BUILD)/tests/bench_run $(BUILD)/tests/bench_peak $(BUILD)/tests/bench_kernels \
+             $(BUILD)/tests/bench_gzip
 
 bench: data $(BUILD)/nnart $(BENCH_BIN)
 	@sh tests/bench.sh $(BUILD)
