@@ -262,6 +262,47 @@ else
     echo "skipped: nnart cannot start under ulimit -v 16384"
 fi
 
+# ---- gzip-compressed IDX files --------------------------------------------
+{ idx 8 2 2; byte 1 2 3 4; } | gzip -n -c >"$tmp/ok.gz"
+len=$(wc -c <"$tmp/ok.gz")
+head -c $((len - 3)) "$tmp/ok.gz" >"$tmp/cut.gz"
+{ cat "$tmp/ok.gz"; byte 0; } >"$tmp/trail.gz"
+{ head -c $((len - 8)) "$tmp/ok.gz"; byte 1 2 3 4; tail -c 4 "$tmp/ok.gz"; } >"$tmp/crc.gz"
+{ head -c 10 "$tmp/ok.gz"; byte 255; tail -c +12 "$tmp/ok.gz"; } >"$tmp/btype.gz"
+{ idx 8 60000 28 28; zeros 4; } | gzip -n -c >"$tmp/huge.gz"
+row 1 "nnart: $tmp/cut.gz: truncated: the 8-byte trailer has only 5 (gzip member 1, byte $((len - 3)))" $T "$tmp/cut.gz"
+row 1 "nnart: $tmp/trail.gz: trailing garbage: 1 bytes after the last member (gzip member 2, byte $len)" $T "$tmp/trail.gz"
+rowre 1 "nnart: $tmp/crc.gz: CRC-32 mismatch: data has [0-9a-f]{8}, trailer says 04030201 \\(gzip member 1, byte $((len - 8))\\)" $T "$tmp/crc.gz"
+row 1 "nnart: $tmp/btype.gz: corrupt: block type 3 does not exist (gzip member 1, byte 11)" $T "$tmp/btype.gz"
+row 1 "nnart: $tmp/huge.gz: truncated: header declares 47040000 bytes of data, file has 4" $T "$tmp/huge.gz"
+
+# ---- drawings (Netpbm) for nnart predict ------------------------------------
+"$N" train --layers 784-3-10 --limit 50 --epochs 1 --no-test -q -o "$tmp/m784.nnm" >/dev/null 2>&1
+printf 'P5 32768 32768 255\n' >"$tmp/huge.pgm"
+printf 'P6 4294967296 1 255\n' >"$tmp/wide.ppm"
+printf 'P2 2 2 9\n0 10 0 0\n' >"$tmp/above.pgm"
+printf 'P2 2 2 9\n0 0 0 0\n' >"$tmp/blank.pgm"
+printf 'P5 2 2 255\n' >"$tmp/nodata.pgm"
+printf 'P1 2 2 0 1 1 0\n' >"$tmp/bitmap.pbm"
+P="$N predict -m $tmp/m784.nnm --image"
+row 1 "nnart: $tmp/huge.pgm: truncated: 1073741824 samples declared, 0 present" $P "$tmp/huge.pgm"
+row 1 "nnart: $tmp/wide.ppm: size 4294967296 x 1 is out of range (1-32768 on each side)" $P "$tmp/wide.ppm"
+row 1 "nnart: $tmp/above.pgm: sample 2 is 10, above maxval 9" $P "$tmp/above.pgm"
+row 1 "nnart: $tmp/blank.pgm: drawing is blank: no pixel stands out from the dark background by more than 0.05" $P "$tmp/blank.pgm"
+row 1 "nnart: $tmp/nodata.pgm: truncated: 4 samples declared, 0 present" $P "$tmp/nodata.pgm"
+row 1 "nnart: $tmp/bitmap.pbm: P1 is a black-and-white bitmap (PBM); save the drawing as a grey or colour image (PGM P2/P5 or PPM P3/P6)" $P "$tmp/bitmap.pbm"
+row 1 "nnart: $tmp: is a directory, not a file" $P "$tmp"
+
+# ---- training histories for nnart plot ---------------------------------------
+printf 'epoch,loss,accuracy\n1,nan,0.5\n' >"$tmp/nan.csv"
+printf 'epoch,loss\n1,0.5\n' >"$tmp/noacc.csv"
+printf 'epoch,loss,accuracy\n2,0.5,0.5\n1,0.4,0.6\n' >"$tmp/back.csv"
+row 1 "nnart: $tmp/nan.csv: line 2, column 'loss': 'nan' is not a finite number" "$N" plot "$tmp/nan.csv" -r "$tmp/p.png"
+row 1 "nnart: $tmp/noacc.csv: line 1: no 'accuracy' column (the header reads 'epoch,loss'; nnart train --history writes epoch,loss,accuracy,val_loss,val_accuracy,seconds)" "$N" plot "$tmp/noacc.csv" -r "$tmp/p.png"
+row 1 "nnart: $tmp/back.csv: line 3: epoch 1 does not follow epoch 2 (epochs must increase)" "$N" plot "$tmp/back.csv" -r "$tmp/p.png"
+row 1 "nnart: $tmp/empty: empty, not a training history (CSV with a header line such as epoch,loss,accuracy,val_loss,val_accuracy)" "$N" plot "$tmp/empty" -r "$tmp/p.png"
+check "no chart written for a bad history" [ ! -e "$tmp/p.png" ]
+
 # ---- data that does not fit a saved model -----------------------------------
 { idx 8 2 4; zeros 8; } >"$tmp/x2"
 { idx 8 2; byte 2 11; } >"$tmp/y11"
