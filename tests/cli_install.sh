@@ -77,8 +77,9 @@ else
     fail "groff is not installed (apt-get install groff-base)"
 fi
 if command -v man >/dev/null; then
-    MANWIDTH=80 man -l "$man1" >"$tmp/man.out" 2>"$tmp/man.err"
-    check "man -l renders it, without warnings" [ $? -eq 0 ] && [ ! -s "$tmp/man.err" ]
+    LC_ALL=C MAN_DISABLE_SECCOMP=1 MANWIDTH=80 man -l "$man1" >"$tmp/man.out" 2>"$tmp/man.err"
+    check "man -l renders it" [ $? -eq 0 ]
+    check "man -l: no warnings ($(head -c 300 "$tmp/man.err"))" sh -c "! grep -qiE 'warn|error' '$tmp/man.err'"
     check "man -l: the title" grep -q '^NNART(1) ' "$tmp/man.out"
 fi
 # Every command and every option of every command is documented.
