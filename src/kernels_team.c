@@ -1,14 +1,20 @@
 /* kernels_team.c - a persistent team of POSIX threads (see kernels_team.h).
  *
- * Publishing job j of n items: fn, ctx are stored, then limit = (j, n),
- * ticket = (j, 0) (each a 32-bit job tag over a 32-bit count) and finally gen
- * = j.  A member claims an item by a compare-and-swap of ticket from (j, i) to
- * (j, i + 1); a tag that is no longer j means the job is over, so a worker
- * that wakes late can never run an item of a finished job.  fn and ctx are
- * read only after a successful claim, while the caller is still waiting for
- * that item, so they cannot change underneath.  The caller waits for done = n.
- * Both waits spin for a bounded number of rounds before they block on the
- * mutex and condition variables.
+ * The items of a job are dealt into one lane per member: lane l holds items
+ * l, l + n, l + 2n, ... (n members).  A member empties its own lane first and
+ * then helps with the others, so when every member is running, item i is
+ * done by member i mod n in every job: the data an item writes stays in that
+ * member's cache for the next job that touches it.
+ *
+ * Publishing job j of N items: fn, ctx are stored, then limit = (j, N), every
+ * lane's ticket = (j, 0) (each a 32-bit job tag over a 32-bit count) and
+ * finally gen = j.  A member claims the next item of a lane by a
+ * compare-and-swap of its ticket from (j, k) to (j, k + 1); a tag that is no
+ * longer j means the job is over, so a worker that wakes late can never run an
+ * item of a finished job.  fn and ctx are read only after a successful claim,
+ * while the caller is still waiting for that item, so they cannot change
+ * underneath.  The caller waits for done = N.  Both waits spin for a bounded
+ * number of rounds before they block on the mutex and condition variables.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -29,12 +35,17 @@
 #define TAG(j) ((uint64_t)(uint32_t)(j) << 32)
 #define COUNT(x) ((x) & 0xffffffffu)
 
+/* One lane's ticket, alone in its cache line. */
+typedef struct lane_ticket {
+    _Alignas(64) _Atomic uint64_t next; /* (job, items of the lane claimed) */
+} lane_ticket;
+
 struct nn_team {
     size_t n;                /* members, including the caller */
     unsigned spin;           /* spin rounds before blocking; 0 if oversubscribed */
     atomic_ulong gen;        /* the current job number */
     _Atomic uint64_t limit;  /* (job, items in it) */
-    _Atomic uint64_t ticket; /* (job, next item to claim) */
+    lane_ticket *lanes;      /* n of them */
     atomic_size_t done;      /* items of the current job finished */
     atomic_int sleepers;     /* workers blocked on start_cv */
     atomic_int stop;         /* set before the last gen change: workers exit */
@@ -69,28 +80,36 @@ static void cpu_relax(void)
 #endif
 }
 
-/* Claims and runs items of job j until none are left. */
+/* Claims and runs items of job j until none are left: those of the member's
+ * own lane first, then those of the others. */
 static void work(nn_team *t, unsigned long j, size_t member)
 {
     uint64_t lim = atomic_load_explicit(&t->limit, memory_order_acquire);
     if ((lim & ~(uint64_t)0xffffffffu) != TAG(j))
         return;
-    uint64_t n = COUNT(lim);
-    uint64_t cur = atomic_load_explicit(&t->ticket, memory_order_acquire);
-    for (;;) {
-        if ((cur & ~(uint64_t)0xffffffffu) != TAG(j) || COUNT(cur) >= n)
-            return;
-        if (!atomic_compare_exchange_weak_explicit(&t->ticket, &cur, cur + 1,
-                                                   memory_order_acq_rel, memory_order_acquire))
-            continue;
-        t->fn(t->ctx, (size_t)COUNT(cur), member);
-        if (atomic_fetch_add_explicit(&t->done, 1, memory_order_acq_rel) + 1 == n &&
-            member != 0) {
-            pthread_mutex_lock(&t->mu);
-            pthread_cond_signal(&t->done_cv);
-            pthread_mutex_unlock(&t->mu);
+    uint64_t n_items = COUNT(lim);
+    for (size_t k = 0; k < t->n; k++) {
+        size_t lane = (member + k) % t->n;
+        _Atomic uint64_t *ticket = &t->lanes[lane].next;
+        uint64_t cur = atomic_load_explicit(ticket, memory_order_acquire);
+        for (;;) {
+            /* the lane's next item: lane + n (claimed so far) */
+            uint64_t item = lane + (uint64_t)t->n * COUNT(cur);
+            if ((cur & ~(uint64_t)0xffffffffu) != TAG(j) || item >= n_items)
+                break;
+            if (!atomic_compare_exchange_weak_explicit(ticket, &cur, cur + 1,
+                                                       memory_order_acq_rel,
+                                                       memory_order_acquire))
+                continue;
+            t->fn(t->ctx, (size_t)item, member);
+            if (atomic_fetch_add_explicit(&t->done, 1, memory_order_acq_rel) + 1 == n_items &&
+                member != 0) {
+                pthread_mutex_lock(&t->mu);
+                pthread_cond_signal(&t->done_cv);
+                pthread_mutex_unlock(&t->mu);
+            }
+            cur = atomic_load_explicit(ticket, memory_order_acquire);
         }
-        cur = atomic_load_explicit(&t->ticket, memory_order_acquire);
     }
 }
 
@@ -167,7 +186,8 @@ void nn_team_run(nn_team *t, nn_team_fn fn, void *ctx, size_t n_items)
     t->ctx = ctx;
     atomic_store_explicit(&t->done, 0, memory_order_relaxed);
     atomic_store_explicit(&t->limit, TAG(j) | (uint64_t)n_items, memory_order_release);
-    atomic_store_explicit(&t->ticket, TAG(j), memory_order_release);
+    for (size_t l = 0; l < t->n; l++)
+        atomic_store_explicit(&t->lanes[l].next, TAG(j), memory_order_release);
     publish(t, j);
     work(t, j, 0);
     wait_done(t, n_items);
@@ -190,7 +210,6 @@ int nn_team_create(nn_team **team, size_t n, nn_error *err)
     t->spin = n <= nn_cpu_count() ? SPIN_ROUNDS : 0;
     atomic_init(&t->gen, 0);
     atomic_init(&t->limit, 0);
-    atomic_init(&t->ticket, 0);
     atomic_init(&t->done, 0);
     atomic_init(&t->sleepers, 0);
     atomic_init(&t->stop, 0);
@@ -200,12 +219,16 @@ int nn_team_create(nn_team **team, size_t n, nn_error *err)
     }
     t->threads = calloc(n - 1, sizeof *t->threads);
     t->workers = calloc(n - 1, sizeof *t->workers);
-    if (!t->threads || !t->workers) {
+    t->lanes = aligned_alloc(sizeof(lane_ticket), n * sizeof(lane_ticket));
+    if (!t->threads || !t->workers || !t->lanes) {
         free(t->threads);
         free(t->workers);
+        free(t->lanes);
         free(t);
         return nn_fail(err, NN_ERR_NOMEM, "threads: out of memory for %zu threads", n);
     }
+    for (size_t l = 0; l < n; l++)
+        atomic_init(&t->lanes[l].next, 0);
     pthread_mutex_init(&t->mu, NULL);
     pthread_cond_init(&t->start_cv, NULL);
     pthread_cond_init(&t->done_cv, NULL);
@@ -242,6 +265,7 @@ void nn_team_free(nn_team *t)
         pthread_cond_destroy(&t->start_cv);
         pthread_mutex_destroy(&t->mu);
     }
+    free(t->lanes);
     free(t->workers);
     free(t->threads);
     free(t);
