@@ -20,7 +20,9 @@ typedef struct nn_train_config {
     nn_loss_kind loss;           /* default cross-entropy */
     uint64_t seed;               /* default 1; used by the caller for init too */
     float val_split;             /* fraction held out from the END of the data, 0 = none */
-    size_t threads;              /* worker threads, 0 = all cores; results do not depend on it */
+    size_t threads;              /* worker threads; results do not depend on it.  0 = all
+                                    cores for models whose batches are big enough to gain
+                                    from them (16M multiply-adds forward), else 1 */
 } nn_train_config;
 
 void nn_train_config_default(nn_train_config *c);
@@ -69,7 +71,8 @@ typedef struct nn_eval {
     size_t *confusion;  /* owned, n_classes x n_classes: [true][predicted] counts */
 } nn_eval;
 
-/* Runs m on all of d (which must have labels) and fills e.  threads as above. */
+/* Runs m on all of d (which must have labels) and fills e.  threads: worker
+ * threads, 0 = all cores; results do not depend on it. */
 int nn_evaluate(const nn_model *m, const nn_dataset *d, nn_loss_kind loss, size_t threads,
                 nn_eval *e, nn_error *err);
 void nn_eval_free(nn_eval *e);
