@@ -80,6 +80,9 @@ div() { awk "BEGIN { printf \"%.1f\\n\", ($1) / ($2) }"; }
 cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
 echo "nnart benchmark: ${cpu:-unknown CPU}, $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') cores online"
 echo "compiler: $(${CC:-cc} --version 2>/dev/null | head -n 1)"
+# Other programs on the same cores slow every figure down; say how busy it was.
+load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown; }
+echo "load average at the start: $(load)"
 
 # Peak.
 set -- $("$BUILD/tests/bench_peak" 0.5)
@@ -205,6 +208,7 @@ else
 fi
 
 echo
+echo "load average at the end: $(load)"
 echo "targets:"
 ok() { if awk "BEGIN { exit !($1) }"; then echo "met"; else echo "NOT met"; fi; }
 echo "    default job < 0.5 s wall (median $a_med s): $(ok "$a_med < 0.5")"
