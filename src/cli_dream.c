@@ -58,15 +58,6 @@ static int start_image(float *x0, size_t n, const char *start, uint64_t seed, in
     return st;
 }
 
-/* Whether the option called name was given. */
-static int given(const cli_command *cmd, const char *name)
-{
-    for (size_t i = 0; i < cmd->n_opts; i++)
-        if (strcmp(cmd->opts[i].name, name) == 0)
-            return cmd->opts[i].seen;
-    return 0;
-}
-
 int cmd_dream(int argc, char **argv)
 {
     const char *model_path = DEFAULT_MODEL, *class_text = "all", *start = "blank";
@@ -119,7 +110,7 @@ int cmd_dream(int argc, char **argv)
         cli_print_error("nnart dream: --start: unknown start '%s' (blank, noise)", start);
         return EXIT_USAGE;
     }
-    if (given(&cmd, "from-index") && given(&cmd, "start")) {
+    if (cli_given(&cmd, "from-index") && cli_given(&cmd, "start")) {
         cli_print_error("nnart dream: --from-index and --start contradict each other");
         return EXIT_USAGE;
     }
@@ -155,7 +146,7 @@ int cmd_dream(int argc, char **argv)
         st = EXIT_RUNTIME;
         goto done;
     }
-    if ((st = start_image(x0, n, start, seed, given(&cmd, "from-index"), from, images)))
+    if ((st = start_image(x0, n, start, seed, cli_given(&cmd, "from-index"), from, images)))
         goto done;
     /* The defaults (or --plain), then each option given on top. */
     nn_dream_config cfg;
@@ -163,25 +154,25 @@ int cmd_dream(int argc, char **argv)
         nn_dream_config_plain(&cfg, side, side);
     else
         nn_dream_config_default(&cfg, side, side);
-    if (given(&cmd, "steps"))
+    if (cli_given(&cmd, "steps"))
         cfg.steps = d.steps;
-    if (given(&cmd, "lr"))
+    if (cli_given(&cmd, "lr"))
         cfg.lr = d.lr;
-    if (given(&cmd, "ink"))
+    if (cli_given(&cmd, "ink"))
         cfg.ink = d.ink;
-    if (given(&cmd, "l2"))
+    if (cli_given(&cmd, "l2"))
         cfg.l2 = d.l2;
-    if (given(&cmd, "tv"))
+    if (cli_given(&cmd, "tv"))
         cfg.tv = d.tv;
-    if (given(&cmd, "border"))
+    if (cli_given(&cmd, "border"))
         cfg.border = d.border;
-    if (given(&cmd, "blur"))
+    if (cli_given(&cmd, "blur"))
         cfg.blur0 = d.blur0;
-    if (given(&cmd, "blur-end"))
+    if (cli_given(&cmd, "blur-end"))
         cfg.blur1 = d.blur1;
-    if (given(&cmd, "polish"))
+    if (cli_given(&cmd, "polish"))
         cfg.polish = d.polish;
-    if (given(&cmd, "p-stop"))
+    if (cli_given(&cmd, "p-stop"))
         cfg.p_stop = d.p_stop;
     if (no_anneal)
         cfg.anneal = 0;

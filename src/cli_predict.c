@@ -229,15 +229,6 @@ static int render(const char *path, const predictions *p, const nn_render_style 
     return cli_save_image(path, &img, quiet);
 }
 
-/* Whether the option called name was given. */
-static int given(const cli_command *cmd, const char *name)
-{
-    for (size_t i = 0; i < cmd->n_opts; i++)
-        if (strcmp(cmd->opts[i].name, name) == 0)
-            return cmd->opts[i].seen;
-    return 0;
-}
-
 int cmd_predict(int argc, char **argv)
 {
     const char *model_path = DEFAULT_MODEL, *images = NULL, *labels = NULL, *data_dir = NULL;
@@ -281,8 +272,8 @@ int cmd_predict(int argc, char **argv)
         cli_print_error("nnart predict: --invert and --no-invert contradict each other");
         return EXIT_USAGE;
     }
-    if (image && (given(&cmd, "images") || given(&cmd, "labels") || given(&cmd, "index") ||
-                  given(&cmd, "count") || given(&cmd, "data"))) {
+    if (image && (cli_given(&cmd, "images") || cli_given(&cmd, "labels") || cli_given(&cmd, "index") ||
+                  cli_given(&cmd, "count") || cli_given(&cmd, "data"))) {
         cli_print_error("nnart predict: --image takes the place of --images, --labels, --data, "
                         "--index and --count");
         return EXIT_USAGE;
@@ -291,15 +282,15 @@ int cmd_predict(int argc, char **argv)
         cli_print_error("nnart predict: --invert and --no-invert apply to --image only");
         return EXIT_USAGE;
     }
-    if (given(&cmd, "vmin") && given(&cmd, "vmax") && vmin > vmax) {
+    if (cli_given(&cmd, "vmin") && cli_given(&cmd, "vmax") && vmin > vmax) {
         cli_print_error("nnart predict: --vmin %g is above --vmax %g", (double)vmin,
                 (double)vmax);
         return EXIT_USAGE;
     }
     nn_render_style style;
     nn_render_style_default(&style, scale);
-    style.set_vmin = given(&cmd, "vmin"), style.vmin = vmin;
-    style.set_vmax = given(&cmd, "vmax"), style.vmax = vmax;
+    style.set_vmin = cli_given(&cmd, "vmin"), style.vmin = vmin;
+    style.set_vmax = cli_given(&cmd, "vmax"), style.vmax = vmax;
     if ((st = cli_check_render_path("predict", render_path)) ||
         (st = cli_parse_cmap("predict", cmap, &style.cmap)))
         return st;
