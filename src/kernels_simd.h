@@ -1,5 +1,6 @@
-/* kernels_simd.h - the dense-layer kernels written once for any vector width,
- * included by kernels_avx2.c and kernels_avx512.c after they define:
+/* kernels_simd.h - the dense-layer kernels (and the pixel conversion, Adam
+ * and ReLU) written once for any vector width, included by kernels_avx2.c and
+ * kernels_avx512.c after they define:
  *
  *   SIMD_FN            function attributes (the target instruction set)
  *   W, vec, vmask      lanes per vector, the vector and tail-mask types
