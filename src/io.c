@@ -1,14 +1,34 @@
 /* io.c - whole-file reads, atomic writes, byte buffers (see nn_io.h). */
+#define _DEFAULT_SOURCE /* madvise and MADV_HUGEPAGE, where the system has them */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "nn_io.h"
+
+/* A buffer for n bytes that free() releases.  Large buffers (data sets) are
+ * aligned to 2 MiB and, where the system supports it, backed by huge pages:
+ * filling 47 MB of fresh 4 KiB pages costs more page faults than reading the
+ * file does. */
+static uint8_t *alloc_file_buffer(size_t n)
+{
+    const size_t huge = (size_t)2 << 20;
+    if (n < 2 * huge)
+        return malloc(n);
+    void *p;
+    if (posix_memalign(&p, huge, n) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, n - n % huge, MADV_HUGEPAGE); /* a hint: failure changes nothing */
+#endif
+    return p;
+}
 
 int nn_read_file(const char *path, uint8_t **out, size_t *len, size_t max_len, nn_error *err)
 {
@@ -40,7 +60,7 @@ int nn_read_file(const char *path, uint8_t **out, size_t *len, size_t max_len, n
     }
     size_t size = (size_t)st.st_size;
     /* One spare byte lets us notice a file that grew after fstat. */
-    uint8_t *buf = malloc(size + 1);
+    uint8_t *buf = alloc_file_buffer(size + 1);
     if (!buf) {
         close(fd);
         return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory reading %zu bytes", path, size);
