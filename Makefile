@@ -60,7 +60,7 @@ $(BUILD)/%.o: %.c $(wildcard include/*.h src/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/%.c tests/test.h $(BUILD)/libnnart.a
+$(BUILD)/tests/%: tests/%.c tests/test.h tests/golden.h $(BUILD)/libnnart.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/libnnart.a $(LDLIBS)
 
