@@ -139,32 +139,40 @@ void nn_activation_backward(nn_activation a, float *dz, const float *dy, const f
 }
 
 /* A label outside [0, C) has no probability: its row contributes NaN to the
- * sum, and its gradient row is the softmax alone. */
+ * sum, and its gradient row is the softmax alone.  Each exponential is taken
+ * once, in float (the gradient is float anyway); sums and the loss are
+ * double. */
 double nn_xent_forward_backward(const float *z, const uint8_t *labels, float *dz, size_t B,
                                 size_t C, size_t norm)
 {
-    double total = 0.0;
+    double total = 0.0, inv_norm = 1.0 / (double)norm;
     if (C == 0)
         return B ? NAN : 0.0;
     for (size_t i = 0; i < B; i++) {
         const float *zi = z + i * C;
-        double m = zi[0];
+        float m = zi[0];
         for (size_t j = 1; j < C; j++)
             m = zi[j] > m ? zi[j] : m;
         double sum = 0.0;
-        for (size_t j = 0; j < C; j++)
-            sum += exp(zi[j] - m);
-        /* logsumexp(z) = max z + log sum_j exp(z_j - max z) */
+        for (size_t j = 0; j < C; j++) {
+            /* e_j = exp(z_j - max z): the largest term is exactly 1, none overflows */
+            float e = expf(zi[j] - m);
+            if (dz)
+                dz[i * C + j] = e;
+            sum += e;
+        }
+        /* logsumexp(z) = max z + log sum_j e_j */
         double lse = m + log(sum);
         size_t label = labels[i];
         /* E_i = -log softmax(z)_label = logsumexp(z) - z_label */
         total += label < C ? lse - zi[label] : NAN;
         if (dz) {
             float *dzi = dz + i * C;
+            double inv_sum = 1.0 / sum;
             for (size_t j = 0; j < C; j++) {
-                /* dE/dz_j = (softmax(z)_j - onehot_j) / norm */
-                double p = exp(zi[j] - lse);
-                dzi[j] = (float)((p - (j == label ? 1.0 : 0.0)) / (double)norm);
+                /* dE/dz_j = (softmax(z)_j - onehot_j) / norm, softmax(z)_j = e_j / sum_k e_k */
+                double p = dzi[j] * inv_sum;
+                dzi[j] = (float)((p - (j == label ? 1.0 : 0.0)) * inv_norm);
             }
         }
     }
@@ -194,9 +202,13 @@ void nn_argmax_rows(size_t *out, const float *y, size_t B, size_t n)
     for (size_t i = 0; i < B; i++) {
         const float *yi = y + i * n;
         size_t best = 0;
-        for (size_t j = 1; j < n; j++)
-            if (yi[j] > yi[best])
-                best = j;
+        float top = n ? yi[0] : 0.0f;
+        for (size_t j = 1; j < n; j++) {
+            /* written without a branch: which entry wins is data, not a pattern */
+            int more = yi[j] > top;
+            best = more ? j : best;
+            top = more ? yi[j] : top;
+        }
         out[i] = best;
     }
 }
