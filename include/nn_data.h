@@ -40,8 +40,11 @@ typedef struct nn_dataset {
     size_t dim;        /* values per sample (rows * cols) */
     size_t rows, cols; /* image shape; rows = 1 for 2-D IDX data */
     size_t n_classes;  /* 1 + largest label (0 if there are no labels) */
-    uint8_t *pixels;   /* owned, n * dim */
-    uint8_t *labels;   /* owned, n; NULL when loaded without labels */
+    uint8_t *pixels;   /* n * dim: owned, or inside mem[0] */
+    uint8_t *labels;   /* n: owned, or inside mem[1]; NULL when loaded without labels */
+    void *mem[2];      /* if not NULL, the owned buffers (whole files, as read) that
+                        * pixels and labels point into; nn_dataset_free frees
+                        * these instead */
 } nn_dataset;
 
 /* Loads images (uint8 IDX of 2 or 3 dimensions) and, if labels_path is not
