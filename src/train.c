@@ -35,6 +35,7 @@
 #include <time.h>
 
 #include "kernels_internal.h"
+#include "feeder.h"
 #include "kernels_team.h"
 #include "nn_kernels.h"
 #include "nn_train.h"
@@ -98,6 +99,14 @@ static size_t auto_threads(const nn_model *m, size_t batch)
     for (size_t l = 0; l < m->n_layers; l++)
         macs += (double)batch * (double)m->sizes[l] * (double)m->sizes[l + 1];
     return macs >= THREADED_MACS ? nn_cpu_count() : 1;
+}
+
+/* Whether a training run with this team and requested thread count gathers
+ * its batches on a feeder thread (feeder.h): when the thread count was left
+ * to nnart, the batch is computed by one thread, and another core is free. */
+static int use_feeder(const nn_team *team, size_t requested, size_t steps)
+{
+    return requested == 0 && nn_team_size(team) == 1 && nn_cpu_count() > 1 && steps > 1;
 }
 
 /* Checks that d can feed m: labelled, the right width, labels within the
@@ -204,6 +213,8 @@ typedef struct trainer {
     const uint32_t *idx;         /* the current batch: samples idx[0..B) */
     size_t B;
     size_t B_next;               /* samples in the next batch, idx[B..B + B_next) */
+    const uint8_t *fed_pixels;   /* (B, dim) the batch's pixels from the feeder, */
+    const uint8_t *fed_labels;   /* and its labels, or NULL: gather them */
 } trainer;
 
 static void trainer_free(trainer *t)
@@ -300,7 +311,13 @@ static void step_chunk(void *ctx, size_t c, size_t member)
     size_t r0 = c * CHUNK, n = min_size(CHUNK, t->B - r0);
     size_t n_next = t->B_next > r0 ? min_size(CHUNK, t->B_next - r0) : 0;
     (void)member;
-    gather(t->x + r0 * dim, t->y + r0, t->d, t->idx + r0, 0, n, t->idx + t->B + r0, n_next);
+    if (t->fed_pixels) {
+        nn_bytes_to_floats(t->x + r0 * dim, t->fed_pixels + r0 * dim, n * dim);
+        memcpy(t->y + r0, t->fed_labels + r0, n);
+    } else {
+        gather(t->x + r0 * dim, t->y + r0, t->d, t->idx + r0, 0, n, t->idx + t->B + r0,
+               n_next);
+    }
     const float *in = t->x + r0 * dim;
     for (size_t l = 0; l < L; l++) {
         size_t n_in = m->sizes[l], n_out = m->sizes[l + 1];
@@ -533,6 +550,7 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
     evaluator ev;
     nn_optim opt;
     nn_team *team = NULL;
+    nn_feeder *feeder = NULL;
     memset(&t, 0, sizeof t);
     memset(&ev, 0, sizeof ev);
     memset(&opt, 0, sizeof opt);
@@ -565,6 +583,8 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
         perm[i] = (uint32_t)i;
 
     size_t steps = (n_train + batch - 1) / batch;
+    if (use_feeder(team, c->threads, steps) && (rc = nn_feeder_create(&feeder, d, batch, err)))
+        goto done;
     nn_progress p = {0};
     p.epochs = c->epochs;
     p.steps = steps;
@@ -580,6 +600,14 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
             t.idx = perm + first;
             t.B = min_size(batch, n_train - first);
             t.B_next = step < steps ? min_size(batch, n_train - first - t.B) : 0;
+            if (feeder) {
+                /* this batch was requested one step ago (the first, now) */
+                if (step == 1)
+                    nn_feeder_request(feeder, t.idx, t.B);
+                t.fed_pixels = nn_feeder_wait(feeder, &t.fed_labels);
+                if (t.B_next)
+                    nn_feeder_request(feeder, t.idx + t.B, t.B_next);
+            }
             nn_team_run(team, step_chunk, &t, chunks_of(t.B, CHUNK));
             /* the batch loss: row losses added in row order */
             double batch_loss = 0.0;
@@ -639,6 +667,7 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
         info->test_accuracy = NAN;
     }
 done:
+    nn_feeder_free(feeder);
     nn_team_free(team);
     nn_optim_free(&opt);
     lanes_free(ev.lanes, ev.n_lanes);

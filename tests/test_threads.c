@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../src/feeder.h"
 #include "../src/kernels_team.h"
 #include "nnart.h"
 #include "test.h"
@@ -62,6 +63,68 @@ static void test_team_runs_every_item_once(void)
 }
 
 /* A team of 0 is a team of 1: the caller alone. */
+/* The feeder hands back exactly the rows and labels asked for, in order, for
+ * batches of every size up to its limit, whatever the thread is doing. */
+static void test_feeder_gathers_rows(void)
+{
+    enum { N = 300, DIM = 37, BATCH = 64 };
+    nn_dataset d;
+    memset(&d, 0, sizeof d);
+    d.n = N;
+    d.dim = DIM;
+    d.rows = 1;
+    d.cols = DIM;
+    d.pixels = malloc(N * DIM);
+    d.labels = malloc(N);
+    uint32_t idx[2][BATCH];
+    if (!d.pixels || !d.labels) {
+        CHECK(0);
+        free(d.pixels);
+        free(d.labels);
+        return;
+    }
+    for (size_t i = 0; i < N * DIM; i++)
+        d.pixels[i] = (uint8_t)(i * 31 + 7);
+    for (size_t i = 0; i < N; i++)
+        d.labels[i] = (uint8_t)(i % 10);
+    nn_feeder *f;
+    nn_error err;
+    CHECK_OK(nn_feeder_create(&f, &d, BATCH, &err), &err);
+    if (!f) {
+        nn_dataset_free(&d);
+        return;
+    }
+    nn_rng r;
+    nn_rng_seed(&r, 3);
+    size_t bad = 0, sizes[2] = {0, 0};
+    for (size_t k = 0; k <= 500; k++) {
+        /* request k + 1 while checking request k, as the trainer does */
+        if (k < 500) {
+            size_t B = 1 + (size_t)nn_rng_below(&r, BATCH);
+            for (size_t i = 0; i < B; i++)
+                idx[k % 2][i] = (uint32_t)nn_rng_below(&r, N);
+            sizes[k % 2] = B;
+            if (k == 0)
+                nn_feeder_request(f, idx[0], B);
+        }
+        if (k == 0)
+            continue;
+        const uint8_t *labels;
+        const uint8_t *px = nn_feeder_wait(f, &labels);
+        size_t prev = (k - 1) % 2;
+        if (k < 500)
+            nn_feeder_request(f, idx[k % 2], sizes[k % 2]);
+        for (size_t i = 0; i < sizes[prev]; i++) {
+            bad += memcmp(px + i * DIM, d.pixels + (size_t)idx[prev][i] * DIM, DIM) != 0;
+            bad += labels[i] != d.labels[idx[prev][i]];
+        }
+    }
+    CHECK(bad == 0);
+    nn_feeder_free(f);
+    nn_feeder_free(NULL);
+    nn_dataset_free(&d);
+}
+
 static void test_team_of_zero(void)
 {
     nn_team *t;
@@ -199,10 +262,12 @@ static int same_params(const nn_model *a, const nn_model *b)
            memcmp(a->params, b->params, a->n_params * sizeof *a->params) == 0;
 }
 
-/* Trains the same model from the same seed with 1, 2 and 3 threads and with
- * the reference: all four parameter sets must be identical to the bit, and
- * the three nn_train summaries identical too (the last epoch's loss equal to
- * the reference's as well). */
+/* Trains the same model from the same seed with 1, 2 and 3 threads, with the
+ * default (0: for these models one thread computing, and on a machine with
+ * more than one core a feeder thread gathering the batches) and with the
+ * reference: all five parameter sets must be identical to the bit, and the
+ * four nn_train summaries identical too (the last epoch's loss equal to the
+ * reference's as well). */
 static void check_training(const setup *s, int learns)
 {
     nn_dataset d;
@@ -214,19 +279,20 @@ static void check_training(const setup *s, int learns)
     make_model(&ref, s, 5, &r);
     double ref_loss = reference_train(&ref, &d, &c, &r);
 
-    nn_model m[3];
-    nn_train_info info[3];
-    for (size_t k = 0; k < 3; k++) {
+    nn_model m[4];
+    nn_train_info info[4];
+    for (size_t k = 0; k < 4; k++) {
         nn_error err;
-        config(&c, s, k + 1);
+        config(&c, s, k < 3 ? k + 1 : 0);
         make_model(&m[k], s, 5, &r);
         CHECK_OK(nn_train(&m[k], &d, &c, &r, NULL, NULL, &info[k], &err), &err);
     }
     CHECK(same_params(&m[0], &ref));
     CHECK(same_params(&m[1], &m[0]));
     CHECK(same_params(&m[2], &m[0]));
+    CHECK(same_params(&m[3], &m[0]));
     CHECK((float)ref_loss == info[0].train_loss);
-    for (size_t k = 1; k < 3; k++) {
+    for (size_t k = 1; k < 4; k++) {
         CHECK(memcmp(&info[k].train_loss, &info[0].train_loss, sizeof(float)) == 0);
         CHECK(memcmp(&info[k].train_accuracy, &info[0].train_accuracy, sizeof(float)) == 0);
         CHECK(memcmp(&info[k].val_loss, &info[0].val_loss, sizeof(float)) == 0);
@@ -236,7 +302,7 @@ static void check_training(const setup *s, int learns)
      * data is mostly noise and too small for 3 epochs to show it */
     if (learns)
         CHECK(info[0].val_accuracy > 0.3f);
-    for (size_t k = 0; k < 3; k++)
+    for (size_t k = 0; k < 4; k++)
         nn_model_free(&m[k]);
     nn_model_free(&ref);
     nn_dataset_free(&d);
@@ -352,6 +418,7 @@ int main(void)
 {
     RUN(test_team_runs_every_item_once);
     RUN(test_team_of_zero);
+    RUN(test_feeder_gathers_rows);
     RUN(test_training_xent_adam);
     RUN(test_training_mse_sgd);
     RUN(test_training_small);

@@ -1,0 +1,45 @@
+/* feeder.h - a thread that gathers the next batch while the trainer works on
+ * the current one.
+ *
+ * Shuffled samples sit at random places in a data set far larger than any
+ * cache, and fetching a batch of them from memory is latency-bound: one core
+ * waiting on 128 scattered rows spends a sixth of a small model's training
+ * step doing nothing.  When a second core is free, the feeder's thread copies
+ * the rows of batch k + 1 (pixel bytes and labels, as they are) into a
+ * contiguous slot while the trainer computes batch k; the trainer then reads
+ * them in order, from the cache.  The bytes are the same whoever copies them,
+ * so the trained model does not depend on whether a feeder is used.
+ *
+ * Two slots alternate: request k is gathered into slot k mod 2, and the slot
+ * that nn_feeder_wait returns stays untouched until the request after the
+ * next one.  At most one request is outstanding.  The waits spin briefly and
+ * then sleep, as the thread team's do (kernels_team.h).
+ */
+#ifndef NN_FEEDER_H
+#define NN_FEEDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nn_data.h"
+#include "nn_error.h"
+
+typedef struct nn_feeder nn_feeder;
+
+/* Starts a feeder for batches of up to `batch` samples of d (which must
+ * outlive it).  On failure *f is NULL. */
+int nn_feeder_create(nn_feeder **f, const nn_dataset *d, size_t batch, nn_error *err);
+
+/* Asks for samples idx[0..B) (B <= batch) to be gathered, and returns at
+ * once.  idx must stay unchanged until nn_feeder_wait returns. */
+void nn_feeder_request(nn_feeder *f, const uint32_t *idx, size_t B);
+
+/* Waits for the outstanding request and returns its pixels (B rows of dim
+ * bytes, in request order) and, in *labels, its B labels (NULL when the data
+ * set has none). */
+const uint8_t *nn_feeder_wait(nn_feeder *f, const uint8_t **labels);
+
+/* Stops and joins the thread.  f may be NULL. */
+void nn_feeder_free(nn_feeder *f);
+
+#endif
