@@ -167,6 +167,42 @@ static void generic_relu_backward(float *dz, const float *dy, const float *z, si
         dz[k] = z[k] > 0.0f ? dy[k] : 0.0f;
 }
 
+/* Cross-entropy from logits, row by row (see nn_xent_forward_backward): each
+ * exponential once, by libm's expf; sums and the loss in double. */
+static double generic_xent(const float *z, const unsigned char *labels, float *dz, size_t B,
+                           size_t C, size_t norm)
+{
+    double total = 0.0, inv_norm = 1.0 / (double)norm;
+    for (size_t i = 0; i < B; i++) {
+        const float *zi = z + i * C;
+        float m = zi[0];
+        for (size_t j = 1; j < C; j++)
+            m = zi[j] > m ? zi[j] : m;
+        double sum = 0.0;
+        for (size_t j = 0; j < C; j++) {
+            /* e_j = exp(z_j - max z): the largest term is exactly 1, none overflows */
+            float e = expf(zi[j] - m);
+            if (dz)
+                dz[i * C + j] = e;
+            sum += e;
+        }
+        size_t label = labels[i];
+        /* E_i = -log softmax(z)_label = logsumexp(z) - z_label
+         *     = (max z - z_label) + log sum_j e_j */
+        total += label < C ? ((double)m - zi[label]) + log(sum) : NAN;
+        if (dz) {
+            float *dzi = dz + i * C;
+            double inv_sum = 1.0 / sum;
+            for (size_t j = 0; j < C; j++) {
+                /* dE/dz_j = (softmax(z)_j - onehot_j) / norm, softmax(z)_j = e_j / sum_k e_k */
+                double p = dzi[j] * inv_sum;
+                dzi[j] = (float)((p - (j == label ? 1.0 : 0.0)) * inv_norm);
+            }
+        }
+    }
+    return total;
+}
+
 const nn_kernel_table *nn_kernels_generic(void)
 {
     static const nn_kernel_table table = {"generic",
@@ -176,7 +212,8 @@ const nn_kernel_table *nn_kernels_generic(void)
                                           generic_bytes_to_floats,
                                           generic_adam,
                                           generic_relu_forward,
-                                          generic_relu_backward};
+                                          generic_relu_backward,
+                                          generic_xent};
     return &table;
 }
 

@@ -1,5 +1,6 @@
 /* kernels_avx2.c - the dense-layer kernels for AVX2 with FMA: 8 floats per
  * vector, 16 vector registers (see kernels_simd.h for the algorithms). */
+#include <math.h>
 #include <stddef.h>
 
 #include "kernels_internal.h"
@@ -33,6 +34,22 @@ typedef __m256i vmask;
     _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
 #define V_BYTES(p)                                                                         \
     _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(p))))
+#define V_MAX(a, b) _mm256_max_ps(a, b)
+#define V_LOADM_OR(p, m, fill)                                                             \
+    _mm256_blendv_ps(fill, _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m))
+#define V_ROUND(a) _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define V_POW2I(n)                                                                         \
+    _mm256_castsi256_ps(                                                                   \
+        _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23))
+
+/* The largest lane. */
+SIMD_FN static inline float v_hmax(vec v)
+{
+    __m128 q = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    q = _mm_max_ps(q, _mm_movehl_ps(q, q));
+    q = _mm_max_ss(q, _mm_movehdup_ps(q));
+    return _mm_cvtss_f32(q);
+}
 
 /* Lanes summed as halves: 8 -> 4 -> 2 -> 1. */
 SIMD_FN static inline float v_hsum(vec v)
@@ -72,7 +89,8 @@ const nn_kernel_table *nn_kernels_avx2(void)
                                           simd_bytes_to_floats,
                                           simd_adam,
                                           simd_relu_forward,
-                                          simd_relu_backward};
+                                          simd_relu_backward,
+                                          simd_xent};
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? &table : NULL;
 }

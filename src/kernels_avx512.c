@@ -1,5 +1,6 @@
 /* kernels_avx512.c - the dense-layer kernels for AVX-512F: 16 floats per
  * vector, 32 vector registers (see kernels_simd.h for the algorithms). */
+#include <math.h>
 #include <stddef.h>
 
 #include "kernels_internal.h"
@@ -31,6 +32,18 @@ typedef __mmask16 vmask;
 #define V_MASK(n) ((vmask)((1u << (n)) - 1u))
 #define V_BYTES(p)                                                                         \
     _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(p))))
+#define V_MAX(a, b) _mm512_max_ps(a, b)
+#define V_LOADM_OR(p, m, fill) _mm512_mask_loadu_ps(fill, m, p)
+#define V_ROUND(a) _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define V_POW2I(n)                                                                         \
+    _mm512_castsi512_ps(                                                                   \
+        _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23))
+
+/* The largest lane. */
+SIMD_FN static inline float v_hmax(vec v)
+{
+    return _mm512_reduce_max_ps(v);
+}
 
 /* Lanes summed as halves: 16 -> 8 -> 4 -> 2 -> 1. */
 SIMD_FN static inline float v_hsum(vec v)
@@ -73,7 +86,8 @@ const nn_kernel_table *nn_kernels_avx512(void)
                                           simd_bytes_to_floats,
                                           simd_adam,
                                           simd_relu_forward,
-                                          simd_relu_backward};
+                                          simd_relu_backward,
+                                          simd_xent};
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") ? &table : NULL;
 }

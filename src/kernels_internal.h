@@ -10,7 +10,8 @@
  * position of its row, so a row's result never depends on how a batch is split.
  * The Adam update and ReLU are the exceptions: they round exactly as the
  * plain formula does (no fused multiply-adds), so all variants give the same
- * bits.
+ * bits.  The cross-entropy's exponentials are libm's expf in the generic
+ * variant and a polynomial of about the same accuracy in the SIMD ones.
  */
 #ifndef NN_KERNELS_INTERNAL_H
 #define NN_KERNELS_INTERNAL_H
@@ -35,6 +36,9 @@ typedef struct nn_kernel_table {
                  float c2, float eps);
     void (*relu_forward)(float *y, const float *z, size_t n);
     void (*relu_backward)(float *dz, const float *dy, const float *z, size_t n);
+    /* nn_xent_forward_backward (nn_layers.h) for C >= 1 */
+    double (*xent)(const float *z, const unsigned char *labels, float *dz, size_t B, size_t C,
+                   size_t norm);
 } nn_kernel_table;
 
 /* The portable C kernels; always available. */

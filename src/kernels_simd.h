@@ -1,5 +1,5 @@
-/* kernels_simd.h - the dense-layer kernels (and the pixel conversion, Adam
- * and ReLU) written once for any vector width, included by kernels_avx2.c and
+/* kernels_simd.h - the dense-layer kernels (and the pixel conversion, Adam,
+ * ReLU and the cross-entropy) written once for any vector width, included by kernels_avx2.c and
  * kernels_avx512.c after they define:
  *
  *   SIMD_FN            function attributes (the target instruction set)
@@ -11,7 +11,12 @@
  *   V_KEEP(a, c) V_DROP(a, c)   a where c holds / does not hold, else +0
  *   V_MASK(n)          a mask of the first n lanes (1 <= n <= W)
  *   V_BYTES(p)         W bytes at p as floats
+ *   V_MAX(a, b)        lane-wise maximum (b where either is NaN)
+ *   V_LOADM_OR(p, m, f)  the lanes of p selected by m, f in the others
+ *   V_ROUND(a)         the nearest integer (ties to even), as a float
+ *   V_POW2I(n)         2^n for integer-valued n in [-126, 127]
  *   v_hsum(v)          the sum of the lanes, in a fixed order
+ *   v_hmax(v)          the largest lane
  *   FWD_MR, FWD_NR     forward tile: rows x outputs      (FWD_CASES lists them)
  *   WG_NO, WG_KV       weight-gradient tile: outputs x vectors of inputs (WG_CASES)
  *   IG_MR, IG_KV       input-gradient tile: rows x vectors of inputs     (IG_CASES)
@@ -412,4 +417,88 @@ SIMD_FN static void simd_relu_backward(float *dz, const float *dy, const float *
         vec zi = load_last(z + i, partial, mk), dyi = load_last(dy + i, partial, mk);
         store_last(dz + i, V_KEEP(dyi, V_GT(zi, zero)), partial, mk);
     }
+}
+
+/* exp(x) for x <= 0, within a few ulp of the true value (the cross-entropy
+ * takes it of z - max z): x = n ln2 + r with n = round(x / ln2) and
+ * |r| <= ln2 / 2, where ln2 = C1 + C2 with n C1 exact (Cody and Waite); exp(r)
+ * = 1 + r + r^2 P(r) with Cephes' degree-5 P for expf; then 2^n exp(r), with
+ * 2^n built in the exponent bits.  Below ln(smallest normal float) the result
+ * is 0; a NaN stays NaN (V_MAX returns it, and it spreads from there). */
+SIMD_INLINE vec v_exp_neg(vec x)
+{
+    const vec lo = V_SET1(-87.33654f);
+    vec xc = V_MAX(lo, x);
+    vec n = V_ROUND(V_MUL(xc, V_SET1(1.44269504f)));
+    vec r = V_FMA(n, V_SET1(-0.693359375f), xc);
+    r = V_FMA(n, V_SET1(2.12194440e-4f), r);
+    vec p = V_SET1(1.9875691500e-4f);
+    p = V_FMA(p, r, V_SET1(1.3981999507e-3f));
+    p = V_FMA(p, r, V_SET1(8.3334519073e-3f));
+    p = V_FMA(p, r, V_SET1(4.1665795894e-2f));
+    p = V_FMA(p, r, V_SET1(1.6666665459e-1f));
+    p = V_FMA(p, r, V_SET1(5.0000001201e-1f));
+    /* exp(r) = 1 + r + r^2 P(r) */
+    p = V_FMA(p, V_MUL(r, r), V_ADD(r, V_SET1(1.0f)));
+    /* exp(x) = 2^n exp(r) */
+    return V_DROP(V_MUL(p, V_POW2I(n)), V_LT(x, lo));
+}
+
+/* The vectors of a row of C logits: k < last are whole, the one at last is
+ * under mask m, with -inf in the lanes past C (their exponential is 0). */
+SIMD_INLINE vec xent_load(const float *z, size_t k, size_t last, vmask m)
+{
+    return k < last ? V_LOAD(z + k) : V_LOADM_OR(z + last, m, V_SET1(-INFINITY));
+}
+
+/* Cross-entropy from logits (see nn_xent_forward_backward), a row at a time
+ * with the classes in the lanes: max, e = exp(z - max) (stored in dz), their
+ * sum in double in order of j (exact to a rounding of the double), then
+ * E = (max - z_label) + log sum, dz_j = e_j (1 / sum) / norm and dz_label =
+ * -((sum - e_label) / sum) / norm, which keeps its precision when
+ * softmax(z)_label is close to 1 (where p - 1 in float would not). */
+SIMD_FN static double simd_xent(const float *z, const unsigned char *labels, float *dz, size_t B,
+                                size_t C, size_t norm)
+{
+    size_t last = (C - 1) / W * W;
+    vmask m = V_MASK(tail_lanes(C));
+    float scale = 1.0f / (float)norm;
+    double total = 0.0;
+    for (size_t i = 0; i < B; i++) {
+        const float *zi = z + i * C;
+        float *dzi = dz ? dz + i * C : NULL;
+        size_t label = labels[i];
+        vec top = V_SET1(-INFINITY);
+        for (size_t k = 0; k <= last; k += W)
+            top = V_MAX(top, xent_load(zi, k, last, m));
+        float mx = v_hmax(top);
+        vec vmx = V_SET1(mx);
+        double sum = 0.0, e_label = 0.0;
+        for (size_t k = 0; k <= last; k += W) {
+            /* e_j = exp(z_j - max z): the largest term is exactly 1, none overflows */
+            vec ev = v_exp_neg(V_SUB(xent_load(zi, k, last, m), vmx));
+            float e[W];
+            V_STORE(e, ev);
+            size_t lanes = k < last ? W : C - last;
+            for (size_t l = 0; l < lanes; l++)
+                sum += e[l];
+            if (label - k < lanes)
+                e_label = e[label - k];
+            if (dzi)
+                store_last(dzi + k, ev, k == last && C % W != 0, m);
+        }
+        /* E_i = logsumexp(z) - z_label = (max z - z_label) + log sum_j e_j */
+        total += label < C ? ((double)mx - zi[label]) + log(sum) : NAN;
+        if (!dzi)
+            continue;
+        /* dE/dz_j = (softmax(z)_j - onehot_j) / norm, softmax(z)_j = e_j / sum */
+        vec f = V_SET1((float)(1.0 / sum) * scale);
+        for (size_t k = 0; k <= last; k += W) {
+            int partial = k == last && C % W != 0;
+            store_last(dzi + k, V_MUL(load_last(dzi + k, partial, m), f), partial, m);
+        }
+        if (label < C)
+            dzi[label] = (float)(-((sum - e_label) / sum) / (double)norm);
+    }
+    return total;
 }

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "kernels_internal.h"
 #include "nn_kernels.h"
 #include "nn_layers.h"
 
@@ -139,44 +140,15 @@ void nn_activation_backward(nn_activation a, float *dz, const float *dy, const f
 }
 
 /* A label outside [0, C) has no probability: its row contributes NaN to the
- * sum, and its gradient row is the softmax alone.  Each exponential is taken
- * once, in float (the gradient is float anyway); sums and the loss are
- * double. */
+ * sum, and its gradient row is the softmax alone.  The kernel variant in use
+ * does the work (kernels_internal.h): each exponential is taken once, in
+ * float (the logits and the gradient are float anyway). */
 double nn_xent_forward_backward(const float *z, const uint8_t *labels, float *dz, size_t B,
                                 size_t C, size_t norm)
 {
-    double total = 0.0, inv_norm = 1.0 / (double)norm;
     if (C == 0)
         return B ? NAN : 0.0;
-    for (size_t i = 0; i < B; i++) {
-        const float *zi = z + i * C;
-        float m = zi[0];
-        for (size_t j = 1; j < C; j++)
-            m = zi[j] > m ? zi[j] : m;
-        double sum = 0.0;
-        for (size_t j = 0; j < C; j++) {
-            /* e_j = exp(z_j - max z): the largest term is exactly 1, none overflows */
-            float e = expf(zi[j] - m);
-            if (dz)
-                dz[i * C + j] = e;
-            sum += e;
-        }
-        /* logsumexp(z) = max z + log sum_j e_j */
-        double lse = m + log(sum);
-        size_t label = labels[i];
-        /* E_i = -log softmax(z)_label = logsumexp(z) - z_label */
-        total += label < C ? lse - zi[label] : NAN;
-        if (dz) {
-            float *dzi = dz + i * C;
-            double inv_sum = 1.0 / sum;
-            for (size_t j = 0; j < C; j++) {
-                /* dE/dz_j = (softmax(z)_j - onehot_j) / norm, softmax(z)_j = e_j / sum_k e_k */
-                double p = dzi[j] * inv_sum;
-                dzi[j] = (float)((p - (j == label ? 1.0 : 0.0)) * inv_norm);
-            }
-        }
-    }
-    return total;
+    return nn_kernels_active()->xent(z, labels, dz, B, C, norm);
 }
 
 /* A label outside [0, C) matches no output: its row is scored against zeros. */

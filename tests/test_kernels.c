@@ -486,6 +486,119 @@ static void test_relu(void)
     CHECK(dz[0] == 0.0f && dz[1] == 0.0f && dz[2] == 7.0f);
 }
 
+/* Cross-entropy from logits in double: row loss logsumexp(z) - z_label and
+ * gradient (softmax(z) - onehot) / norm. */
+static double ref_xent_row(const float *z, size_t label, double *grad, size_t C, size_t norm)
+{
+    double m = z[0], sum = 0.0;
+    for (size_t j = 1; j < C; j++)
+        m = z[j] > m ? z[j] : m;
+    for (size_t j = 0; j < C; j++)
+        sum += exp((double)z[j] - m);
+    for (size_t j = 0; j < C; j++)
+        grad[j] = (exp((double)z[j] - m) / sum - (j == label ? 1.0 : 0.0)) / (double)norm;
+    return m + log(sum) - z[label];
+}
+
+/* Every class count up to 3 vectors and past, logits spread over [-s, s]
+ * (s up to 60, so that some softmax terms are far below 1e-20): each row's
+ * loss within 1e-6 (relative, float exponentials) of the reference, each
+ * gradient within 2e-6 of its magnitude (a few float roundings), rows
+ * independent of the batch, and the sum without dz equal to the one with. */
+static void check_xent(const nn_kernel_table *K, size_t B, size_t C, float spread, size_t norm,
+                       uint64_t *seed)
+{
+    float *z = fill(B * C, 0, seed), *dz = fill_nan(B * C), *dz1 = fill_nan(C);
+    double *grad = malloc(C * sizeof *grad);
+    unsigned char *labels = malloc(B);
+    if (!grad || !labels) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    for (size_t k = 0; k < B * C; k++)
+        z[k] *= spread;
+    for (size_t i = 0; i < B; i++)
+        labels[i] = (unsigned char)(lcg_next(seed) % C);
+    double total = K->xent(z, labels, dz, B, C, norm), want = 0.0, row_sum = 0.0;
+    size_t bad = 0;
+    for (size_t i = 0; i < B; i++) {
+        double row = ref_xent_row(z + i * C, labels[i], grad, C, norm);
+        double got = K->xent(z + i * C, labels + i, dz1, 1, C, norm);
+        want += row;
+        row_sum += got;
+        bad += !(fabs(got - row) <= 1e-6 * (1.0 + fabs(row)));
+        bad += memcmp(dz1, dz + i * C, C * sizeof *dz1) != 0;
+        for (size_t j = 0; j < C; j++)
+            bad += !(fabs(dz[i * C + j] - grad[j]) <= 2e-6 * fabs(grad[j]) + 1e-12 / (double)norm);
+    }
+    if (bad)
+        fprintf(stderr, "%s xent B=%zu C=%zu spread=%g norm=%zu: %zu values wrong\n", K->name, B,
+                C, (double)spread, norm, bad);
+    CHECK(bad == 0);
+    CHECK(fabs(total - want) <= 1e-6 * (1.0 + fabs(want)));
+    CHECK(K->xent(z, labels, NULL, B, C, norm) == total);
+    free(z);
+    free(dz);
+    free(dz1);
+    free(grad);
+    free(labels);
+}
+
+static void test_xent(void)
+{
+    const nn_kernel_table *v[3];
+    size_t nv = variants(v);
+    const float spreads[] = {0.5f, 5.0f, 60.0f};
+    for (size_t k = 0; k < nv; k++) {
+        uint64_t seed = 12;
+        for (size_t C = 1; C <= 50; C++)
+            for (size_t s = 0; s < 3; s++)
+                check_xent(v[k], 7, C, spreads[s], C % 2 ? 128 : 7, &seed);
+        check_xent(v[k], 256, 10, 8.0f, 256, &seed);
+    }
+}
+
+/* The exponentials alone: with logits (0, x) and x <= -18, e^x is below
+ * half an ulp of 1, so the sum is exactly 1 and dz_1 = e^x: it must be within
+ * 2 ulp of exp(x) down to the smallest normal float (e^-87.33) and 0 below
+ * it.  Then special values: -inf logits have probability 0, NaN and +inf make
+ * the loss NaN, and a label outside the classes makes it NaN too, with the
+ * softmax as the gradient. */
+static void test_xent_exp(void)
+{
+    const nn_kernel_table *v[3];
+    size_t nv = variants(v);
+    for (size_t k = 0; k < nv; k++) {
+        size_t bad = 0;
+        unsigned char label = 0;
+        for (double x = -18.0; x > -87.3; x -= 0.0137) {
+            float z[2] = {0.0f, (float)x}, dz[2];
+            v[k]->xent(z, &label, dz, 1, 2, 1);
+            double want = exp((double)z[1]);
+            bad += !(fabs(dz[1] - want) <= 2.0 * FLT_EPSILON * want);
+        }
+        for (double x = -87.5; x > -300.0; x -= 3.7) {
+            float z[2] = {0.0f, (float)x}, dz[2];
+            v[k]->xent(z, &label, dz, 1, 2, 1);
+            bad += !(dz[1] >= 0.0f && dz[1] < 1e-37f);
+        }
+        if (bad)
+            fprintf(stderr, "%s xent: %zu exponentials wrong\n", v[k]->name, bad);
+        CHECK(bad == 0);
+
+        float z[4] = {1.0f, -INFINITY, 2.0f, -INFINITY}, dz[4];
+        double loss = v[k]->xent(z, &label, dz, 1, 4, 1);
+        CHECK(dz[1] == 0.0f && dz[3] == 0.0f && fabs(loss - log1p(exp(1.0))) < 1e-6);
+        float zn[3] = {0.0f, NAN, 1.0f}, zi[3] = {0.0f, INFINITY, 1.0f};
+        CHECK(isnan(v[k]->xent(zn, &label, dz, 1, 3, 1)));
+        CHECK(isnan(v[k]->xent(zi, &label, dz, 1, 3, 1)));
+        unsigned char outside = 5;
+        float zo[2] = {0.0f, 0.0f};
+        CHECK(isnan(v[k]->xent(zo, &outside, dz, 1, 2, 1)));
+        CHECK(dz[0] == 0.5f && dz[1] == 0.5f);
+    }
+}
+
 /* The public functions use the variant nn_kernels_variant names, which is the
  * one NNART_KERNELS asks for when supported, else the widest available. */
 static void test_variant(void)
@@ -679,5 +792,7 @@ int main(void)
     RUN(test_weight_blocks);
     RUN(test_adam);
     RUN(test_relu);
+    RUN(test_xent);
+    RUN(test_xent_exp);
     return t_summary();
 }
