@@ -380,7 +380,7 @@ static void bar_network(nn_model *m, size_t side, size_t margin, size_t lo, size
 {
     nn_error err;
     const size_t N = 400, D = side * side;
-    nn_dataset d = {N, D, side, side, 4, malloc(N * D), malloc(N)};
+    nn_dataset d = {N, D, side, side, 4, malloc(N * D), malloc(N), {NULL, NULL}};
     CHECK(d.pixels && d.labels);
     nn_rng r;
     nn_rng_seed(&r, 9);
