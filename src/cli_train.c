@@ -52,7 +52,7 @@ int cmd_train(int argc, char **argv)
         {"batch", 'b', OPT_SIZE, &cfg.batch, 1, 1e6, "N", "samples per step (128)", 0},
         {"seed", 's', OPT_U64, &cfg.seed, 0, 1.8446744073709552e19, "N", "random seed for initialisation and shuffling (1)", 0},
         {"val-split", 0, OPT_FLOAT, &cfg.val_split, 0, 0.99, "F", "hold out this fraction of the training data for validation (0)", 0},
-        {"threads", 't', OPT_SIZE, &cfg.threads, 0, 256, "N", "worker threads; 0 = all cores for big models, 1 for small ones (0)", 0},
+        {"threads", 't', OPT_SIZE, &cfg.threads, 0, 256, "N", "worker threads; 0 = every core (small models: one computes, one fetches batches) (0)", 0},
         {"output", 'o', OPT_STRING, &out_path, 0, 0, "MODEL", "where to save the model (" DEFAULT_MODEL ")", 0},
         {"history", 0, OPT_STRING, &history, 0, 0, "FILE.csv", "write loss and accuracy per epoch as CSV", 0},
         {"data", 'd', OPT_STRING, &data_dir, 0, 0, "DIR", "folder of an MNIST-format data set: " TRAIN_IMAGES_NAME " and the rest, raw or .gz (" NNART_DATADIR ")", 0},

@@ -82,14 +82,15 @@ static size_t team_members(size_t requested, size_t chunks)
     return n ? n : 1;
 }
 
-/* With threads = 0, training uses every core only when a batch costs at
- * least this many multiply-adds in its forward pass, and one thread below.
- * A step of a smaller model is over in tens of microseconds, and spreading
- * it over cores costs more than it saves: two synchronisations, and every
- * step the batch's activations and the parameters move from one core's cache
- * to the other's.  Measured on an idle 2-core Zen 5: an epoch of 784-10-10-10
- * (1M per batch of 128) takes 42 ms on 2 threads and 35 ms on 1, one of
- * 784-256-128-10 (30M) 0.35 s on 2 and 0.47 s on 1. */
+/* With threads = 0, training computes on every core only when a batch costs
+ * at least this many multiply-adds in its forward pass, and on one thread
+ * below (with a feeder thread gathering batches, see use_feeder).  A step of
+ * a smaller model is over in tens of microseconds, and spreading it over
+ * cores costs more than it saves: two synchronisations, and every step the
+ * batch's activations and the parameters move from one core's cache to the
+ * other's.  Measured on a 2-core Zen 5: an epoch of 784-10-10-10 (1M per
+ * batch of 128) takes 39 ms on 2 threads, 27 ms on 1 and 23 ms on 1 with the
+ * feeder; one of 784-256-128-10 (30M) 0.35 s on 2 and 0.46 s on 1. */
 #define THREADED_MACS 16000000.0
 
 /* Training's default thread count for model m and batches of `batch`. */
