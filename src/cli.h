@@ -187,8 +187,9 @@ int cli_check_data(const nn_model *m, const nn_dataset *d, const char *images,
                    const char *labels, const char *model);
 
 /* Installs SIGINT/SIGTERM handlers that set the returned flag to the signal's
- * number.  A command stopped that way exits with 128 + the number, as the
- * shell reports a process killed by it: 130 for SIGINT, 143 for SIGTERM. */
+ * number (leaving a signal the process inherited as ignored ignored).  A
+ * command stopped that way exits with 128 + the number, as the shell reports
+ * a process killed by it: 130 for SIGINT, 143 for SIGTERM. */
 const volatile sig_atomic_t *cli_catch_signals(void);
 /* "SIGINT", "SIGTERM" (or "a signal"), for messages. */
 const char *cli_signal_name(int sig);

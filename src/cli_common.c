@@ -15,14 +15,21 @@ static void on_signal(int sig)
     stop_requested = sig;
 }
 
+/* A signal the process was started with ignored stays ignored, as the shell
+ * intends for a job it runs in the background without job control. */
 const volatile sig_atomic_t *cli_catch_signals(void)
 {
+    const int sigs[] = {SIGINT, SIGTERM};
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old;
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
     return &stop_requested;
 }
 

@@ -92,20 +92,39 @@ row 1 "nnart: $tmp/dir/m.nnm: cannot rename into place: Is a directory" \
 check "directory in the way: no temporary file left" [ -z "$(find "$tmp/dir" -name '*.tmp-*')" ]
 
 # ---- signals in the middle of training --------------------------------------
-# stop SIGNAL STATUS: starts a long training (2000 epochs of 1000 samples), waits
-# for its first finished epoch, sends SIGNAL, and checks that nnart stops within
-# a few seconds with STATUS, naming the epoch, the step and the signal.
-stop() {
-    d=$tmp/sig$1
+# A script's background job starts with SIGINT ignored (there is no job
+# control), and nnart leaves it so; `env --default-signal=INT` (coreutils 8.31
+# and later) starts it the way an interactive shell's would be.
+if env --default-signal=INT true 2>/dev/null; then
+    as_foreground="env --default-signal=INT"
+else
+    as_foreground=
+fi
+
+# start D: copies the original model to D/m.nnm and starts a long training
+# (a million epochs of 1000 samples: some minutes) in the background, with the
+# command in $launch, saving to it; returns once the first epoch is finished,
+# with the process in $pid.
+start() {
+    d=$1
     mkdir "$d"
     cp "$tmp/orig.nnm" "$d/m.nnm"
-    "$N" train --limit 1000 --epochs 2000 -o "$d/m.nnm" >"$d/out" 2>"$d/err" </dev/null &
+    $launch "$N" train --limit 1000 --epochs 1000000 -o "$d/m.nnm" >"$d/out" 2>"$d/err" \
+        </dev/null &
     pid=$!
     i=0
     while [ $i -lt 300 ] && ! grep -q '^8/8 ' "$d/out"; do
         sleep 0.1
         i=$((i + 1))
     done
+}
+
+# stop SIGNAL STATUS: starts a training (see start), sends SIGNAL, and checks
+# that nnart stops within a few seconds with STATUS, naming the epoch, the step
+# and the signal.
+stop() {
+    d=$tmp/sig$1
+    start "$d"
     check "$1: training was under way" grep -q '^8/8 ' "$d/out"
     kill -s "$1" "$pid"
     # A watchdog: training stops after the current batch, long before this.
@@ -123,8 +142,28 @@ stop() {
         "^nnart: training interrupted at epoch [0-9]+, step [0-9]+, by SIG$1; no model saved\$" "$d/err"
     intact "$d" "SIG$1"
 }
-stop INT 130
+if [ -n "$as_foreground" ]; then
+    launch=$as_foreground
+    stop INT 130
+else
+    echo "skipped: SIGINT (env cannot start a command with it restored)"
+fi
+launch=
 stop TERM 143
+
+# SIGINT inherited as ignored stays ignored: training goes on, and SIGTERM then
+# stops it as usual.
+start "$tmp/sigign"
+kill -s INT "$pid"
+sleep 1
+check "ignored SIGINT: training goes on" kill -0 "$pid"
+kill -s TERM "$pid"
+wait "$pid"
+got=$?
+check "ignored SIGINT: SIGTERM then stops it with 143 (got $got)" [ "$got" -eq 143 ]
+check "ignored SIGINT: the message names SIGTERM" grep -q "by SIGTERM; no model saved" \
+    "$tmp/sigign/err"
+intact "$tmp/sigign" "ignored SIGINT"
 
 # ---- divergence ----------------------------------------------------------
 mkdir "$tmp/nan"
