@@ -16,7 +16,12 @@
  * underneath.  The caller waits for done = N.  Both waits spin for a bounded
  * number of rounds before they block on the mutex and condition variables.
  */
+#if defined(__linux__)
+#define _GNU_SOURCE /* sched_getaffinity and CPU_COUNT */
+#include <sched.h>
+#else
 #define _POSIX_C_SOURCE 200809L
+#endif
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -66,6 +71,13 @@ typedef struct worker {
 
 size_t nn_cpu_count(void)
 {
+#if defined(__linux__) && defined(CPU_COUNT)
+    /* the processors this process may run on (taskset, cpusets), which can be
+     * fewer than are online */
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (size_t)CPU_COUNT(&set);
+#endif
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (size_t)n : 1;
 }

@@ -24,7 +24,8 @@ typedef struct nn_team nn_team;
  * thread doing it, for per-thread scratch buffers. */
 typedef void (*nn_team_fn)(void *ctx, size_t item, size_t member);
 
-/* Processors online (sysconf), at least 1. */
+/* Processors this process may run on: on Linux those of its affinity mask
+ * (taskset, cpusets), elsewhere those online (sysconf); at least 1. */
 size_t nn_cpu_count(void);
 
 /* Starts a team of n members (n = 0 is taken as 1): the calling thread is

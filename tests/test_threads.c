@@ -3,6 +3,10 @@
  * reference built from nn_forward, nn_loss, nn_backward and nn_optim_step on
  * whole batches; and the thread team runs every item of every job exactly
  * once. */
+#if defined(__linux__)
+#define _GNU_SOURCE /* sched_getaffinity, sched_setaffinity and CPU_COUNT */
+#include <sched.h>
+#endif
 #include <stdint.h>
 #include <string.h>
 
@@ -62,7 +66,30 @@ static void test_team_runs_every_item_once(void)
     CHECK(nn_cpu_count() >= 1);
 }
 
-/* A team of 0 is a team of 1: the caller alone. */
+/* On Linux the processor count is that of the affinity mask: a process
+ * confined to one processor (taskset -c 0) counts one, and so trains with one
+ * thread and no feeder by default. */
+static void test_cpu_count_follows_affinity(void)
+{
+#if defined(__linux__) && defined(CPU_COUNT)
+    cpu_set_t old, one;
+    CHECK(sched_getaffinity(0, sizeof old, &old) == 0);
+    CHECK(nn_cpu_count() == (size_t)CPU_COUNT(&old));
+    int first = -1;
+    for (int c = 0; c < CPU_SETSIZE && first < 0; c++)
+        if (CPU_ISSET(c, &old))
+            first = c;
+    CPU_ZERO(&one);
+    CPU_SET(first, &one);
+    if (sched_setaffinity(0, sizeof one, &one) == 0) {
+        CHECK(nn_cpu_count() == 1);
+        CHECK(sched_setaffinity(0, sizeof old, &old) == 0);
+    }
+#else
+    printf("skipped: no affinity mask on this system\n");
+#endif
+}
+
 /* The feeder hands back exactly the rows and labels asked for, in order, for
  * batches of every size up to its limit, whatever the thread is doing. */
 static void test_feeder_gathers_rows(void)
@@ -125,6 +152,7 @@ static void test_feeder_gathers_rows(void)
     nn_dataset_free(&d);
 }
 
+/* A team of 0 is a team of 1: the caller alone. */
 static void test_team_of_zero(void)
 {
     nn_team *t;
@@ -419,6 +447,7 @@ int main(void)
     RUN(test_team_runs_every_item_once);
     RUN(test_team_of_zero);
     RUN(test_feeder_gathers_rows);
+    RUN(test_cpu_count_follows_affinity);
     RUN(test_training_xent_adam);
     RUN(test_training_mse_sgd);
     RUN(test_training_small);
