@@ -18,7 +18,10 @@
  * Every number is computed by the same operations in the same order whichever
  * thread does it and however many there are: the trained model is the same to
  * the bit for any thread count, and the same as nn_forward, nn_loss,
- * nn_backward and nn_optim_step on each whole batch would make it.
+ * nn_backward and nn_optim_step on each whole batch would make it.  When a
+ * team of one computes and another core is free (use_feeder), a feeder thread
+ * (feeder.h) copies the next batch's pixel bytes and labels while the current
+ * batch is computed, and job 1 converts those instead of gathering.
  * Evaluation and prediction cut the data into fixed chunks of EVAL_CHUNK
  * samples and add per-chunk loss sums in chunk order.
  *
@@ -34,8 +37,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "kernels_internal.h"
 #include "feeder.h"
+#include "kernels_internal.h"
 #include "kernels_team.h"
 #include "nn_kernels.h"
 #include "nn_train.h"
