@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "feeder.h"
+#include "kernels_team.h"
 
 /* Rounds of spinning before a wait sleeps, as in kernels_team.c: some tens
  * of microseconds, about one training step of a small model. */
@@ -40,16 +41,6 @@ struct nn_feeder {
     int started;
 };
 
-/* A hint to the core that this is a spin-wait loop. */
-static void cpu_relax(void)
-{
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-    __builtin_ia32_pause();
-#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
-    __asm__ __volatile__("yield");
-#endif
-}
-
 /* Waits until *counter differs from seen (when `differs`) or equals seen (when
  * not), sleeping on cv with *sleeps raised once spinning has not been enough;
  * returns the counter's value. */
@@ -61,7 +52,7 @@ static unsigned long wait_counter(nn_feeder *f, atomic_ulong *counter, unsigned 
         v = atomic_load_explicit(counter, memory_order_acquire);
         if ((v != seen) == differs)
             return v;
-        cpu_relax();
+        nn_cpu_relax();
     }
     pthread_mutex_lock(&f->mu);
     atomic_fetch_add(sleeps, 1);

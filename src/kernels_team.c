@@ -82,8 +82,7 @@ size_t nn_cpu_count(void)
     return n > 0 ? (size_t)n : 1;
 }
 
-/* A hint to the core that this is a spin-wait loop. */
-static void cpu_relax(void)
+void nn_cpu_relax(void)
 {
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
     __builtin_ia32_pause();
@@ -133,7 +132,7 @@ static unsigned long wait_for_job(nn_team *t, unsigned long seen)
         g = atomic_load_explicit(&t->gen, memory_order_acquire);
         if (g != seen)
             return g;
-        cpu_relax();
+        nn_cpu_relax();
     }
     pthread_mutex_lock(&t->mu);
     atomic_fetch_add(&t->sleepers, 1);
@@ -176,7 +175,7 @@ static void wait_done(nn_team *t, size_t n)
     for (unsigned i = 0; i < t->spin; i++) {
         if (atomic_load_explicit(&t->done, memory_order_acquire) == n)
             return;
-        cpu_relax();
+        nn_cpu_relax();
     }
     pthread_mutex_lock(&t->mu);
     while (atomic_load_explicit(&t->done, memory_order_acquire) != n)

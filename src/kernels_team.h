@@ -28,6 +28,10 @@ typedef void (*nn_team_fn)(void *ctx, size_t item, size_t member);
  * (taskset, cpusets), elsewhere those online (sysconf); at least 1. */
 size_t nn_cpu_count(void);
 
+/* A hint to the core that the caller is in a spin-wait loop (pause on x86,
+ * yield on ARM, nothing elsewhere). */
+void nn_cpu_relax(void);
+
 /* Starts a team of n members (n = 0 is taken as 1): the calling thread is
  * member 0 and n - 1 worker threads start now.  On failure *team is NULL. */
 int nn_team_create(nn_team **team, size_t n, nn_error *err);
