@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench.sh [BUILD] - nnart's speed on this machine, every figure measured in
-# this one run (`make bench`; about a minute, plus PyTorch's share).
+# this one run (`make bench`; about half a minute, most of it PyTorch's).
 # RUNS (5) sets the repetitions of (a) and (b).
 #
 #   peak      the machine's float32 FMA rate: tests/bench_peak.c, a tight loop
