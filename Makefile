@@ -41,7 +41,7 @@ TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
 MNIST := data/train-images-idx3-ubyte data/train-labels-idx1-ubyte \
          data/t10k-images-idx3-ubyte data/t10k-labels-idx1-ubyte
 
-.PHONY: all data test check-build demo clean install uninstall FORCE fuzz fuzz-smoke bench
+.PHONY: all data test check-build check-aarch64 demo clean install uninstall FORCE fuzz fuzz-smoke bench
 .DELETE_ON_ERROR:
 
 all: nnart data
@@ -80,6 +80,14 @@ test: data
 	$(MAKE) --no-print-directory check-build
 	$(MAKE) --no-print-directory check-build BUILD=build/san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)"
 	@sh tests/run.sh build build/san
+
+# The portable code on another CPU: a cross build for aarch64 (no AVX
+# kernels there) whose unit tests run under qemu-user.  Needs Debian's
+# gcc-aarch64-linux-gnu, libc6-dev-arm64-cross and qemu-user.
+AARCH64_CC ?= aarch64-linux-gnu-gcc
+check-aarch64:
+	$(MAKE) --no-print-directory check-build BUILD=build/aarch64 CC=$(AARCH64_CC)
+	@QEMU_LD_PREFIX=/usr/aarch64-linux-gnu EXEC=qemu-aarch64 UNITS_ONLY=1 sh tests/run.sh build/aarch64
 
 demo: all
 	./nnart train

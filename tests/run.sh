@@ -2,6 +2,8 @@
 # run.sh BUILD_DIR... - runs every unit-test program and command-line test
 # script against each build directory and prints the combined count as its
 # last line: "N passed, N failed".  Exits non-zero if anything failed.
+# With UNITS_ONLY=1 only the unit-test programs run, and EXEC (a command such
+# as qemu-aarch64) runs them when the build is for another CPU.
 passed=0
 failed=0
 log=$(mktemp)
@@ -10,8 +12,11 @@ for build in "$@"; do
     for t in "$build"/tests/test_* tests/cli_*.sh; do
         [ -e "$t" ] || continue
         case "$t" in
-        *.sh) NNART="$build/nnart" sh "$t" >"$log" 2>&1 ;;
-        *) "$t" >"$log" 2>&1 ;;
+        *.sh)
+            [ -z "${UNITS_ONLY:-}" ] || continue
+            NNART="$build/nnart" sh "$t" >"$log" 2>&1
+            ;;
+        *) ${EXEC:-} "$t" >"$log" 2>&1 ;;
         esac
         status=$?
         line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
