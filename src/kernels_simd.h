@@ -1,6 +1,6 @@
 /* kernels_simd.h - the dense-layer kernels (and the pixel conversion, Adam,
- * ReLU and the cross-entropy) written once for any vector width, included by kernels_avx2.c and
- * kernels_avx512.c after they define:
+ * ReLU and the cross-entropy) written once for any vector width, included by
+ * kernels_avx2.c and kernels_avx512.c after they define:
  *
  *   SIMD_FN            function attributes (the target instruction set)
  *   W, vec, vmask      lanes per vector, the vector and tail-mask types
@@ -482,7 +482,7 @@ SIMD_FN static double simd_xent(const float *z, const unsigned char *labels, flo
             size_t lanes = k < last ? W : C - last;
             for (size_t l = 0; l < lanes; l++)
                 sum += e[l];
-            if (label - k < lanes)
+            if (label - k < lanes) /* the label's class is in this vector */
                 e_label = e[label - k];
             if (dzi)
                 store_last(dzi + k, ev, k == last && C % W != 0, m);
