@@ -13,7 +13,7 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Wpedantic
-CPPFLAGS += -Iinclude
+CPPFLAGS += -Iinclude -Isrc
 LDLIBS   = -lm -lpthread
 BUILD   ?= build
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -30,8 +30,11 @@ COMPDIR  = $(PREFIX)/share/bash-completion/completions
 PCDIR    = $(LIBDIR)/pkgconfig
 VERSION := $(shell sed -n 's/^\#define NNART_VERSION "\(.*\)"/\1/p' include/nnart.h)
 
-CLI_SRC  := $(sort $(wildcard src/cli*.c)) src/main.c
-LIB_SRC  := $(filter-out $(CLI_SRC),$(sort $(wildcard src/*.c)))
+# The library: the network, running it, files and pictures; the command on top.
+LIB_DIRS := src/nn src/run src/files src/pictures
+LIB_SRC  := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+HEADERS  := $(wildcard include/*.h src/*/*.h)
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -56,7 +59,7 @@ $(BUILD)/libnnart.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/%.o: %.c $(wildcard include/*.h src/*.h)
+$(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
 
@@ -104,16 +107,16 @@ $(BUILD)/inst/dirs: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(INST_DIRS)' | cmp -s - $@ || echo '$(INST_DIRS)' > $@
 
-$(BUILD)/inst/%.o: %.c $(wildcard include/*.h src/*.h) $(BUILD)/inst/dirs
+$(BUILD)/inst/%.o: %.c $(HEADERS) $(BUILD)/inst/dirs
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DNNART_DATADIR='"$(DATADIR)"' $(WARN) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/inst/nnart: $(INST_OBJ) $(BUILD)/libnnart.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(INST_OBJ) $(BUILD)/libnnart.a $(LDLIBS)
 
-$(BUILD)/inst/nnart.pc: src/nnart.pc.in $(BUILD)/inst/dirs
+$(BUILD)/inst/nnart.pc: src/cli/nnart.pc.in $(BUILD)/inst/dirs
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCDIR)|' \
-	    -e 's|@VERSION@|$(VERSION)|' src/nnart.pc.in > $@
+	    -e 's|@VERSION@|$(VERSION)|' src/cli/nnart.pc.in > $@
 
 install: $(BUILD)/inst/nnart $(BUILD)/libnnart.a $(BUILD)/inst/nnart.pc
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PCDIR) \
@@ -123,8 +126,8 @@ install: $(BUILD)/inst/nnart $(BUILD)/libnnart.a $(BUILD)/inst/nnart.pc
 	$(INSTALL) -m 644 $(BUILD)/inst/nnart.pc $(DESTDIR)$(PCDIR)/nnart.pc
 	$(INSTALL) -m 644 include/nn*.h $(DESTDIR)$(INCDIR)/
 	$(INSTALL) -m 644 $(MNIST:=.gz) data/README.md data/SHA256SUMS $(DESTDIR)$(DATADIR)/
-	$(INSTALL) -m 644 src/nnart.1 $(DESTDIR)$(MANDIR)/man1/nnart.1
-	$(INSTALL) -m 644 src/nnart.bash $(DESTDIR)$(COMPDIR)/nnart
+	$(INSTALL) -m 644 src/cli/nnart.1 $(DESTDIR)$(MANDIR)/man1/nnart.1
+	$(INSTALL) -m 644 src/cli/nnart.bash $(DESTDIR)$(COMPDIR)/nnart
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nnart $(DESTDIR)$(LIBDIR)/libnnart.a $(DESTDIR)$(PCDIR)/nnart.pc \
@@ -151,15 +154,15 @@ FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_OBJ     := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
 
-$(FUZZ_BUILD)/src/%.o: src/%.c $(wildcard include/*.h src/*.h)
+$(FUZZ_BUILD)/src/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-.SECONDARY: $(FUZZ_OBJ) $(FUZZ_BUILD)/src/cli_args.o
+.SECONDARY: $(FUZZ_OBJ) $(FUZZ_BUILD)/src/cli/args.o
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ) $(FUZZ_BUILD)/src/cli_args.o
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ) $(FUZZ_BUILD)/src/cli/args.o
 	$(FUZZ_CC) $(CPPFLAGS) -Isrc $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) \
-		$(if $(filter %/fuzz_args,$@),$(FUZZ_BUILD)/src/cli_args.o) $(LDLIBS)
+		$(if $(filter %/fuzz_args,$@),$(FUZZ_BUILD)/src/cli/args.o) $(LDLIBS)
 
 fuzz: $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BUILD) $(FUZZ_BIN)

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../src/kernels_internal.h"
+#include "nn/kernels.h"
 
 static double now(void)
 {

@@ -86,14 +86,14 @@ fi
 commands=$("$N" --help | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p')
 check "nnart --help lists commands" [ -n "$commands" ]
 for c in $commands; do
-    check "man page: section for $c" grep -q "^\.SS nnart $c" src/nnart.1
+    check "man page: section for $c" grep -q "^\.SS nnart $c" src/cli/nnart.1
     for o in $("$N" "$c" --help | sed -n 's/^ \{2,6\}\(-[a-zA-Z], \)\{0,1\}--\([a-z][a-z0-9-]*\).*/\2/p'); do
         esc=$(printf '%s' "$o" | sed 's/-/\\-/g')
-        check "man page: $c --$o" grep -qF -- "\\-\\-$esc" src/nnart.1
+        check "man page: $c --$o" grep -qF -- "\\-\\-$esc" src/cli/nnart.1
     done
 done
 for s in 'EXIT STATUS' FILES EXAMPLES ENVIRONMENT; do
-    check "man page: $s" grep -q "^\.SH $s" src/nnart.1
+    check "man page: $s" grep -q "^\.SH $s" src/cli/nnart.1
 done
 
 # ---- bash completion ---------------------------------------------------------

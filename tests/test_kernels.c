@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../src/kernels_internal.h"
+#include "nn/kernels.h"
 #include "nn_kernels.h"
 #include "test.h"
 

@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../src/feeder.h"
-#include "../src/kernels_team.h"
+#include "run/feeder.h"
+#include "run/pool.h"
 #include "nnart.h"
 #include "test.h"
 

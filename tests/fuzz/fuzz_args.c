@@ -8,7 +8,7 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "fuzz.h"
 
 #define MAX_WORDS 64

@@ -1,4 +1,4 @@
-/* data.c - IDX files and labelled data sets (see nn_data.h).
+/* idx.c - IDX files and labelled data sets (see nn_data.h).
  *
  * An IDX file is checked field by field, and its declared size against its
  * real length, before anything is allocated from it.  nn_idx_load keeps the

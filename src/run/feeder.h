@@ -13,7 +13,7 @@
  * Two slots alternate: request k is gathered into slot k mod 2, and the slot
  * that nn_feeder_wait returns stays untouched until the request after the
  * next one.  At most one request is outstanding.  The waits spin briefly and
- * then sleep, as the thread team's do (kernels_team.h).
+ * then sleep, as the thread team's do (pool.h).
  */
 #ifndef NN_FEEDER_H
 #define NN_FEEDER_H

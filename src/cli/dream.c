@@ -1,4 +1,4 @@
-/* cli_dream.c - `nnart dream` (what the network believes a class looks like)
+/* dream.c - `nnart dream` (what the network believes a class looks like)
  * and `nnart weights` (what each first-layer unit looks for). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* cli_plot.c - `nnart plot`: a training history (nnart train --history) drawn
+/* plot.c - `nnart plot`: a training history (nnart train --history) drawn
  * as loss and accuracy curves. */
 #include <string.h>
 

@@ -139,7 +139,7 @@ int cmd_dream(int argc, char **argv);
 int cmd_weights(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 
-/* ---- pictures (cli_predict.c) ------------------------------------------ */
+/* ---- pictures (predict.c) ------------------------------------------ */
 
 /* Each returns 0 or an exit status after printing the error.  A --render path
  * must end in .ppm, .pgm or .png (usage error otherwise; NULL passes). */
@@ -151,7 +151,7 @@ int cli_load_model(const char *path, nn_model *m);
 /* The side of the square images the model at model_path takes. */
 int cli_input_side(const char *model_path, const nn_model *m, size_t *side);
 
-/* ---- data sets (cli_common.c) -------------------------------------------- */
+/* ---- data sets (common.c) -------------------------------------------- */
 
 /* An MNIST-format data set is a folder with these four files, each raw IDX
  * or gzip-compressed with the .gz suffix added (raw preferred if both are

@@ -1,4 +1,4 @@
-/* kernels_team.c - a persistent team of POSIX threads (see kernels_team.h).
+/* pool.c - a persistent team of POSIX threads (see pool.h).
  *
  * The items of a job are dealt into one lane per member: lane l holds items
  * l, l + n, l + 2n, ... (n members).  A member empties its own lane first and
@@ -29,7 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kernels_team.h"
+#include "run/pool.h"
 
 /* Rounds of spinning before a wait blocks: a pause is some 20-40 ns on
  * current x86 cores, so this is 50-100 microseconds, longer than the gap

@@ -1,4 +1,4 @@
-/* cli_train.c - `nnart train`: build the model, fit it, test it, save it. */
+/* train.c - `nnart train`: build the model, fit it, test it, save it. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

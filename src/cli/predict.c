@@ -1,4 +1,4 @@
-/* cli_predict.c - `nnart predict`: the probabilities a model gives test images
+/* predict.c - `nnart predict`: the probabilities a model gives test images
  * or a drawing, as a table and as a heat-map or poster; and the helpers every
  * command with --render shares. */
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* cli_common.c - pieces every command uses: signals and data loading. */
+/* common.c - pieces every command uses: signals and data loading. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <signal.h>

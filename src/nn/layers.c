@@ -2,7 +2,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "kernels_internal.h"
+#include "nn/kernels.h"
 #include "nn_kernels.h"
 #include "nn_layers.h"
 
@@ -141,7 +141,7 @@ void nn_activation_backward(nn_activation a, float *dz, const float *dy, const f
 
 /* A label outside [0, C) has no probability: its row contributes NaN to the
  * sum, and its gradient row is the softmax alone.  The kernel variant in use
- * does the work (kernels_internal.h): each exponential is taken once, in
+ * does the work (nn/kernels.h): each exponential is taken once, in
  * float (the logits and the gradient are float anyway). */
 double nn_xent_forward_backward(const float *z, const uint8_t *labels, float *dz, size_t B,
                                 size_t C, size_t norm)

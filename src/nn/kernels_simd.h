@@ -290,7 +290,7 @@ SIMD_FN static void wg_block(float *dw, size_t ldw, const float *dy, size_t ldy,
 }
 
 /* dw += dy^T x, db += column sums of dy, with row strides (see
- * kernels_internal.h): for each strip of WG_KV vectors of columns (whose x
+ * nn/kernels.h): for each strip of WG_KV vectors of columns (whose x
  * columns stay in L1), tiles of WG_NO outputs over the batch. */
 SIMD_FN static void simd_backward_weights(float *dw, size_t ldw, float *db, const float *dy,
                                           size_t ldy, const float *x, size_t ldx, size_t B,

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "feeder.h"
-#include "kernels_team.h"
+#include "run/feeder.h"
+#include "run/pool.h"
 
-/* Rounds of spinning before a wait sleeps, as in kernels_team.c: some tens
+/* Rounds of spinning before a wait sleeps, as in pool.c: some tens
  * of microseconds, about one training step of a small model. */
 #define SPIN_ROUNDS 2500u
 

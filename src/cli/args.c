@@ -1,4 +1,4 @@
-/* cli_args.c - a small table-driven option parser with strict numbers,
+/* args.c - a small table-driven option parser with strict numbers,
  * duplicate detection and "did you mean" suggestions; help and error output
  * (coloured on a terminal). */
 #define _POSIX_C_SOURCE 200809L

@@ -7,7 +7,7 @@
  *   The loss and accuracy reported are running means over the samples seen so
  *   far in the epoch.
  *
- * Threads.  A step is two jobs for a team of threads (kernels_team.h), whose
+ * Threads.  A step is two jobs for a team of threads (pool.h), whose
  * members claim the items of a job in turn:
  *   1. one item per chunk of CHUNK rows of the batch: gather the samples, run
  *      the forward pass, the loss and the backward pass down to dE/dz of every
@@ -37,9 +37,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "feeder.h"
-#include "kernels_internal.h"
-#include "kernels_team.h"
+#include "run/feeder.h"
+#include "nn/kernels.h"
+#include "run/pool.h"
 #include "nn_kernels.h"
 #include "nn_train.h"
 

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stddef.h>
 
-#include "kernels_internal.h"
+#include "nn/kernels.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -75,7 +75,7 @@ SIMD_FN static inline float v_hsum(vec v)
 #define IG_KV 4
 #define IG_CASES WG_CASES
 
-#include "kernels_simd.h"
+#include "nn/kernels_simd.h"
 
 const nn_kernel_table *nn_kernels_avx512(void)
 {

@@ -1,4 +1,4 @@
-/* cli_evaluate.c - `nnart evaluate` (loss, accuracy, per-class accuracy and the
+/* evaluate.c - `nnart evaluate` (loss, accuracy, per-class accuracy and the
  * confusion matrix of a saved model) and `nnart info` (what a model file holds). */
 #include <math.h>
 #include <string.h>

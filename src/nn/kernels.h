@@ -1,4 +1,4 @@
-/* kernels_internal.h - the kernel variants behind nn_kernels.h.
+/* kernels.h - the kernel variants behind nn_kernels.h.
  *
  * Each instruction set has one table of the kernels.  The public
  * functions call the table chosen once per process: the one named by the

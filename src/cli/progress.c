@@ -1,4 +1,4 @@
-/* cli_progress.c - the Keras-style progress display and the per-epoch history.
+/* progress.c - the Keras-style progress display and the per-epoch history.
  *
  *   Epoch 1/10
  *   123/469 [=======>......................] - ETA: 1s - loss: 1.2031 - accuracy: 0.6113

@@ -1,4 +1,4 @@
-/* kernels_team.h - a team of worker threads that share out the items of a job;
+/* pool.h - a team of worker threads that share out the items of a job;
  * the trainer and the evaluator use it to spread the chunks of a batch over
  * the cores.
  *

@@ -1,5 +1,5 @@
 /* kernels.c - the three matrix products of a dense layer in plain C, and the
- * choice of the variant that serves nn_kernels.h (see kernels_internal.h).
+ * choice of the variant that serves nn_kernels.h (see nn/kernels.h).
  *
  * The inner loops run over `in`, which is contiguous in x, w, dw and dx, and are
  * written so that the compiler can vectorise them.  Each routine walks its
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernels_internal.h"
+#include "nn/kernels.h"
 #include "nn_kernels.h"
 
 /* Floats per cache tile: 64 KiB, comfortably inside any L2. */
