@@ -32,6 +32,21 @@ typedef struct nn_model {
     float *params;                    /* owned, n_params floats */
 } nn_model;
 
+/* Checks an architecture without building it: 1..NN_MAX_LAYERS layers,
+ * n_layers + 1 widths of 1..NN_MAX_WIDTH, known activations, softmax only on
+ * the last layer.  Returns NN_OK or NN_ERR_ARG with a message that names no
+ * file or option (callers prefix their own). */
+int nn_arch_check(size_t n_layers, const size_t *sizes, const nn_activation *act,
+                  nn_error *err);
+
+/* Checks that loss can train an output layer with activation output
+ * (cross-entropy needs softmax).  NN_OK or NN_ERR_ARG with a message. */
+int nn_loss_check(nn_activation output, nn_loss_kind loss, nn_error *err);
+
+/* The loss a model with this output activation is trained and evaluated with
+ * unless told otherwise: cross-entropy after softmax, else mean squared error. */
+nn_loss_kind nn_loss_default(nn_activation output);
+
 /* Creates a model with the given widths (n_layers + 1 of them, each 1..NN_MAX_WIDTH)
  * and activations (n_layers of them; softmax only on the last layer).  Parameters
  * start at zero.  On failure m is left empty (safe to nn_model_free). */
@@ -81,8 +96,7 @@ double nn_loss(const nn_model *m, const nn_work *w, nn_loss_kind loss,
 void nn_backward(const nn_model *m, nn_work *w, nn_loss_kind loss, const float *x,
                  const uint8_t *labels, size_t B, size_t norm, float *grads, float *dx);
 
-/* Checks that a loss can be used with the model's last activation (cross-entropy
- * needs softmax).  Returns NN_OK or NN_ERR_ARG with a message. */
+/* nn_loss_check for the model's output layer. */
 int nn_model_check_loss(const nn_model *m, nn_loss_kind loss, nn_error *err);
 
 #endif

@@ -17,31 +17,64 @@
 #include "nn_kernels.h"
 #include "nn_model.h"
 
+/* The rules every architecture follows, whether it is built, loaded or given
+ * on a command line; messages name no file or option (the caller adds them). */
+int nn_arch_check(size_t n_layers, const size_t *sizes, const nn_activation *act,
+                  nn_error *err)
+{
+    if (n_layers < 1 || n_layers > NN_MAX_LAYERS)
+        return nn_fail(err, NN_ERR_ARG, "%zu layers; between 1 and %d are supported", n_layers,
+                       NN_MAX_LAYERS);
+    for (size_t l = 0; l <= n_layers; l++) {
+        if (sizes[l] < 1 || sizes[l] > NN_MAX_WIDTH)
+            return nn_fail(err, NN_ERR_ARG,
+                           "layer width %zu (widths[%zu]); between 1 and %d are supported",
+                           sizes[l], l, NN_MAX_WIDTH);
+    }
+    for (size_t l = 0; l < n_layers; l++) {
+        if ((unsigned)act[l] > NN_ACT_SOFTMAX)
+            return nn_fail(err, NN_ERR_ARG, "layer %zu has unknown activation code %d", l + 1,
+                           (int)act[l]);
+        if (act[l] == NN_ACT_SOFTMAX && l + 1 != n_layers)
+            return nn_fail(err, NN_ERR_ARG,
+                           "softmax on layer %zu of %zu; only the last layer may use it", l + 1,
+                           n_layers);
+    }
+    return NN_OK;
+}
+
+int nn_loss_check(nn_activation output, nn_loss_kind loss, nn_error *err)
+{
+    if (loss != NN_LOSS_XENT && loss != NN_LOSS_MSE)
+        return nn_fail(err, NN_ERR_ARG, "unknown loss code %d", (int)loss);
+    if (loss == NN_LOSS_XENT && output != NN_ACT_SOFTMAX)
+        return nn_fail(err, NN_ERR_ARG,
+                       "cross-entropy needs a softmax output layer (this model ends in %s)",
+                       nn_activation_name(output));
+    return NN_OK;
+}
+
+nn_loss_kind nn_loss_default(nn_activation output)
+{
+    return output == NN_ACT_SOFTMAX ? NN_LOSS_XENT : NN_LOSS_MSE;
+}
+
 int nn_model_create(nn_model *m, size_t n_layers, const size_t *sizes,
                     const nn_activation *act, nn_error *err)
 {
     memset(m, 0, sizeof *m);
-    if (n_layers < 1 || n_layers > NN_MAX_LAYERS)
-        return nn_fail(err, NN_ERR_ARG, "model: %zu layers; between 1 and %d are supported",
-                       n_layers, NN_MAX_LAYERS);
+    int rc = nn_arch_check(n_layers, sizes, act, err);
+    if (rc)
+        return rc;
     size_t n_params = 0;
-    for (size_t l = 0; l <= n_layers; l++) {
-        if (sizes[l] < 1 || sizes[l] > NN_MAX_WIDTH)
-            return nn_fail(err, NN_ERR_ARG, "model: layer width %zu; between 1 and %d are supported",
-                           sizes[l], NN_MAX_WIDTH);
-    }
     for (size_t l = 0; l < n_layers; l++) {
-        if ((unsigned)act[l] > NN_ACT_SOFTMAX)
-            return nn_fail(err, NN_ERR_ARG, "model: unknown activation code %d", (int)act[l]);
-        if (act[l] == NN_ACT_SOFTMAX && l + 1 != n_layers)
-            return nn_fail(err, NN_ERR_ARG, "model: softmax is only allowed on the last layer");
         if (sizes[l + 1] > (SIZE_MAX / sizeof(float) - n_params) / (sizes[l] + 1))
-            return nn_fail(err, NN_ERR_ARG, "model: too many parameters for this machine");
+            return nn_fail(err, NN_ERR_ARG, "too many parameters for this machine");
         n_params += sizes[l + 1] * (sizes[l] + 1);
     }
     m->params = calloc(n_params, sizeof(float));
     if (!m->params)
-        return nn_fail(err, NN_ERR_NOMEM, "model: out of memory for %zu parameters", n_params);
+        return nn_fail(err, NN_ERR_NOMEM, "out of memory for %zu parameters", n_params);
     m->n_layers = n_layers;
     memcpy(m->sizes, sizes, (n_layers + 1) * sizeof *sizes);
     memcpy(m->act, act, n_layers * sizeof *act);
@@ -189,11 +222,5 @@ void nn_backward(const nn_model *m, nn_work *w, nn_loss_kind loss, const float *
 
 int nn_model_check_loss(const nn_model *m, nn_loss_kind loss, nn_error *err)
 {
-    if (loss == NN_LOSS_XENT && m->act[m->n_layers - 1] != NN_ACT_SOFTMAX)
-        return nn_fail(err, NN_ERR_ARG,
-                       "cross-entropy needs a softmax output layer (this model ends in %s)",
-                       nn_activation_name(m->act[m->n_layers - 1]));
-    if (loss != NN_LOSS_XENT && loss != NN_LOSS_MSE)
-        return nn_fail(err, NN_ERR_ARG, "unknown loss code %d", (int)loss);
-    return NN_OK;
+    return nn_loss_check(m->act[m->n_layers - 1], loss, err);
 }
