@@ -56,4 +56,9 @@ int nn_dataset_from_idx(const nn_idx *images, const char *images_name, const nn_
                         const char *labels_name, nn_dataset *d, nn_error *err);
 void nn_dataset_free(nn_dataset *d);
 
+/* The network's inputs for samples [first, first + n) of d: pixels / 255 in
+ * [0, 1], (n, dim) floats into out (caller-owned).  The caller checks that
+ * the range lies inside d. */
+void nn_dataset_inputs(const nn_dataset *d, size_t first, size_t n, float *out);
+
 #endif

@@ -16,6 +16,7 @@
 #include "nn_data.h"
 #include "nn_gzip.h"
 #include "nn_io.h"
+#include "nn_kernels.h"
 
 #define IDX_UINT8 0x08
 #define IDX_INT8 0x09
@@ -371,4 +372,9 @@ void nn_dataset_free(nn_dataset *d)
     free(d->mem[0] ? d->mem[0] : d->pixels);
     free(d->mem[1] ? d->mem[1] : d->labels);
     memset(d, 0, sizeof *d);
+}
+
+void nn_dataset_inputs(const nn_dataset *d, size_t first, size_t n, float *out)
+{
+    nn_bytes_to_floats(out, d->pixels + first * d->dim, n * d->dim);
 }
