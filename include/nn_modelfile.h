@@ -22,8 +22,8 @@ int nn_model_encode(const nn_model *m, const nn_train_info *info, uint8_t **out,
                     nn_error *err);
 /* Parses a model file image.  name is for messages.  On success m (and info,
  * if not NULL) are filled; m must be freed with nn_model_free. */
-int nn_model_decode(const uint8_t *buf, size_t len, const char *name, nn_model *m,
-                    nn_train_info *info, nn_error *err);
+int nn_model_parse(const uint8_t *buf, size_t len, const char *name, nn_model *m,
+                   nn_train_info *info, nn_error *err);
 
 int nn_model_save(const char *path, const nn_model *m, const nn_train_info *info,
                   nn_error *err);

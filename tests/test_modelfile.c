@@ -124,7 +124,7 @@ static void expect_bad(const uint8_t *buf, size_t len, const char *sub)
     nn_model m;
     nn_train_info info;
     nn_error err = {0};
-    int rc = nn_model_decode(copy, len, BAD, &m, &info, &err);
+    int rc = nn_model_parse(copy, len, BAD, &m, &info, &err);
     CHECK(rc == NN_ERR_FORMAT);
     CHECK(err.code == NN_ERR_FORMAT);
     CHECK(strncmp(err.msg, BAD ": ", strlen(BAD ": ")) == 0);
@@ -200,7 +200,7 @@ static void test_golden_tiny(void)
     /* And the hand-written file decodes to the same model. */
     nn_model d;
     nn_train_info out;
-    CHECK_OK(nn_model_decode(want, sizeof want, "golden", &d, &out, &err), &err);
+    CHECK_OK(nn_model_parse(want, sizeof want, "golden", &d, &out, &err), &err);
     CHECK(d.n_layers == 1 && d.sizes[0] == 2 && d.sizes[1] == 1 && d.act[0] == NN_ACT_IDENTITY);
     CHECK(d.n_params == 3 && d.params && d.params[0] == 1.0f && d.params[1] == -2.0f &&
           d.params[2] == 0.5f);
@@ -257,7 +257,7 @@ static void test_roundtrip(void)
     size_t len = 0;
     CHECK_OK(nn_model_encode(&m, &in, &buf, &len, &err), &err);
     memset(&out, 0xAB, sizeof out);
-    CHECK_OK(nn_model_decode(buf, len, "rt", &d, &out, &err), &err);
+    CHECK_OK(nn_model_parse(buf, len, "rt", &d, &out, &err), &err);
     CHECK(d.n_layers == 3 && d.n_params == m.n_params && d.n_params == P3);
     for (size_t l = 0; l <= 3; l++)
         CHECK(d.sizes[l] == sizes3[l]);
@@ -278,13 +278,13 @@ static void test_roundtrip(void)
     nn_model_free(&d);
 
     /* info may be NULL on both sides. */
-    CHECK_OK(nn_model_decode(buf, len, NULL, &d, NULL, &err), &err);
+    CHECK_OK(nn_model_parse(buf, len, NULL, &d, NULL, &err), &err);
     CHECK(d.params && memcmp(d.params, m.params, P3 * sizeof(float)) == 0);
     nn_model_free(&d);
     free(buf);
 
     CHECK_OK(nn_model_encode(&m, NULL, &buf, &len, &err), &err);
-    CHECK_OK(nn_model_decode(buf, len, "rt", &d, &out, &err), &err);
+    CHECK_OK(nn_model_parse(buf, len, "rt", &d, &out, &err), &err);
     CHECK(out.optimizer == 0 && out.loss == 0 && out.lr == 0.0f && out.epochs == 0 &&
           out.batch == 0 && out.seed == 0 && out.val_split == 0.0f && out.n_train == 0);
     CHECK(f32bits(out.train_loss) == 0x7FC00000u && f32bits(out.test_accuracy) == 0x7FC00000u);
@@ -306,7 +306,7 @@ static void test_deterministic(void)
     CHECK_OK(nn_model_encode(&m, &in, &a, &la, &err), &err);
     CHECK_OK(nn_model_encode(&m, &in, &b, &lb, &err), &err);
     CHECK(la == lb && a && b && memcmp(a, b, la) == 0);
-    CHECK_OK(nn_model_decode(a, la, "det", &d, &out, &err), &err);
+    CHECK_OK(nn_model_parse(a, la, "det", &d, &out, &err), &err);
     CHECK_OK(nn_model_encode(&d, &out, &c, &lc, &err), &err);
     CHECK(la == lc && c && memcmp(a, c, la) == 0);
     free(a);
@@ -412,11 +412,11 @@ static void test_structure(void)
         /* With L = 2 every later field shifts by 8 bytes: sizes[3] and act[0]
          * (3, 3) pass as activations, act[1] (sigmoid, 2) lands on the optimizer. */
         {16, 0, 2, "unknown optimizer code 2"},
-        {OFF3_SIZES, 0, 0, "sizes[0] = 0 is outside 1..65536"},
-        {OFF3_SIZES + 8, 0, 65537, "sizes[2] = 65537 is outside 1..65536"},
-        {OFF3_SIZES + 12, 0, 0xFFFFFFFFu, "sizes[3] = 4294967295"},
+        {OFF3_SIZES, 0, 0, "layer width 0 (widths[0]); between 1 and 65536 are supported"},
+        {OFF3_SIZES + 8, 0, 65537, "layer width 65537 (widths[2]); between 1 and 65536"},
+        {OFF3_SIZES + 12, 0, 0xFFFFFFFFu, "layer width 4294967295 (widths[3])"},
         {OFF3_ACT, 0, 5, "layer 1 has unknown activation code 5"},
-        {OFF3_ACT + 8, 0, 0x80000000u, "layer 3 has unknown activation code 2147483648"},
+        {OFF3_ACT + 8, 0, 0x80000000u, "layer 3 has unknown activation code -2147483648"},
         {OFF3_ACT + 4, 0, NN_ACT_SOFTMAX, "softmax on layer 2 of 3; only the last layer"},
         {OFF3_INFO, 0, 2, "unknown optimizer code 2"},
         {OFF3_INFO + 4, 0, 9, "unknown loss code 9"},
@@ -474,7 +474,7 @@ static void test_checksum(void)
             buf[pos] ^= masks[k];
             nn_model m;
             nn_error err = {0};
-            int rc = nn_model_decode(buf, len, BAD, &m, NULL, &err);
+            int rc = nn_model_parse(buf, len, BAD, &m, NULL, &err);
             CHECK(rc == NN_ERR_FORMAT);
             if (rc == NN_OK)
                 nn_model_free(&m);
@@ -532,6 +532,18 @@ static void test_encode_rejects(void)
     CHECK(nn_model_encode(&m, &in, &buf, &len, &err) == NN_ERR_ARG);
     CHECK_MSG(err.msg, "validation split 1 is outside");
 
+    m.n_layers = 0;
+    CHECK(nn_model_encode(&m, NULL, &buf, &len, &err) == NN_ERR_ARG);
+    CHECK_MSG(err.msg, "model: 0 layers; between 1 and 16 are supported");
+    m.n_layers = 3;
+    m.sizes[2] = 65537;
+    CHECK(nn_model_encode(&m, NULL, &buf, &len, &err) == NN_ERR_ARG);
+    CHECK_MSG(err.msg, "model: layer width 65537 (widths[2]); between 1 and 65536");
+    m.sizes[2] = sizes3[2];
+    m.act[1] = (nn_activation)9;
+    CHECK(nn_model_encode(&m, NULL, &buf, &len, &err) == NN_ERR_ARG);
+    CHECK_MSG(err.msg, "model: layer 2 has unknown activation code 9");
+    m.act[1] = act3[1];
     m.act[0] = NN_ACT_SOFTMAX;
     CHECK(nn_model_encode(&m, NULL, &buf, &len, &err) == NN_ERR_ARG);
     CHECK_MSG(err.msg, "softmax on layer 1 of 3");

@@ -37,45 +37,53 @@
 
 /* Number of parameters of an architecture: sum over l of sizes[l+1] (sizes[l] + 1).
  * With widths <= NN_MAX_WIDTH and L <= NN_MAX_LAYERS it is below 2^37. */
-static uint64_t count_params(size_t L, const uint64_t *sizes)
+static uint64_t count_params(size_t L, const size_t *sizes)
 {
     uint64_t n = 0;
     for (size_t l = 0; l < L; l++)
-        n += sizes[l + 1] * (sizes[l] + 1);
+        n += (uint64_t)sizes[l + 1] * (sizes[l] + 1);
     return n;
 }
 
 /* Writes "784-10-10-10" into s (of size cap). */
-static void format_arch(char *s, size_t cap, size_t L, const uint64_t *sizes)
+static void format_arch(char *s, size_t cap, size_t L, const size_t *sizes)
 {
     size_t used = 0;
     s[0] = '\0';
     for (size_t l = 0; l <= L && used < cap; l++) {
-        int n = snprintf(s + used, cap - used, l ? "-%" PRIu64 : "%" PRIu64, sizes[l]);
+        int n = snprintf(s + used, cap - used, l ? "-%zu" : "%zu", sizes[l]);
         if (n < 0)
             break;
         used += (size_t)n;
     }
 }
 
-static int valid_activation(uint32_t a) { return a <= NN_ACT_SOFTMAX; }
-static int valid_optimizer(uint32_t o) { return o == NN_OPT_ADAM || o == NN_OPT_SGD; }
-static int valid_loss(uint32_t l) { return l == NN_LOSS_XENT || l == NN_LOSS_MSE; }
-
-/* Checks the settings of info that the reader also checks, so that nnart never
- * writes a file it would refuse to read.  Metrics may be anything (NaN = unknown). */
-static int check_info(const nn_train_info *info, const char *name, nn_error *err)
+/* nn_arch_check, failing with code and the file's name in front of its message. */
+static int check_arch(size_t L, const size_t *sizes, const nn_activation *act, int code,
+                      const char *name, nn_error *err)
 {
-    if (!valid_optimizer((uint32_t)info->optimizer))
-        return nn_fail(err, NN_ERR_ARG, "%s: unknown optimizer code %d", name,
-                       (int)info->optimizer);
-    if (!valid_loss((uint32_t)info->loss))
-        return nn_fail(err, NN_ERR_ARG, "%s: unknown loss code %d", name, (int)info->loss);
+    nn_error why = {0};
+    if (nn_arch_check(L, sizes, act, &why) != NN_OK)
+        return nn_fail(err, code, "%s: %s", name, why.msg);
+    return NN_OK;
+}
+
+/* The settings in info that a model file must hold valid (metrics may be
+ * anything, NaN = unknown).  The writer checks them with code NN_ERR_ARG and
+ * the reader with NN_ERR_FORMAT, so that nnart never writes a file it would
+ * refuse to read.  Codes are shown as the u32 the file stores. */
+static int check_settings(const nn_train_info *info, int code, const char *name, nn_error *err)
+{
+    uint32_t opt = (uint32_t)info->optimizer, loss = (uint32_t)info->loss;
+    if (opt != NN_OPT_ADAM && opt != NN_OPT_SGD)
+        return nn_fail(err, code, "%s: unknown optimizer code %" PRIu32, name, opt);
+    if (loss != NN_LOSS_XENT && loss != NN_LOSS_MSE)
+        return nn_fail(err, code, "%s: unknown loss code %" PRIu32, name, loss);
     if (!isfinite(info->lr) || info->lr < 0.0f)
-        return nn_fail(err, NN_ERR_ARG, "%s: learning rate %g is not a finite number >= 0", name,
+        return nn_fail(err, code, "%s: learning rate %g is not a finite number >= 0", name,
                        (double)info->lr);
     if (!(info->val_split >= 0.0f && info->val_split < 1.0f))
-        return nn_fail(err, NN_ERR_ARG, "%s: validation split %g is outside [0, 1)", name,
+        return nn_fail(err, code, "%s: validation split %g is outside [0, 1)", name,
                        (double)info->val_split);
     return NN_OK;
 }
@@ -114,48 +122,39 @@ static void unknown_info(nn_train_info *info)
     info->test_loss = info->test_accuracy = nan;
 }
 
-/* nn_model_encode with the name to use in messages. */
-static int encode(const nn_model *m, const nn_train_info *info, const char *name, uint8_t **out,
-                  size_t *len, nn_error *err)
+/* Checks that m and info can be written as a file that the reader accepts. */
+static int check_model(const nn_model *m, const nn_train_info *info, const char *name,
+                       nn_error *err)
 {
-    *out = NULL;
-    *len = 0;
-    size_t L = m->n_layers;
-    if (L < 1 || L > NN_MAX_LAYERS)
-        return nn_fail(err, NN_ERR_ARG, "%s: %zu layers; between 1 and %d are supported", name, L,
-                       NN_MAX_LAYERS);
-    uint64_t sizes[NN_MAX_LAYERS + 1];
-    for (size_t l = 0; l <= L; l++) {
-        if (m->sizes[l] < 1 || m->sizes[l] > NN_MAX_WIDTH)
-            return nn_fail(err, NN_ERR_ARG, "%s: sizes[%zu] = %zu is outside 1..%d", name, l,
-                           m->sizes[l], NN_MAX_WIDTH);
-        sizes[l] = m->sizes[l];
-    }
-    for (size_t l = 0; l < L; l++) {
-        if (!valid_activation((uint32_t)m->act[l]))
-            return nn_fail(err, NN_ERR_ARG, "%s: layer %zu has unknown activation code %d", name,
-                           l + 1, (int)m->act[l]);
-        if (m->act[l] == NN_ACT_SOFTMAX && l + 1 != L)
-            return nn_fail(err, NN_ERR_ARG,
-                           "%s: softmax on layer %zu of %zu; only the last layer may use it", name,
-                           l + 1, L);
-    }
-    if ((uint64_t)m->n_params != count_params(L, sizes) || !m->params)
+    int rc = check_arch(m->n_layers, m->sizes, m->act, NN_ERR_ARG, name, err);
+    if (rc != NN_OK)
+        return rc;
+    if ((uint64_t)m->n_params != count_params(m->n_layers, m->sizes) || !m->params)
         return nn_fail(err, NN_ERR_ARG, "%s: %zu parameters do not match the architecture", name,
                        m->n_params);
     for (size_t i = 0; i < m->n_params; i++)
         if (!isfinite(m->params[i]))
             return nn_fail(err, NN_ERR_ARG, "%s: parameter %zu is not finite (%g)", name, i,
                            (double)m->params[i]);
+    return check_settings(info, NN_ERR_ARG, name, err);
+}
+
+/* nn_model_encode with the name to use in messages. */
+static int encode(const nn_model *m, const nn_train_info *info, const char *name, uint8_t **out,
+                  size_t *len, nn_error *err)
+{
+    *out = NULL;
+    *len = 0;
     nn_train_info unknown;
     if (!info) {
         unknown_info(&unknown);
         info = &unknown;
     }
-    int rc = check_info(info, name, err);
+    int rc = check_model(m, info, name, err);
     if (rc != NN_OK)
         return rc;
 
+    size_t L = m->n_layers;
     nn_buf b = {0};
     nn_buf_put(&b, NN_MODEL_MAGIC, MAGIC_LEN);
     nn_buf_put_u32le(&b, NN_MODEL_VERSION);
@@ -225,19 +224,66 @@ static float get_f32(reader *r)
     return v;
 }
 
+/* The magic, the format version and the header flags. */
+static int read_header(reader *r)
+{
+    if (r->len < MAGIC_LEN)
+        return nn_fail(r->err, NN_ERR_FORMAT,
+                       "%s: too short (%zu bytes) to be an nnart model file", r->name, r->len);
+    if (memcmp(r->buf, NN_MODEL_MAGIC, MAGIC_LEN) != 0)
+        return nn_fail(r->err, NN_ERR_FORMAT, "%s: not an nnart model file (no \"%s\" magic)",
+                       r->name, NN_MODEL_MAGIC);
+    r->pos = MAGIC_LEN;
+    int rc = need(r, 4, "the format version");
+    if (rc != NN_OK)
+        return rc;
+    uint32_t version = get_u32(r);
+    if (version != NN_MODEL_VERSION)
+        return nn_fail(r->err, NN_ERR_FORMAT,
+                       "%s: format version %" PRIu32 "; this nnart reads version %u", r->name,
+                       version, NN_MODEL_VERSION);
+    if ((rc = need(r, 4, "the header flags")) != NN_OK)
+        return rc;
+    uint32_t flags = get_u32(r);
+    if (flags != 0)
+        return nn_fail(r->err, NN_ERR_FORMAT,
+                       "%s: unknown header flags 0x%08" PRIx32 "; this nnart knows none", r->name,
+                       flags);
+    return NN_OK;
+}
+
+/* The layer count, the L + 1 widths and the L activation codes, checked by
+ * nn_arch_check.  The count is checked as soon as it is read, since it
+ * bounds the arrays that follow (nn_arch_check looks at no array when the
+ * count is out of range). */
+static int read_arch(reader *r, size_t *L, size_t *sizes, nn_activation *act)
+{
+    int rc = need(r, 4, "the layer count");
+    if (rc != NN_OK)
+        return rc;
+    uint32_t L32 = get_u32(r);
+    if (L32 < 1 || L32 > NN_MAX_LAYERS)
+        return check_arch(L32, NULL, NULL, NN_ERR_FORMAT, r->name, r->err);
+    *L = L32;
+    if ((rc = need(r, 4 * (*L + 1), "the layer sizes")) != NN_OK)
+        return rc;
+    for (size_t l = 0; l <= *L; l++)
+        sizes[l] = get_u32(r);
+    if ((rc = need(r, 4 * *L, "the activation codes")) != NN_OK)
+        return rc;
+    for (size_t l = 0; l < *L; l++)
+        act[l] = (nn_activation)get_u32(r);
+    return check_arch(*L, sizes, act, NN_ERR_FORMAT, r->name, r->err);
+}
+
 /* Reads and checks the metadata block into info. */
 static int read_info(reader *r, nn_train_info *info)
 {
     int rc = need(r, INFO_BYTES, "the training metadata");
     if (rc != NN_OK)
         return rc;
-    uint32_t opt = get_u32(r), loss = get_u32(r);
-    if (!valid_optimizer(opt))
-        return nn_fail(r->err, NN_ERR_FORMAT, "%s: unknown optimizer code %" PRIu32, r->name, opt);
-    if (!valid_loss(loss))
-        return nn_fail(r->err, NN_ERR_FORMAT, "%s: unknown loss code %" PRIu32, r->name, loss);
-    info->optimizer = (nn_optimizer_kind)opt;
-    info->loss = (nn_loss_kind)loss;
+    info->optimizer = (nn_optimizer_kind)get_u32(r);
+    info->loss = (nn_loss_kind)get_u32(r);
     info->lr = get_f32(r);
     info->epochs = get_u32(r);
     info->batch = get_u32(r);
@@ -250,135 +296,87 @@ static int read_info(reader *r, nn_train_info *info)
     info->val_accuracy = get_f32(r);
     info->test_loss = get_f32(r);
     info->test_accuracy = get_f32(r);
-    if (!isfinite(info->lr) || info->lr < 0.0f)
-        return nn_fail(r->err, NN_ERR_FORMAT, "%s: learning rate %g is not a finite number >= 0",
-                       r->name, (double)info->lr);
-    if (!(info->val_split >= 0.0f && info->val_split < 1.0f))
-        return nn_fail(r->err, NN_ERR_FORMAT, "%s: validation split %g is outside [0, 1)", r->name,
-                       (double)info->val_split);
+    return check_settings(info, NN_ERR_FORMAT, r->name, r->err);
+}
+
+/* The parameter count, which the architecture fixes, and with it the file's
+ * exact length: 96 + 8 L + 4 P bytes (below 2^39, no overflow). */
+static int read_param_count(reader *r, size_t L, const size_t *sizes, size_t *P)
+{
+    char arch[NN_MAX_LAYERS * 6 + 8];
+    format_arch(arch, sizeof arch, L, sizes);
+    int rc = need(r, 8, "the parameter count");
+    if (rc != NN_OK)
+        return rc;
+    uint64_t n_params = get_u64(r), want = count_params(L, sizes);
+    if (n_params != want)
+        return nn_fail(r->err, NN_ERR_FORMAT,
+                       "%s: %" PRIu64 " parameters stored, but a %s model has %" PRIu64, r->name,
+                       n_params, arch, want);
+    uint64_t expect = FIXED_BYTES + 8u * (uint64_t)L + 4u * n_params;
+    uint64_t len = r->len;
+    if (len < expect)
+        return nn_fail(r->err, NN_ERR_FORMAT,
+                       "%s: truncated: %zu bytes, but a %s model file has %" PRIu64, r->name,
+                       r->len, arch, expect);
+    if (len > expect)
+        return nn_fail(r->err, NN_ERR_FORMAT,
+                       "%s: trailing data: %" PRIu64 " byte%s after the checksum (a %s model file "
+                       "has %" PRIu64 ")",
+                       r->name, len - expect, len - expect == 1 ? "" : "s", arch, expect);
+    *P = (size_t)n_params; /* fits: 4 P < len */
     return NN_OK;
 }
 
-int nn_model_decode(const uint8_t *buf, size_t len, const char *name, nn_model *m,
-                    nn_train_info *info, nn_error *err)
+/* The trailer, the CRC-32 of bytes [0, len - 4), then the P parameters at
+ * the cursor, each of which must be finite. */
+static int check_contents(const reader *r, size_t P)
 {
-    memset(m, 0, sizeof *m);
-    if (!name)
-        name = "model file";
-    if (len < MAGIC_LEN)
-        return nn_fail(err, NN_ERR_FORMAT, "%s: too short (%zu bytes) to be an nnart model file",
-                       name, len);
-    if (memcmp(buf, NN_MODEL_MAGIC, MAGIC_LEN) != 0)
-        return nn_fail(err, NN_ERR_FORMAT, "%s: not an nnart model file (no \"%s\" magic)", name,
-                       NN_MODEL_MAGIC);
-    reader r = {buf, len, MAGIC_LEN, name, err};
-
-    int rc = need(&r, 4, "the format version");
-    if (rc != NN_OK)
-        return rc;
-    uint32_t version = get_u32(&r);
-    if (version != NN_MODEL_VERSION)
-        return nn_fail(err, NN_ERR_FORMAT,
-                       "%s: format version %" PRIu32 "; this nnart reads version %u", name,
-                       version, NN_MODEL_VERSION);
-    if ((rc = need(&r, 4, "the header flags")) != NN_OK)
-        return rc;
-    uint32_t flags = get_u32(&r);
-    if (flags != 0)
-        return nn_fail(err, NN_ERR_FORMAT, "%s: unknown header flags 0x%08" PRIx32
-                       "; this nnart knows none", name, flags);
-
-    if ((rc = need(&r, 4, "the layer count")) != NN_OK)
-        return rc;
-    uint32_t L32 = get_u32(&r);
-    if (L32 < 1 || L32 > NN_MAX_LAYERS)
-        return nn_fail(err, NN_ERR_FORMAT, "%s: %" PRIu32 " layers; between 1 and %d are supported",
-                       name, L32, NN_MAX_LAYERS);
-    size_t L = L32;
-
-    uint64_t sizes[NN_MAX_LAYERS + 1];
-    if ((rc = need(&r, 4 * (L + 1), "the layer sizes")) != NN_OK)
-        return rc;
-    for (size_t l = 0; l <= L; l++) {
-        sizes[l] = get_u32(&r);
-        if (sizes[l] < 1 || sizes[l] > NN_MAX_WIDTH)
-            return nn_fail(err, NN_ERR_FORMAT, "%s: sizes[%zu] = %" PRIu64 " is outside 1..%d",
-                           name, l, sizes[l], NN_MAX_WIDTH);
-    }
-    nn_activation act[NN_MAX_LAYERS];
-    if ((rc = need(&r, 4 * L, "the activation codes")) != NN_OK)
-        return rc;
-    for (size_t l = 0; l < L; l++) {
-        uint32_t a = get_u32(&r);
-        if (!valid_activation(a))
-            return nn_fail(err, NN_ERR_FORMAT, "%s: layer %zu has unknown activation code %" PRIu32,
-                           name, l + 1, a);
-        if (a == NN_ACT_SOFTMAX && l + 1 != L)
-            return nn_fail(err, NN_ERR_FORMAT,
-                           "%s: softmax on layer %zu of %zu; only the last layer may use it", name,
-                           l + 1, L);
-        act[l] = (nn_activation)a;
-    }
-
-    nn_train_info meta;
-    if ((rc = read_info(&r, &meta)) != NN_OK)
-        return rc;
-
-    char arch[NN_MAX_LAYERS * 6 + 8];
-    format_arch(arch, sizeof arch, L, sizes);
-    if ((rc = need(&r, 8, "the parameter count")) != NN_OK)
-        return rc;
-    uint64_t n_params = get_u64(&r);
-    uint64_t want = count_params(L, sizes);
-    if (n_params != want)
-        return nn_fail(err, NN_ERR_FORMAT,
-                       "%s: %" PRIu64 " parameters stored, but a %s model has %" PRIu64, name,
-                       n_params, arch, want);
-
-    /* The whole length is now known: 96 + 8 L + 4 P bytes (below 2^39, no overflow). */
-    uint64_t expect = FIXED_BYTES + 8u * (uint64_t)L + 4u * n_params;
-    if ((uint64_t)len < expect)
-        return nn_fail(err, NN_ERR_FORMAT,
-                       "%s: truncated: %zu bytes, but a %s model file has %" PRIu64, name, len,
-                       arch, expect);
-    if ((uint64_t)len > expect)
-        return nn_fail(err, NN_ERR_FORMAT,
-                       "%s: trailing data: %" PRIu64 " byte%s after the checksum (a %s model file "
-                       "has %" PRIu64 ")", name, (uint64_t)len - expect,
-                       (uint64_t)len - expect == 1 ? "" : "s", arch, expect);
-
-    /* The trailer is the CRC-32 of bytes [0, len - 4). */
-    uint32_t stored = nn_load_u32le(buf + len - 4);
-    uint32_t computed = nn_crc32(0, buf, len - 4);
+    uint32_t stored = nn_load_u32le(r->buf + r->len - 4);
+    uint32_t computed = nn_crc32(0, r->buf, r->len - 4);
     if (stored != computed)
-        return nn_fail(err, NN_ERR_FORMAT,
+        return nn_fail(r->err, NN_ERR_FORMAT,
                        "%s: checksum mismatch: file is corrupted (stored 0x%08" PRIx32
-                       ", computed 0x%08" PRIx32 ")", name, stored, computed);
-
-    size_t P = (size_t)n_params; /* fits: 4 P < len */
-    const uint8_t *p = buf + r.pos;
+                       ", computed 0x%08" PRIx32 ")",
+                       r->name, stored, computed);
+    const uint8_t *p = r->buf + r->pos;
     for (size_t i = 0; i < P; i++) {
         float v = nn_load_f32le(p + 4 * i);
         if (!isfinite(v))
-            return nn_fail(err, NN_ERR_FORMAT, "%s: parameter %zu is not finite (%g)", name, i,
-                           (double)v);
+            return nn_fail(r->err, NN_ERR_FORMAT, "%s: parameter %zu is not finite (%g)", r->name,
+                           i, (double)v);
     }
+    return NN_OK;
+}
 
-    size_t sz[NN_MAX_LAYERS + 1];
-    for (size_t l = 0; l <= L; l++)
-        sz[l] = (size_t)sizes[l];
-    nn_error cerr = {0};
-    rc = nn_model_create(m, L, sz, act, &cerr);
+int nn_model_parse(const uint8_t *buf, size_t len, const char *name, nn_model *m,
+                   nn_train_info *info, nn_error *err)
+{
+    memset(m, 0, sizeof *m);
+    reader r = {buf, len, 0, name ? name : "model file", err};
+    size_t L = 0, P = 0, sizes[NN_MAX_LAYERS + 1];
+    nn_activation act[NN_MAX_LAYERS];
+    nn_train_info meta;
+    int rc = read_header(&r);
+    if (rc == NN_OK)
+        rc = read_arch(&r, &L, sizes, act);
+    if (rc == NN_OK)
+        rc = read_info(&r, &meta);
+    if (rc == NN_OK)
+        rc = read_param_count(&r, L, sizes, &P);
+    if (rc == NN_OK)
+        rc = check_contents(&r, P);
     if (rc != NN_OK)
-        return nn_fail(err, rc, "%s: %s", name, cerr.msg);
-    if (m->n_params != P) {
-        size_t have = m->n_params;
-        nn_model_free(m);
-        return nn_fail(err, NN_ERR_ARG, "%s: a %s model was created with %zu parameters, not %zu",
-                       name, arch, have, P);
-    }
+        return rc;
+
+    /* The file is sound: build the model (with exactly P parameters, as
+     * read_param_count checked) and fill it. */
+    nn_error cerr = {0};
+    rc = nn_model_create(m, L, sizes, act, &cerr);
+    if (rc != NN_OK)
+        return nn_fail(err, rc, "%s: %s", r.name, cerr.msg);
     for (size_t i = 0; i < P; i++)
-        m->params[i] = nn_load_f32le(p + 4 * i);
+        m->params[i] = nn_load_f32le(buf + r.pos + 4 * i);
     if (info)
         *info = meta;
     return NN_OK;
@@ -406,7 +404,7 @@ int nn_model_load(const char *path, nn_model *m, nn_train_info *info, nn_error *
     int rc = nn_read_file(path, &buf, &len, max, err);
     if (rc != NN_OK)
         return rc;
-    rc = nn_model_decode(buf, len, path, m, info, err);
+    rc = nn_model_parse(buf, len, path, m, info, err);
     free(buf);
     return rc;
 }

@@ -17,7 +17,7 @@ static void decode(const uint8_t *buf, size_t len)
     nn_model m;
     nn_train_info info;
     nn_error err = {0};
-    if (nn_model_decode(buf, len, "model", &m, &info, &err) != NN_OK) {
+    if (nn_model_parse(buf, len, "model", &m, &info, &err) != NN_OK) {
         fuzz_check_message(&err, "model");
         nn_model_free(&m);
         return;
