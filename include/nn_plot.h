@@ -1,5 +1,5 @@
-/* nn_plot.h - training curves: the per-epoch history that `nnart train
- * --history` writes, read back and drawn as line charts.
+/* nn_plot.h - training curves: the per-epoch history CSV that nnart's
+ * training writes, read back and drawn as line charts.
  *
  * The history is CSV with a header line naming the columns.  Columns are
  * found by name, so both nnart's own file

@@ -28,6 +28,7 @@ static void expect_bad(const char *csv, const char *want)
     CHECK(strncmp(err.msg, "h.csv: ", 7) == 0);
     CHECK(strchr(err.msg, '\n') == NULL && strchr(err.msg, '\r') == NULL);
     CHECK_MSG(err.msg, want);
+    CHECK(strstr(err.msg, "--") == NULL); /* the library names no command-line option */
     CHECK(h.n == 0 && h.epoch == NULL && h.loss == NULL && h.val_loss == NULL);
 }
 
@@ -88,6 +89,9 @@ static void test_parse_errors(void)
     expect_bad("", "empty, not a training history");
     expect_bad("\nepoch,loss,accuracy\n", "empty, not a training history");
     expect_bad("epoch,accuracy\n1,0.5\n", "line 1: no 'loss' column (the header reads 'epoch,accuracy'");
+    expect_bad("epoch,loss\n1,0.5\n",
+               "line 1: no 'accuracy' column (the header reads 'epoch,loss'; nnart train's history "
+               "CSV has epoch,loss,accuracy,val_loss,val_accuracy,seconds)");
     expect_bad("epoch,loss,loss,accuracy\n", "line 1: column 'loss' given twice");
     expect_bad("epoch,loss,accuracy\n", "no epochs, only the header line");
     expect_bad("epoch,loss,accuracy\n1,0.5\n", "line 2: 2 fields, the header has 3");

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "nn_io.h"
 #include "nn_plot.h"
 
@@ -106,6 +107,109 @@ static int parse_number(const uint8_t *buf, size_t a, size_t b, double *v)
     return *end == '\0' && isfinite(*v) ? 0 : -1;
 }
 
+/* What the header says and what the rows have given so far. */
+typedef struct history_rows {
+    size_t nf;             /* fields per line: the header's */
+    long col[N_COLS];      /* the field holding each column, -1 if there is none */
+    int val_cols;          /* both validation columns are present */
+    double *v[N_COLS];     /* the values of each column, one per row */
+    size_t n;              /* rows read */
+    int has_val;           /* the first row gives validation values (so all must) */
+    size_t first_row_line; /* the line of the first row */
+} history_rows;
+
+/* The header line buf[s..e): the field of each column by its name; epoch,
+ * loss and accuracy are required. */
+static int read_header(const uint8_t *buf, size_t s, size_t e, const char *name, history_rows *t,
+                       nn_error *err)
+{
+    size_t fs[MAX_FIELDS], fe[MAX_FIELDS];
+    t->nf = split_fields(buf, s, e, fs, fe);
+    if (t->nf > MAX_FIELDS)
+        return nn_fail(err, NN_ERR_FORMAT, "%s: line 1: more than %d columns", name, MAX_FIELDS);
+    for (size_t c = 0; c < N_COLS; c++) {
+        t->col[c] = -1;
+        for (size_t f = 0; f < t->nf; f++) {
+            size_t n = strlen(col_names[c]);
+            if (fe[f] - fs[f] != n || memcmp(buf + fs[f], col_names[c], n) != 0)
+                continue;
+            if (t->col[c] >= 0)
+                return nn_fail(err, NN_ERR_FORMAT, "%s: line 1: column '%s' given twice",
+                               name, col_names[c]);
+            t->col[c] = (long)f;
+        }
+        if (t->col[c] < 0 && c <= COL_ACC) {
+            char q[32];
+            quote(q, sizeof q, buf, s, e);
+            return nn_fail(err, NN_ERR_FORMAT,
+                           "%s: line 1: no '%s' column (the header reads '%s'; nnart train's "
+                           "history CSV has epoch,loss,accuracy,val_loss,val_accuracy,seconds)",
+                           name, col_names[c], q);
+        }
+    }
+    t->val_cols = t->col[COL_VAL_LOSS] >= 0 && t->col[COL_VAL_ACC] >= 0;
+    return NN_OK;
+}
+
+/* Field [a, b) of a row as column c, into t->v[c][t->n].  The validation
+ * columns are either given on every row or empty on every row. */
+static int read_value(const uint8_t *buf, size_t a, size_t b, size_t c, size_t line,
+                      history_rows *t, const char *name, nn_error *err)
+{
+    if (c >= COL_VAL_LOSS) {
+        if (!t->val_cols) /* a lone validation column is ignored */
+            return NN_OK;
+        int set = a != b;
+        if (t->n == 0 && c == COL_VAL_LOSS) {
+            t->has_val = set;
+            t->first_row_line = line;
+        }
+        if (set != t->has_val)
+            return nn_fail(err, NN_ERR_FORMAT, "%s: line %zu: %s is %s here but %s on line %zu",
+                           name, line, col_names[c], set ? "given" : "empty",
+                           set ? "empty" : "given", t->first_row_line);
+        if (!set)
+            return NN_OK;
+    }
+    if (parse_number(buf, a, b, &t->v[c][t->n]) != 0) {
+        char q[32];
+        quote(q, sizeof q, buf, a, b);
+        return nn_fail(err, NN_ERR_FORMAT,
+                       "%s: line %zu, column '%s': '%s' is not a finite number", name, line,
+                       col_names[c], q);
+    }
+    return NN_OK;
+}
+
+/* The row on line buf[s..e), line number line: as many fields as the
+ * header, each column a number, the epoch above the previous row's. */
+static int read_row(const uint8_t *buf, size_t s, size_t e, size_t line, history_rows *t,
+                    const char *name, nn_error *err)
+{
+    size_t fs[MAX_FIELDS], fe[MAX_FIELDS];
+    size_t k = split_fields(buf, s, e, fs, fe);
+    if (k != t->nf)
+        return nn_fail(err, NN_ERR_FORMAT, "%s: line %zu: %s%zu fields, the header has %zu",
+                       name, line, k > MAX_FIELDS ? "more than " : "",
+                       k > MAX_FIELDS ? (size_t)MAX_FIELDS : k, t->nf);
+    for (size_t c = 0; c < N_COLS; c++) {
+        if (t->col[c] < 0)
+            continue;
+        int rc = read_value(buf, fs[t->col[c]], fe[t->col[c]], c, line, t, name, err);
+        if (rc != NN_OK)
+            return rc;
+    }
+    const double *epoch = t->v[COL_EPOCH];
+    size_t n = t->n;
+    if (n > 0 && !(epoch[n] > epoch[n - 1]))
+        return nn_fail(err, NN_ERR_FORMAT,
+                       "%s: line %zu: epoch %g does not follow epoch %g (epochs must "
+                       "increase)",
+                       name, line, epoch[n], epoch[n - 1]);
+    t->n++;
+    return NN_OK;
+}
+
 int nn_history_parse(const uint8_t *buf, size_t len, const char *name, nn_history *h,
                      nn_error *err)
 {
@@ -114,113 +218,45 @@ int nn_history_parse(const uint8_t *buf, size_t len, const char *name, nn_histor
         name = "history";
     if (!buf && len > 0)
         return nn_fail(err, NN_ERR_ARG, "%s: no buffer given for %zu bytes", name, len);
-    size_t pos = 0, s, e, fs[MAX_FIELDS], fe[MAX_FIELDS];
+    size_t pos = 0, s, e;
     if (!next_line(buf, len, &pos, &s, &e) || e == s)
         return nn_fail(err, NN_ERR_FORMAT,
                        "%s: empty, not a training history (CSV with a header line such as "
                        "epoch,loss,accuracy,val_loss,val_accuracy)",
                        name);
-    /* The header: where each column is. */
-    size_t nf = split_fields(buf, s, e, fs, fe);
-    if (nf > MAX_FIELDS)
-        return nn_fail(err, NN_ERR_FORMAT, "%s: line 1: more than %d columns", name, MAX_FIELDS);
-    long col[N_COLS];
-    for (size_t c = 0; c < N_COLS; c++) {
-        col[c] = -1;
-        for (size_t f = 0; f < nf; f++) {
-            size_t n = strlen(col_names[c]);
-            if (fe[f] - fs[f] != n || memcmp(buf + fs[f], col_names[c], n) != 0)
-                continue;
-            if (col[c] >= 0)
-                return nn_fail(err, NN_ERR_FORMAT, "%s: line 1: column '%s' given twice",
-                               name, col_names[c]);
-            col[c] = (long)f;
-        }
-        if (col[c] < 0 && c <= COL_ACC) {
-            char q[32];
-            quote(q, sizeof q, buf, s, e);
-            return nn_fail(err, NN_ERR_FORMAT,
-                           "%s: line 1: no '%s' column (the header reads '%s'; nnart train "
-                           "--history writes epoch,loss,accuracy,val_loss,val_accuracy,seconds)",
-                           name, col_names[c], q);
-        }
-    }
-    int val_cols = col[COL_VAL_LOSS] >= 0 && col[COL_VAL_ACC] >= 0;
+    history_rows t = {0};
+    int rc = read_header(buf, s, e, name, &t, err);
+    if (rc != NN_OK)
+        return rc;
 
     /* At most one row per remaining line. */
     size_t cap = 1;
     for (size_t i = pos; i < len; i++)
         cap += buf[i] == '\n';
-    double *mem = malloc(cap * N_COLS * sizeof *mem);
+    double *mem = nni_alloc(cap, N_COLS * sizeof *mem);
     if (!mem)
         return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory for %zu rows", name, cap);
-    double *v[N_COLS];
     for (size_t c = 0; c < N_COLS; c++)
-        v[c] = mem + c * cap;
+        t.v[c] = mem + c * cap;
 
-    size_t n = 0, line = 1, first_row_line = 0;
-    int has_val = 0, rc = NN_OK;
-    while (rc == NN_OK && next_line(buf, len, &pos, &s, &e)) {
-        line++;
-        if (e == s)
-            continue; /* blank line */
-        size_t k = split_fields(buf, s, e, fs, fe);
-        if (k != nf) {
-            rc = nn_fail(err, NN_ERR_FORMAT, "%s: line %zu: %s%zu fields, the header has %zu",
-                         name, line, k > MAX_FIELDS ? "more than " : "",
-                         k > MAX_FIELDS ? (size_t)MAX_FIELDS : k, nf);
-            break;
-        }
-        for (size_t c = 0; c < N_COLS && rc == NN_OK; c++) {
-            if (col[c] < 0)
-                continue;
-            size_t a = fs[col[c]], b = fe[col[c]];
-            if (c >= COL_VAL_LOSS) {
-                if (!val_cols) /* a lone validation column is ignored */
-                    continue;
-                int set = a != b;
-                if (n == 0 && c == COL_VAL_LOSS) {
-                    has_val = set;
-                    first_row_line = line;
-                }
-                if (set != has_val) {
-                    rc = nn_fail(err, NN_ERR_FORMAT,
-                                 "%s: line %zu: %s is %s here but %s on line %zu", name, line,
-                                 col_names[c], set ? "given" : "empty", set ? "empty" : "given",
-                                 first_row_line);
-                    break;
-                }
-                if (!set)
-                    continue;
-            }
-            if (parse_number(buf, a, b, &v[c][n]) != 0) {
-                char q[32];
-                quote(q, sizeof q, buf, a, b);
-                rc = nn_fail(err, NN_ERR_FORMAT,
-                             "%s: line %zu, column '%s': '%s' is not a finite number", name,
-                             line, col_names[c], q);
-            }
-        }
-        if (rc == NN_OK && n > 0 && !(v[COL_EPOCH][n] > v[COL_EPOCH][n - 1]))
-            rc = nn_fail(err, NN_ERR_FORMAT,
-                         "%s: line %zu: epoch %g does not follow epoch %g (epochs must "
-                         "increase)",
-                         name, line, v[COL_EPOCH][n], v[COL_EPOCH][n - 1]);
-        n++;
-    }
-    if (rc == NN_OK && n == 0)
+    for (size_t line = 2; rc == NN_OK && next_line(buf, len, &pos, &s, &e); line++)
+        if (e > s) /* not a blank line */
+            rc = read_row(buf, s, e, line, &t, name, err);
+    if (rc == NN_OK && t.n == 0)
         rc = nn_fail(err, NN_ERR_FORMAT, "%s: no epochs, only the header line", name);
     if (rc) {
         free(mem);
         return rc;
     }
-    h->n = n;
-    h->has_val = has_val;
-    h->epoch = mem;
-    h->loss = v[COL_LOSS];
-    h->accuracy = v[COL_ACC];
-    h->val_loss = has_val ? v[COL_VAL_LOSS] : NULL;
-    h->val_accuracy = has_val ? v[COL_VAL_ACC] : NULL;
+    *h = (nn_history){
+        .n = t.n,
+        .has_val = t.has_val,
+        .epoch = mem,
+        .loss = t.v[COL_LOSS],
+        .accuracy = t.v[COL_ACC],
+        .val_loss = t.has_val ? t.v[COL_VAL_LOSS] : NULL,
+        .val_accuracy = t.has_val ? t.v[COL_VAL_ACC] : NULL,
+    };
     return NN_OK;
 }
 
@@ -384,15 +420,12 @@ static size_t covered(const axis *ax, const axis *ay, const double *xs, const do
     return hits;
 }
 
-/* One panel at horizontal offset x0: title, grid, frame, ticks and labels,
- * the series, and the legend in the corner where it hides the least of
- * them (matplotlib's loc='best', over the four corners). */
-static void panel(nn_image *img, long x0, const char *title, const nn_history *h,
-                  const double *train, const double *val)
+/* The value axis of a panel: it spans the training values and, if val is
+ * not NULL, the validation values. */
+static axis value_axis(const double *train, const double *val, size_t n, long p0, long p1)
 {
-    long px0 = x0 + LEFT, px1 = x0 + PANEL_W - RIGHT, py0 = TOP, py1 = NN_PLOT_HEIGHT - BOTTOM;
     double lo = train[0], hi = train[0];
-    for (size_t i = 0; i < h->n; i++) {
+    for (size_t i = 0; i < n; i++) {
         lo = fmin(lo, train[i]);
         hi = fmax(hi, train[i]);
         if (val) {
@@ -400,50 +433,56 @@ static void panel(nn_image *img, long x0, const char *title, const nn_history *h
             hi = fmax(hi, val[i]);
         }
     }
-    axis ay = make_axis(lo, hi, 6.0, 0.0, py1, py0);
-    axis ax = make_axis(h->epoch[0], h->epoch[h->n - 1], 8.0, 1.0, px0, px1);
-    long cw = (long)nn_text_width("0", TEXT), ch = (long)nn_text_height(TEXT);
+    return make_axis(lo, hi, 6.0, 0.0, p0, p1);
+}
 
-    text(img, (px0 + px1) / 2 - (long)nn_text_width(title, TEXT) / 2, (TOP - ch) / 2, title,
-         BLACK);
+/* Grid lines, tick marks and tick labels of both axes, the x axis's label
+ * and the frame around the plot area (ax from px0 to px1, ay from py1 up to
+ * py0). */
+static void axes(nn_image *img, const axis *ax, const axis *ay)
+{
+    long px0 = ax->p0, px1 = ax->p1, py0 = ay->p1, py1 = ay->p0;
+    long ch = (long)nn_text_height(TEXT);
     char s[32];
     /* y ticks: grid line, tick mark, label right-aligned to the left. */
-    for (double k = ceil(ay.lo / ay.step);; k++) {
-        double v = k * ay.step;
-        if (v > ay.hi)
+    for (double k = ceil(ay->lo / ay->step);; k++) {
+        double v = k * ay->step;
+        if (v > ay->hi)
             break;
-        long y = axis_pixel(&ay, v);
+        long y = axis_pixel(ay, v);
         fill(img, px0, y, px1 - px0, 1, GRID);
         fill(img, px0 - 6, y, 6, 1, BLACK);
-        tick_label(s, sizeof s, v, ay.step);
+        tick_label(s, sizeof s, v, ay->step);
         text(img, px0 - 10 - (long)nn_text_width(s, TEXT) + TEXT, y - ch / 2 + TEXT, s, BLACK);
     }
     /* x ticks: grid line, tick mark, label centred below. */
-    for (double k = ceil(ax.lo / ax.step);; k++) {
-        double v = k * ax.step;
-        if (v > ax.hi)
+    for (double k = ceil(ax->lo / ax->step);; k++) {
+        double v = k * ax->step;
+        if (v > ax->hi)
             break;
-        long x = axis_pixel(&ax, v);
+        long x = axis_pixel(ax, v);
         fill(img, x, py0, 1, py1 - py0, GRID);
         fill(img, x, py1, 1, 6, BLACK);
-        tick_label(s, sizeof s, v, ax.step);
+        tick_label(s, sizeof s, v, ax->step);
         text(img, x - ((long)nn_text_width(s, TEXT) - TEXT) / 2, py1 + 10, s, BLACK);
     }
     text(img, (px0 + px1) / 2 - ((long)nn_text_width("epoch", TEXT) - TEXT) / 2, py1 + 14 + ch,
          "epoch", BLACK);
-    /* The frame. */
     fill(img, px0, py0, px1 - px0 + 1, 1, BLACK);
     fill(img, px0, py1, px1 - px0 + 1, 1, BLACK);
     fill(img, px0, py0, 1, py1 - py0 + 1, BLACK);
     fill(img, px1, py0, 1, py1 - py0 + 1, BLACK);
+}
 
-    if (val)
-        series(img, &ax, &ay, h->epoch, val, h->n, ORANGE);
-    series(img, &ax, &ay, h->epoch, train, h->n, BLUE);
-
-    /* The legend: a box with a line sample and a name per series, in the
-     * first corner (top right, bottom right, top left, bottom left) that
-     * covers the fewest samples of the series. */
+/* The legend: a box with a line sample and a name per series, in the first
+ * corner of the plot area (top right, bottom right, top left, bottom left)
+ * that covers the fewest samples of the series (matplotlib's loc='best',
+ * over the four corners). */
+static void legend(nn_image *img, const axis *ax, const axis *ay, const double *epoch,
+                   const double *train, const double *val, size_t n)
+{
+    long px0 = ax->p0, px1 = ax->p1, py0 = ay->p1, py1 = ay->p0;
+    long cw = (long)nn_text_width("0", TEXT), ch = (long)nn_text_height(TEXT);
     const char *names[2] = {"train", "validation"};
     const uint8_t *colours[2] = {BLUE, ORANGE};
     long entries = val ? 2 : 1, lh = entries * (ch + 6) + 10;
@@ -453,9 +492,9 @@ static void panel(nn_image *img, long x0, const char *title, const nn_history *h
     for (int corner = 0; corner < 4; corner++) {
         long cx = corner < 2 ? px1 - 10 - lw : px0 + 10;
         long cy = corner % 2 == 0 ? py0 + 10 : py1 - 10 - lh;
-        size_t c = covered(&ax, &ay, h->epoch, train, h->n, cx, cy, lw, lh);
+        size_t c = covered(ax, ay, epoch, train, n, cx, cy, lw, lh);
         if (val)
-            c += covered(&ax, &ay, h->epoch, val, h->n, cx, cy, lw, lh);
+            c += covered(ax, ay, epoch, val, n, cx, cy, lw, lh);
         if (c < best) {
             best = c;
             lx = cx;
@@ -473,6 +512,24 @@ static void panel(nn_image *img, long x0, const char *title, const nn_history *h
         fill(img, lx + 8 + 14 - 3, y + ch / 2 - 3 - 1, 6, 6, colours[i]);
         text(img, lx + 8 + 28 + 8, y, names[i], BLACK);
     }
+}
+
+/* One panel at horizontal offset x0: title, axes, the series (validation
+ * under training) and the legend. */
+static void panel(nn_image *img, long x0, const char *title, const nn_history *h,
+                  const double *train, const double *val)
+{
+    long px0 = x0 + LEFT, px1 = x0 + PANEL_W - RIGHT, py0 = TOP, py1 = NN_PLOT_HEIGHT - BOTTOM;
+    axis ay = value_axis(train, val, h->n, py1, py0);
+    axis ax = make_axis(h->epoch[0], h->epoch[h->n - 1], 8.0, 1.0, px0, px1);
+    long ch = (long)nn_text_height(TEXT);
+    text(img, (px0 + px1) / 2 - (long)nn_text_width(title, TEXT) / 2, (TOP - ch) / 2, title,
+         BLACK);
+    axes(img, &ax, &ay);
+    if (val)
+        series(img, &ax, &ay, h->epoch, val, h->n, ORANGE);
+    series(img, &ax, &ay, h->epoch, train, h->n, BLUE);
+    legend(img, &ax, &ay, h->epoch, train, val, h->n);
 }
 
 int nn_plot_history(const nn_history *h, nn_image *img, nn_error *err)
