@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "nn_layers.h"
 #include "nn_render.h"
 
@@ -24,14 +25,17 @@ static const uint8_t RIGHT[3] = {80, 200, 100}; /* true class of a correct row *
 static const uint8_t BLACK[3] = {0, 0, 0};
 static const uint8_t WHITE[3] = {255, 255, 255};
 
+/* a + b and a * b, SIZE_MAX when they overflow. */
 static size_t add_sat(size_t a, size_t b)
 {
-    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+    size_t r;
+    return nni_size_add(&r, a, b) ? SIZE_MAX : r;
 }
 
 static size_t mul_sat(size_t a, size_t b)
 {
-    return b != 0 && a > SIZE_MAX / b ? SIZE_MAX : a * b;
+    size_t r;
+    return nni_size_mul(&r, a, b) ? SIZE_MAX : r;
 }
 
 static size_t max_sz(size_t a, size_t b)
@@ -268,13 +272,9 @@ static size_t n_digits(size_t v)
     return n;
 }
 
-int nn_render_poster(nn_image *img, const nn_poster *p, const nn_render_style *s,
-                     nn_error *err)
+/* The arguments of a poster that the layout relies on. */
+static int check_poster(const nn_poster *p, nn_error *err)
 {
-    memset(img, 0, sizeof *img);
-    int rc = check_style(s, err);
-    if (rc)
-        return rc;
     size_t C = p->n_classes, N = p->n;
     if (N == 0 || C == 0 || C > 100)
         return nn_fail(err, NN_ERR_ARG, "render: a poster needs 1 or more rows of 1-100 classes");
@@ -288,90 +288,139 @@ int nn_render_poster(nn_image *img, const nn_poster *p, const nn_render_style *s
         if (p->labels[i] >= (int)C)
             return nn_fail(err, NN_ERR_ARG, "render: label %d of row %zu is not a class (0-%zu)",
                            p->labels[i], i, C - 1);
-    float glo = 0.0f, ghi = 0.0f; /* the colour bar's scale */
-    if (!per_tile(s) && (rc = limits(s, p->probs, N * C, p->probs, N * C, &glo, &ghi, err)))
-        return rc;
+    return NN_OK;
+}
 
-    /* Geometry: S the cell side, fs the font scale, line the grid lines
-     * (also the predicted frame), M the outer margin.  Columns from the left:
-     * sample number, input image, cells, true class; the colour bar under the
-     * cells. */
-    const size_t S = s->scale, fs = max_sz(1, S / 16), line = max_sz(1, S / 16);
-    const size_t M = max_sz(6, S / 2), gap = max_sz(3, M / 2), rowgap = max_sz(2, S / 8);
-    const size_t th = text_h(fs);
+/* Where a poster's parts go.  S is the cell side, fs the font scale, line
+ * the grid lines (also the predicted frame), M the outer margin.  Columns
+ * from the left: sample number, input image, cells, true class; the colour
+ * bar under the cells. */
+typedef struct poster_layout {
+    size_t S, fs, line, M, gap, rowgap, th;
+    size_t idx_w, in_w, true_w, cells_w, bar_w, bar_h; /* widths (bar_h: the bar's height) */
+    size_t x_index, x_input, x_cells, x_true;          /* left edges of the columns */
+    size_t y_rows, y_bar;                              /* tops of the rows and of the bar */
+    size_t width, height;
+} poster_layout;
+
+/* The layout of poster p in style s; glo and ghi label the colour bar. */
+static poster_layout poster_geometry(const nn_poster *p, const nn_render_style *s, float glo,
+                                     float ghi)
+{
+    poster_layout g;
+    size_t C = p->n_classes, N = p->n;
+    g.S = s->scale;
+    g.fs = max_sz(1, g.S / 16);
+    g.line = max_sz(1, g.S / 16);
+    g.M = max_sz(6, g.S / 2);
+    g.gap = max_sz(3, g.M / 2);
+    g.rowgap = max_sz(2, g.S / 8);
+    g.th = text_h(g.fs);
     size_t max_index = 0;
     for (size_t i = 0; p->index && i < N; i++)
         max_index = max_sz(max_index, p->index[i]);
-    size_t idx_w = p->index ? mul_sat(6 * fs, 1 + n_digits(max_index)) : 0;
-    size_t in_w = p->inputs ? max_sz(S, text_w("in", fs)) : 0;
-    size_t true_w = max_sz(text_w("true", fs), mul_sat(6 * fs, n_digits(C - 1))) + 6 * fs;
-    size_t cells_w = mul_sat(C, add_sat(S, line)) - line;
-    size_t bar_w = per_tile(s) ? 0 : max_sz(cells_w, bar_min_width(glo, ghi, fs));
-    size_t x_index = M, x_input = p->index ? add_sat(M, idx_w + gap) : M;
-    size_t x_cells = add_sat(x_input, (p->inputs ? in_w + gap : 0) + line);
-    size_t x_true = add_sat(x_cells, cells_w + line + gap);
-    size_t width = max_sz(p->labels ? add_sat(x_true, true_w) : x_cells + cells_w + line,
-                          add_sat(x_cells, bar_w));
-    width = add_sat(width, M);
-    size_t y_rows = M + th + gap + line;
-    size_t rows_h = mul_sat(N, add_sat(S, rowgap)) - rowgap;
-    size_t bar_h = max_sz(4, S / 4), y_bar = add_sat(y_rows, rows_h + line + gap);
-    size_t height = per_tile(s) ? add_sat(y_rows, rows_h + line + M)
-                                : add_sat(y_bar, bar_height(bar_h, fs) + M);
-    if ((rc = canvas(img, width, height, err)))
-        return rc;
+    g.idx_w = p->index ? mul_sat(6 * g.fs, 1 + n_digits(max_index)) : 0;
+    g.in_w = p->inputs ? max_sz(g.S, text_w("in", g.fs)) : 0;
+    g.true_w = max_sz(text_w("true", g.fs), mul_sat(6 * g.fs, n_digits(C - 1))) + 6 * g.fs;
+    g.cells_w = mul_sat(C, add_sat(g.S, g.line)) - g.line;
+    g.bar_w = per_tile(s) ? 0 : max_sz(g.cells_w, bar_min_width(glo, ghi, g.fs));
+    g.x_index = g.M;
+    g.x_input = p->index ? add_sat(g.M, g.idx_w + g.gap) : g.M;
+    g.x_cells = add_sat(g.x_input, (p->inputs ? g.in_w + g.gap : 0) + g.line);
+    g.x_true = add_sat(g.x_cells, g.cells_w + g.line + g.gap);
+    g.width = max_sz(p->labels ? add_sat(g.x_true, g.true_w) : g.x_cells + g.cells_w + g.line,
+                     add_sat(g.x_cells, g.bar_w));
+    g.width = add_sat(g.width, g.M);
+    g.y_rows = g.M + g.th + g.gap + g.line;
+    size_t rows_h = mul_sat(N, add_sat(g.S, g.rowgap)) - g.rowgap;
+    g.bar_h = max_sz(4, g.S / 4);
+    g.y_bar = add_sat(g.y_rows, rows_h + g.line + g.gap);
+    g.height = per_tile(s) ? add_sat(g.y_rows, rows_h + g.line + g.M)
+                           : add_sat(g.y_bar, bar_height(g.bar_h, g.fs) + g.M);
+    return g;
+}
 
-    /* Header: class numbers over the cells, column titles. */
-    for (size_t c = 0; c < C; c++) {
+/* The header: class numbers over the cells, column titles. */
+static void poster_header(nn_image *img, const nn_poster *p, const poster_layout *g)
+{
+    for (size_t c = 0; c < p->n_classes; c++) {
         char t[24];
         snprintf(t, sizeof t, "%zu", c);
-        text_centered(img, x_cells + c * (S + line), M, S, th, t, fs, TEXT);
+        text_centered(img, g->x_cells + c * (g->S + g->line), g->M, g->S, g->th, t, g->fs, TEXT);
     }
     if (p->index)
-        text_right(img, x_index + idx_w, M, th, "#", fs, DIM);
+        text_right(img, g->x_index + g->idx_w, g->M, g->th, "#", g->fs, DIM);
     if (p->inputs)
-        text_centered(img, x_input, M, in_w, th, "in", fs, DIM);
+        text_centered(img, g->x_input, g->M, g->in_w, g->th, "in", g->fs, DIM);
     if (p->labels)
-        text_centered(img, x_true, M, true_w, th, "true", fs, DIM);
+        text_centered(img, g->x_true, g->M, g->true_w, g->th, "true", g->fs, DIM);
+}
 
+/* Row i: sample number, input image, the cells coloured between lo and hi
+ * with a frame on the predicted class, and the true class. */
+static void poster_row(nn_image *img, const nn_poster *p, const nn_render_style *s,
+                       const poster_layout *g, size_t i, float lo, float hi)
+{
+    size_t C = p->n_classes, S = g->S, line = g->line, pred;
+    const float *pr = p->probs + i * C;
+    size_t y = g->y_rows + i * (S + g->rowgap);
+    nn_argmax_rows(&pred, pr, 1, C);
+    if (p->index) {
+        char t[32];
+        snprintf(t, sizeof t, "#%zu", p->index[i]);
+        text_right(img, g->x_index + g->idx_w, y, S, t, g->fs, DIM);
+    }
+    if (p->inputs) {
+        size_t x = g->x_input + (g->in_w - S) / 2;
+        draw_grey(img, x, y, p->inputs + i * p->in_rows * p->in_cols, p->in_rows, p->in_cols, S,
+                  S);
+        frame(img, x, y, S, S, 1, GRID);
+    }
+    /* The cells on a grid-coloured tray: the gaps become grid lines. */
+    nn_image_fill_rect(img, g->x_cells - line, y - line, g->cells_w + 2 * line, S + 2 * line,
+                       GRID);
+    frame(img, g->x_cells + pred * (S + line), y, S, S, line, MARK);
+    for (size_t c = 0; c < C; c++)
+        draw_values(img, g->x_cells + c * (S + line), y, pr + c, 1, 1, S, S, s->cmap, lo, hi);
+    if (p->labels && p->labels[i] >= 0) {
+        char t[16];
+        snprintf(t, sizeof t, "%d", p->labels[i]);
+        if ((size_t)p->labels[i] != pred) {
+            nn_image_fill_rect(img, g->x_true, y, g->true_w, S, WRONG);
+            text_centered(img, g->x_true, y, g->true_w, S, t, g->fs, WHITE);
+        } else {
+            text_centered(img, g->x_true, y, g->true_w, S, t, g->fs, RIGHT);
+        }
+    }
+}
+
+int nn_render_poster(nn_image *img, const nn_poster *p, const nn_render_style *s,
+                     nn_error *err)
+{
+    memset(img, 0, sizeof *img);
+    int rc = check_style(s, err);
+    if (rc == NN_OK)
+        rc = check_poster(p, err);
+    if (rc)
+        return rc;
+    size_t C = p->n_classes, N = p->n;
+    float glo = 0.0f, ghi = 0.0f; /* the colour bar's scale */
+    if (!per_tile(s) && (rc = limits(s, p->probs, N * C, p->probs, N * C, &glo, &ghi, err)))
+        return rc;
+    poster_layout g = poster_geometry(p, s, glo, ghi);
+    if ((rc = canvas(img, g.width, g.height, err)))
+        return rc;
+    poster_header(img, p, &g);
     for (size_t i = 0; i < N; i++) {
-        const float *pr = p->probs + i * C;
-        size_t y = y_rows + i * (S + rowgap), pred;
         float lo, hi;
-        if ((rc = limits(s, p->probs, N * C, pr, C, &lo, &hi, err))) {
+        if ((rc = limits(s, p->probs, N * C, p->probs + i * C, C, &lo, &hi, err))) {
             nn_image_free(img);
             return rc;
         }
-        nn_argmax_rows(&pred, pr, 1, C);
-        if (p->index) {
-            char t[32];
-            snprintf(t, sizeof t, "#%zu", p->index[i]);
-            text_right(img, x_index + idx_w, y, S, t, fs, DIM);
-        }
-        if (p->inputs) {
-            size_t x = x_input + (in_w - S) / 2;
-            draw_grey(img, x, y, p->inputs + i * p->in_rows * p->in_cols, p->in_rows,
-                      p->in_cols, S, S);
-            frame(img, x, y, S, S, 1, GRID);
-        }
-        /* The cells on a grid-coloured tray: the gaps become grid lines. */
-        nn_image_fill_rect(img, x_cells - line, y - line, cells_w + 2 * line, S + 2 * line, GRID);
-        frame(img, x_cells + pred * (S + line), y, S, S, line, MARK);
-        for (size_t c = 0; c < C; c++)
-            draw_values(img, x_cells + c * (S + line), y, pr + c, 1, 1, S, S, s->cmap, lo, hi);
-        if (p->labels && p->labels[i] >= 0) {
-            char t[16];
-            snprintf(t, sizeof t, "%d", p->labels[i]);
-            if ((size_t)p->labels[i] != pred) {
-                nn_image_fill_rect(img, x_true, y, true_w, S, WRONG);
-                text_centered(img, x_true, y, true_w, S, t, fs, WHITE);
-            } else {
-                text_centered(img, x_true, y, true_w, S, t, fs, RIGHT);
-            }
-        }
+        poster_row(img, p, s, &g, i, lo, hi);
     }
     if (!per_tile(s))
-        colour_bar(img, x_cells, y_bar, bar_w, bar_h, s->cmap, glo, ghi, fs);
+        colour_bar(img, g.x_cells, g.y_bar, g.bar_w, g.bar_h, s->cmap, glo, ghi, g.fs);
     return NN_OK;
 }
 
@@ -425,6 +474,121 @@ int nn_render_tiles(nn_image *img, const nn_tiles *t, const nn_render_style *s, 
     return NN_OK;
 }
 
+/* Where a confusion matrix's parts go.  S is the cell side; counts are
+ * written in the largest font scale fc that fits the widest count in a cell,
+ * axis text in fa.  "true" runs down the left, one letter under the other,
+ * then the class numbers, the grid; "predicted" and the class numbers
+ * above; the colour bar below. */
+typedef struct confusion_layout {
+    size_t S, line, fa, fc, M, gap, tha;
+    size_t num_w, grid, bar_w, bar_h;      /* widths (bar_h: the bar's height) */
+    size_t x_true, x_nums, x_grid;         /* left edges */
+    size_t y_title, y_nums, y_grid, y_bar; /* tops */
+    size_t width, height;
+} confusion_layout;
+
+/* The layout of a C x C matrix whose largest count is most, in style s;
+ * glo and ghi label the colour bar. */
+static confusion_layout confusion_geometry(size_t C, size_t most, const nn_render_style *s,
+                                           float glo, float ghi)
+{
+    confusion_layout g;
+    g.S = s->scale;
+    g.line = max_sz(1, g.S / 32);
+    g.fa = max_sz(1, g.S / 20);
+    g.M = max_sz(8, g.S / 2);
+    g.gap = max_sz(4, g.S / 5);
+    g.tha = text_h(g.fa);
+    char widest[32];
+    snprintf(widest, sizeof widest, "%zu", most);
+    g.fc = max_sz(1, g.S / 16);
+    while (g.fc > 1 && text_w(widest, g.fc) + 4 > g.S)
+        g.fc--;
+    g.num_w = mul_sat(6 * g.fa, n_digits(C - 1));
+    g.x_true = g.M;
+    g.x_nums = g.M + 6 * g.fa + 2 * g.gap;
+    g.x_grid = add_sat(g.x_nums, g.num_w + g.gap + g.line);
+    g.y_title = g.M;
+    g.y_nums = g.M + g.tha + g.gap;
+    g.y_grid = g.y_nums + g.tha + g.gap + g.line;
+    g.grid = mul_sat(C, add_sat(g.S, g.line)) - g.line;
+    g.bar_w = per_tile(s) ? 0 : max_sz(g.grid, bar_min_width(glo, ghi, g.fa));
+    g.bar_h = max_sz(4, g.S / 4);
+    g.y_bar = add_sat(g.y_grid, g.grid + g.line + g.gap);
+    size_t right = max_sz(max_sz(g.grid + g.line, text_w("predicted", g.fa)), g.bar_w);
+    g.width = add_sat(g.x_grid, right);
+    g.width = add_sat(g.width, g.M);
+    g.height = per_tile(s) ? add_sat(g.y_grid, g.grid + g.line + g.M)
+                           : add_sat(g.y_bar, bar_height(g.bar_h, g.fa) + g.M);
+    g.height = max_sz(g.height, add_sat(g.y_grid, 4 * 8 * g.fa + g.M));
+    return g;
+}
+
+/* The axis titles, "predicted" over the grid and "true" down its left, and
+ * the grid-coloured tray under the cells. */
+static void confusion_titles(nn_image *img, const confusion_layout *g)
+{
+    size_t fa = g->fa;
+    text_centered(img, g->x_grid, g->y_title, g->grid, g->tha, "predicted", fa, DIM);
+    const char *vert = "true";
+    size_t vy = g->y_grid + (g->grid > 4 * 8 * fa ? (g->grid - 4 * 8 * fa) / 2 : 0);
+    for (size_t k = 0; vert[k]; k++) {
+        char ch[2] = {vert[k], 0};
+        text_centered(img, g->x_true, vy + k * 8 * fa, 5 * fa, g->tha, ch, fa, DIM);
+    }
+    nn_image_fill_rect(img, g->x_grid - g->line, g->y_grid - g->line, g->grid + 2 * g->line,
+                       g->grid + 2 * g->line, GRID);
+}
+
+/* True class t: its number above its column and left of its row, and its
+ * row of cells (v as floats, counts as written) coloured between lo and hi,
+ * each with its count in black on light cells and white on dark ones. */
+static void confusion_row(nn_image *img, const confusion_layout *g, const float *v,
+                          const size_t *counts, size_t C, size_t t, nn_colormap cmap, float lo,
+                          float hi)
+{
+    size_t S = g->S, line = g->line;
+    char num[32];
+    snprintf(num, sizeof num, "%zu", t);
+    text_centered(img, g->x_grid + t * (S + line), g->y_nums, S, g->tha, num, g->fa, TEXT);
+    text_right(img, g->x_nums + g->num_w, g->y_grid + t * (S + line), S, num, g->fa, TEXT);
+    for (size_t p = 0; p < C; p++) {
+        size_t x = g->x_grid + p * (S + line), y = g->y_grid + t * (S + line);
+        uint8_t rgb[3];
+        nn_colormap_rgb(cmap, nn_normalize(v[t * C + p], lo, hi), rgb);
+        nn_image_fill_rect(img, x, y, S, S, rgb);
+        /* Text colour by the cell's luma (ITU-R BT.601): dark on light. */
+        double luma = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
+        snprintf(num, sizeof num, "%zu", counts[t * C + p]);
+        text_centered(img, x, y, S, S, num, g->fc, luma > 128.0 ? BLACK : WHITE);
+    }
+}
+
+/* Draws the matrix of counts, also given as floats in v, onto a new canvas. */
+static int confusion_draw(nn_image *img, const float *v, const size_t *counts, size_t C,
+                          size_t most, const nn_render_style *s, nn_error *err)
+{
+    float glo = 0.0f, ghi = 0.0f; /* the colour bar's scale */
+    int rc;
+    if (!per_tile(s) && (rc = limits(s, v, C * C, v, C * C, &glo, &ghi, err)))
+        return rc;
+    confusion_layout g = confusion_geometry(C, most, s, glo, ghi);
+    if ((rc = canvas(img, g.width, g.height, err)))
+        return rc;
+    confusion_titles(img, &g);
+    for (size_t t = 0; t < C; t++) {
+        float lo, hi;
+        if ((rc = limits(s, v, C * C, v + t * C, C, &lo, &hi, err))) {
+            nn_image_free(img);
+            return rc;
+        }
+        confusion_row(img, &g, v, counts, C, t, s->cmap, lo, hi);
+    }
+    if (!per_tile(s))
+        colour_bar(img, g.x_grid, g.y_bar, g.bar_w, g.bar_h, s->cmap, glo, ghi, g.fa);
+    return NN_OK;
+}
+
 int nn_render_confusion(nn_image *img, const size_t *counts, size_t C, const nn_render_style *s,
                         nn_error *err)
 {
@@ -434,7 +598,7 @@ int nn_render_confusion(nn_image *img, const size_t *counts, size_t C, const nn_
         return rc;
     if (C == 0 || C > 256)
         return nn_fail(err, NN_ERR_ARG, "render: a confusion matrix of %zu classes", C);
-    float *v = malloc(C * C * sizeof *v);
+    float *v = nni_alloc(C * C, sizeof *v); /* C <= 256: C * C does not overflow */
     if (!v)
         return nn_fail(err, NN_ERR_NOMEM, "render: out of memory");
     size_t most = 0;
@@ -442,70 +606,7 @@ int nn_render_confusion(nn_image *img, const size_t *counts, size_t C, const nn_
         v[i] = (float)counts[i];
         most = max_sz(most, counts[i]);
     }
-    float glo = 0.0f, ghi = 0.0f; /* the colour bar's scale */
-    if (!per_tile(s) && (rc = limits(s, v, C * C, v, C * C, &glo, &ghi, err))) {
-        free(v);
-        return rc;
-    }
-    /* Geometry: S the cell side; counts in the largest font scale that fits
-     * the widest count in a cell, axis text in fa.  "true" runs down the
-     * left, one letter under the other, then the class numbers, the grid;
-     * "predicted" and the class numbers above; the colour bar below. */
-    const size_t S = s->scale, line = max_sz(1, S / 32), fa = max_sz(1, S / 20);
-    const size_t M = max_sz(8, S / 2), gap = max_sz(4, S / 5), tha = text_h(fa);
-    char widest[32];
-    snprintf(widest, sizeof widest, "%zu", most);
-    size_t fc = max_sz(1, S / 16);
-    while (fc > 1 && text_w(widest, fc) + 4 > S)
-        fc--;
-    const size_t num_w = mul_sat(6 * fa, n_digits(C - 1));
-    const size_t x_true = M, x_nums = M + 6 * fa + 2 * gap;
-    const size_t x_grid = add_sat(x_nums, num_w + gap + line);
-    const size_t y_title = M, y_nums = M + tha + gap, y_grid = y_nums + tha + gap + line;
-    const size_t grid = mul_sat(C, add_sat(S, line)) - line;
-    const size_t bar_w = per_tile(s) ? 0 : max_sz(grid, bar_min_width(glo, ghi, fa));
-    const size_t bar_h = max_sz(4, S / 4), y_bar = add_sat(y_grid, grid + line + gap);
-    size_t width = add_sat(x_grid, max_sz(max_sz(grid + line, text_w("predicted", fa)), bar_w));
-    width = add_sat(width, M);
-    size_t height = per_tile(s) ? add_sat(y_grid, grid + line + M)
-                                : add_sat(y_bar, bar_height(bar_h, fa) + M);
-    height = max_sz(height, add_sat(y_grid, 4 * 8 * fa + M));
-    if ((rc = canvas(img, width, height, err))) {
-        free(v);
-        return rc;
-    }
-    text_centered(img, x_grid, y_title, grid, tha, "predicted", fa, DIM);
-    const char *vert = "true";
-    size_t vy = y_grid + (grid > 4 * 8 * fa ? (grid - 4 * 8 * fa) / 2 : 0);
-    for (size_t k = 0; vert[k]; k++) {
-        char ch[2] = {vert[k], 0};
-        text_centered(img, x_true, vy + k * 8 * fa, 5 * fa, tha, ch, fa, DIM);
-    }
-    nn_image_fill_rect(img, x_grid - line, y_grid - line, grid + 2 * line, grid + 2 * line, GRID);
-    for (size_t t = 0; t < C; t++) {
-        char num[32];
-        snprintf(num, sizeof num, "%zu", t);
-        text_centered(img, x_grid + t * (S + line), y_nums, S, tha, num, fa, TEXT);
-        text_right(img, x_nums + num_w, y_grid + t * (S + line), S, num, fa, TEXT);
-        float lo, hi;
-        if ((rc = limits(s, v, C * C, v + t * C, C, &lo, &hi, err))) {
-            free(v);
-            nn_image_free(img);
-            return rc;
-        }
-        for (size_t p = 0; p < C; p++) {
-            size_t x = x_grid + p * (S + line), y = y_grid + t * (S + line);
-            uint8_t rgb[3];
-            nn_colormap_rgb(s->cmap, nn_normalize(v[t * C + p], lo, hi), rgb);
-            nn_image_fill_rect(img, x, y, S, S, rgb);
-            /* Text colour by the cell's luma (ITU-R BT.601): dark on light. */
-            double luma = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
-            snprintf(num, sizeof num, "%zu", counts[t * C + p]);
-            text_centered(img, x, y, S, S, num, fc, luma > 128.0 ? BLACK : WHITE);
-        }
-    }
-    if (!per_tile(s))
-        colour_bar(img, x_grid, y_bar, bar_w, bar_h, s->cmap, glo, ghi, fa);
+    rc = confusion_draw(img, v, counts, C, most, s, err);
     free(v);
-    return NN_OK;
+    return rc;
 }
