@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "nn_image.h"
 
 #define INK_MIN 0.05f /* a pixel brighter than this (after inverting) is part of the digit */
@@ -70,69 +71,81 @@ static void resample(const float *src, size_t n, size_t sstride, float *dst, siz
     }
 }
 
-int nn_digit_prepare(const nn_greymap *g, int invert, size_t rows, size_t cols, float *out,
-                     nn_error *err)
-{
-    if (!g->v || g->width < 1 || g->height < 1 || g->height > SIZE_MAX / g->width)
-        return nn_fail(err, NN_ERR_ARG, "drawing: empty or invalid grey map (%zu x %zu)",
-                       g->width, g->height);
-    if (rows < 1 || rows > NN_IMAGE_MAX_SIDE || cols < 1 || cols > NN_IMAGE_MAX_SIDE)
-        return nn_fail(err, NN_ERR_ARG, "drawing: output size %zu x %zu is out of range (1-%d)",
-                       rows, cols, NN_IMAGE_MAX_SIDE);
-    if (invert < -1 || invert > 1)
-        return nn_fail(err, NN_ERR_ARG, "drawing: invert is %d; expected -1, 0 or 1", invert);
-    int inverted = invert == -1 ? border_mean(g) > 0.5 : invert;
+/* The digit's bounding box [x0, x1] x [y0, y1]: every pixel with ink above
+ * INK_MIN.  Returns -1 if there is none (a blank drawing). */
+typedef struct box {
+    size_t x0, x1, y0, y1;
+} box;
 
-    /* The digit's bounding box: every pixel with ink above INK_MIN. */
-    size_t x0 = g->width, x1 = 0, y0 = g->height, y1 = 0;
+static int ink_box(const nn_greymap *g, int inverted, box *b)
+{
+    *b = (box){.x0 = g->width, .x1 = 0, .y0 = g->height, .y1 = 0};
     for (size_t y = 0; y < g->height; y++) {
         for (size_t x = 0; x < g->width; x++) {
             if (ink(g, inverted, x, y) > INK_MIN) {
-                x0 = x < x0 ? x : x0;
-                x1 = x > x1 ? x : x1;
-                y0 = y < y0 ? y : y0;
-                y1 = y > y1 ? y : y1;
+                b->x0 = x < b->x0 ? x : b->x0;
+                b->x1 = x > b->x1 ? x : b->x1;
+                b->y0 = y < b->y0 ? y : b->y0;
+                b->y1 = y > b->y1 ? y : b->y1;
             }
         }
     }
-    if (x0 > x1)
-        return nn_fail(err, NN_ERR_FORMAT,
-                       "drawing is blank: no pixel stands out from the %s background by more "
-                       "than %.2f",
-                       inverted ? "light" : "dark", (double)INK_MIN);
-    size_t cw = x1 - x0 + 1, ch = y1 - y0 + 1;
+    return b->x0 > b->x1 ? -1 : 0;
+}
 
-    /* Fit into the box (20 x 20 for a 28 x 28 field), aspect kept: scale by
-     * s = min(box_w / cw, box_h / ch); the limiting side fills its box. */
+/* The size nw x nh the cw x ch crop is scaled to: it fits into the box (20 x
+ * 20 for a 28 x 28 field), aspect kept, scaled by s = min(box_w / cw, box_h /
+ * ch), so that the limiting side fills its box. */
+static void fit_size(size_t rows, size_t cols, size_t cw, size_t ch, size_t *nw, size_t *nh)
+{
     size_t box_h = (size_t)lround(20.0 / 28.0 * (double)rows);
     size_t box_w = (size_t)lround(20.0 / 28.0 * (double)cols);
     box_h = box_h < 1 ? 1 : box_h;
     box_w = box_w < 1 ? 1 : box_w;
     double s = fmin((double)box_w / (double)cw, (double)box_h / (double)ch);
-    size_t nw = (size_t)lround(s * (double)cw), nh = (size_t)lround(s * (double)ch);
-    nw = nw < 1 ? 1 : nw > box_w ? box_w : nw;
-    nh = nh < 1 ? 1 : nh > box_h ? box_h : nh;
+    size_t w = (size_t)lround(s * (double)cw), h = (size_t)lround(s * (double)ch);
+    *nw = w < 1 ? 1 : w > box_w ? box_w : w;
+    *nh = h < 1 ? 1 : h > box_h ? box_h : h;
+}
 
-    if (ch > SIZE_MAX / sizeof(float) / nw)
+/* The ink inside b, area-averaged to nw x nh: rows first, then columns.
+ * *digit receives a new buffer of nh * nw values (the caller frees it). */
+static int scale_crop(const nn_greymap *g, int inverted, const box *b, size_t nw, size_t nh,
+                      float **digit, nn_error *err)
+{
+    size_t cw = b->x1 - b->x0 + 1, ch = b->y1 - b->y0 + 1, n_wide, n_digit;
+    *digit = NULL;
+    if (nni_size_mul(&n_wide, ch, nw) || nni_size_mul(&n_digit, nh, nw))
         return nn_fail(err, NN_ERR_NOMEM, "drawing: %zu x %zu pixels are too many", cw, ch);
-    float *row = malloc(cw * sizeof *row);
-    float *wide = malloc(ch * nw * sizeof *wide); /* rows resampled: ch x nw */
-    float *digit = malloc(nh * nw * sizeof *digit);
-    if (!row || !wide || !digit) {
+    float *row = nni_alloc(cw, sizeof *row);
+    float *wide = nni_alloc(n_wide, sizeof *wide); /* rows resampled: ch x nw */
+    float *out = nni_alloc(n_digit, sizeof *out);
+    if (!row || !wide || !out) {
         free(row);
         free(wide);
-        free(digit);
+        free(out);
         return nn_fail(err, NN_ERR_NOMEM, "drawing: out of memory scaling %zu x %zu pixels", cw,
                        ch);
     }
     for (size_t y = 0; y < ch; y++) {
         for (size_t x = 0; x < cw; x++)
-            row[x] = ink(g, inverted, x0 + x, y0 + y);
+            row[x] = ink(g, inverted, b->x0 + x, b->y0 + y);
         resample(row, cw, 1, wide + y * nw, nw, 1);
     }
     for (size_t x = 0; x < nw; x++)
-        resample(wide + x, ch, nw, digit + x, nh, nw);
+        resample(wide + x, ch, nw, out + x, nh, nw);
+    free(row);
+    free(wide);
+    *digit = out;
+    return NN_OK;
+}
 
+/* Writes the nw x nh digit into the rows x cols field out (cleared first),
+ * shifted by whole pixels so that its centre of mass lands at (rows / 2,
+ * cols / 2); values are clamped to [0, 1]. */
+static void place_by_mass(const float *digit, size_t nw, size_t nh, size_t rows, size_t cols,
+                          float *out)
+{
     /* Centre of mass in pixel-index coordinates:
      * (cy, cx) = sum v(y, x) (y, x) / sum v(y, x). */
     double m = 0.0, my = 0.0, mx = 0.0;
@@ -144,7 +157,6 @@ int nn_digit_prepare(const nn_greymap *g, int invert, size_t rows, size_t cols, 
             mx += v * (double)x;
         }
     }
-    /* Whole-pixel shift moving the centre of mass to (rows / 2, cols / 2). */
     long oy = lround((double)rows / 2.0 - my / m);
     long ox = lround((double)cols / 2.0 - mx / m);
 
@@ -161,8 +173,34 @@ int nn_digit_prepare(const nn_greymap *g, int invert, size_t rows, size_t cols, 
             out[(size_t)ty * cols + (size_t)tx] = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
         }
     }
-    free(row);
-    free(wide);
+}
+
+int nn_digit_prepare(const nn_greymap *g, int invert, size_t rows, size_t cols, float *out,
+                     nn_error *err)
+{
+    size_t pixels;
+    if (!g->v || g->width < 1 || g->height < 1 || nni_size_mul(&pixels, g->width, g->height))
+        return nn_fail(err, NN_ERR_ARG, "drawing: empty or invalid grey map (%zu x %zu)",
+                       g->width, g->height);
+    if (rows < 1 || rows > NN_IMAGE_MAX_SIDE || cols < 1 || cols > NN_IMAGE_MAX_SIDE)
+        return nn_fail(err, NN_ERR_ARG, "drawing: output size %zu x %zu is out of range (1-%d)",
+                       rows, cols, NN_IMAGE_MAX_SIDE);
+    if (invert < -1 || invert > 1)
+        return nn_fail(err, NN_ERR_ARG, "drawing: invert is %d; expected -1, 0 or 1", invert);
+    int inverted = invert == -1 ? border_mean(g) > 0.5 : invert;
+    box b;
+    if (ink_box(g, inverted, &b) != 0)
+        return nn_fail(err, NN_ERR_FORMAT,
+                       "drawing is blank: no pixel stands out from the %s background by more "
+                       "than %.2f",
+                       inverted ? "light" : "dark", (double)INK_MIN);
+    size_t nw, nh;
+    fit_size(rows, cols, b.x1 - b.x0 + 1, b.y1 - b.y0 + 1, &nw, &nh);
+    float *digit;
+    int rc = scale_crop(g, inverted, &b, nw, nh, &digit, err);
+    if (rc != NN_OK)
+        return rc;
+    place_by_mass(digit, nw, nh, rows, cols, out);
     free(digit);
     return NN_OK;
 }
