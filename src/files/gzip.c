@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "nn_crc.h"
 #include "nn_gzip.h"
 
@@ -223,11 +224,13 @@ static int reserve(inflater *s, size_t need)
                       "corrupt: expands beyond %zu bytes, more than deflate can produce from %zu "
                       "compressed bytes",
                       s->max, s->len);
-    size_t c = s->cap ? s->cap : 4096, want = s->n + need;
+    size_t c = s->cap ? s->cap : 4096, want = s->n + need; /* <= s->max */
     if (s->hint >= want && s->hint <= s->max && s->hint > c)
         c = s->hint; /* straight to the announced size */
-    while (c < want)
-        c = c > s->max / 2 ? s->max : 2 * c;
+    while (c < want) {
+        size_t twice;
+        c = nni_size_mul(&twice, c, 2) || twice > s->max ? s->max : twice;
+    }
     uint8_t *p = realloc(s->out, c);
     if (!p)
         return nn_fail(s->err, NN_ERR_NOMEM, "%s: out of memory for %zu decompressed bytes",
@@ -438,6 +441,40 @@ static void copy_match(uint8_t *dst, size_t d, size_t L, size_t slack)
     }
 }
 
+/* Fails on a table entry e that is no symbol of its code ("literal/length"
+ * or "distance"): a slot no code reaches, or a symbol the format lacks. */
+static int bad_symbol(const inflater *s, uint32_t e, const char *code)
+{
+    if (E_VAL(e) == UNUSED_SLOT)
+        return bad_at(s, in_offset(s), "corrupt: invalid %s code", code);
+    return bad_at(s, in_offset(s), "corrupt: %s symbol %u does not exist", code,
+                  (unsigned)E_VAL(e));
+}
+
+/* For huffman_block, whose state lives in locals: SYNC writes it back to s;
+ * LOOKUP decodes one symbol of table t (primary part pb bits) into e; GROW
+ * makes room for k more output bytes (returning on failure). */
+#define SYNC() (s->pos = pos, s->pad = pad, s->bb = bb, s->bc = bc, s->n = n)
+#define LOOKUP(t, pb, e)                                                                    \
+    do {                                                                                    \
+        e = (t)[bb & ((1u << (pb)) - 1)];                                                   \
+        if (E_KIND(e) == K_SUB) {                                                           \
+            bb >>= (pb);                                                                    \
+            bc -= (pb);                                                                     \
+            e = (t)[E_VAL(e) + (bb & ((1u << E_EXTRA(e)) - 1))];                            \
+        }                                                                                   \
+        bb >>= E_BITS(e);                                                                   \
+        bc -= E_BITS(e);                                                                    \
+    } while (0)
+#define GROW(k)                                                                             \
+    do {                                                                                    \
+        SYNC();                                                                             \
+        if ((rc = reserve(s, (k))))                                                         \
+            return rc;                                                                      \
+        out = s->out;                                                                       \
+        cap = s->cap;                                                                       \
+    } while (0)
+
 /* The symbols of one Huffman-coded block up to its end-of-block code.  The
  * state lives in locals here (a write through out could alias any field of
  * s) and goes back to s on every exit. */
@@ -450,19 +487,6 @@ static int huffman_block(inflater *s, const uint32_t *lt, const uint32_t *dt)
     uint8_t *out = s->out;
     size_t n = s->n, cap = s->cap;
     int rc = NN_OK;
-#define SYNC()                                                                              \
-    (s->pos = pos, s->pad = pad, s->bb = bb, s->bc = bc, s->n = n)
-#define LOOKUP(t, pb, e)                                                                    \
-    do {                                                                                    \
-        e = (t)[bb & ((1u << (pb)) - 1)];                                                   \
-        if (E_KIND(e) == K_SUB) {                                                           \
-            bb >>= (pb);                                                                    \
-            bc -= (pb);                                                                     \
-            e = (t)[E_VAL(e) + (bb & ((1u << E_EXTRA(e)) - 1))];                            \
-        }                                                                                   \
-        bb >>= E_BITS(e);                                                                   \
-        bc -= E_BITS(e);                                                                    \
-    } while (0)
     for (;;) {
         uint32_t e;
         REFILL(in, len, pos, pad, bb, bc);
@@ -472,13 +496,8 @@ static int huffman_block(inflater *s, const uint32_t *lt, const uint32_t *dt)
             return truncated(s);
         }
         if (E_KIND(e) == K_LIT) {
-            if (n == cap) {
-                SYNC();
-                if ((rc = reserve(s, 1)))
-                    return rc;
-                out = s->out;
-                cap = s->cap;
-            }
+            if (n == cap)
+                GROW(1);
             out[n++] = (uint8_t)E_VAL(e);
             continue;
         }
@@ -486,10 +505,7 @@ static int huffman_block(inflater *s, const uint32_t *lt, const uint32_t *dt)
             break;
         if (E_KIND(e) != K_LEN) {
             SYNC();
-            if (E_VAL(e) == UNUSED_SLOT)
-                return bad_at(s, in_offset(s), "corrupt: invalid literal/length code");
-            return bad_at(s, in_offset(s), "corrupt: literal/length symbol %u does not exist",
-                          (unsigned)E_VAL(e));
+            return bad_symbol(s, e, "literal/length");
         }
         unsigned extra = E_EXTRA(e);
         size_t L = E_VAL(e) + (size_t)(bb & ((1u << extra) - 1));
@@ -498,12 +514,7 @@ static int huffman_block(inflater *s, const uint32_t *lt, const uint32_t *dt)
         LOOKUP(dt, DIST_PB, e);
         if (E_KIND(e) != K_LEN) {
             SYNC();
-            if (pad * 8 > bc)
-                return truncated(s);
-            if (E_VAL(e) == UNUSED_SLOT)
-                return bad_at(s, in_offset(s), "corrupt: invalid distance code");
-            return bad_at(s, in_offset(s), "corrupt: distance symbol %u does not exist",
-                          (unsigned)E_VAL(e));
+            return pad * 8 > bc ? truncated(s) : bad_symbol(s, e, "distance");
         }
         extra = E_EXTRA(e);
         size_t d = E_VAL(e) + (size_t)(bb & ((1u << extra) - 1));
@@ -520,21 +531,17 @@ static int huffman_block(inflater *s, const uint32_t *lt, const uint32_t *dt)
                           "(%zu bytes written)",
                           d, n);
         }
-        if (L > cap - n) {
-            SYNC();
-            if ((rc = reserve(s, L)))
-                return rc;
-            out = s->out;
-            cap = s->cap;
-        }
+        if (L > cap - n)
+            GROW(L);
         copy_match(out + n, d, L, cap - n);
         n += L;
     }
     SYNC();
-#undef SYNC
-#undef LOOKUP
     return NN_OK;
 }
+#undef SYNC
+#undef LOOKUP
+#undef GROW
 
 /* One deflate stream: blocks until the one marked final, then the trailing
  * bits of the last byte.  Leaves s->pos at the first byte after it. */
@@ -640,6 +647,36 @@ static int member_trailer(inflater *s, size_t first)
     return NN_OK;
 }
 
+/* The output bound (deflate's largest expansion of the input) and the
+ * first output buffer.  The last trailer's ISIZE is a hint only (it may be
+ * garbage, or belong to the last of several members): the first buffer takes
+ * it up to 8 times the input (IDX files compress 2 to 5 times), and the first
+ * growth beyond goes straight to it if it lies within the bound.  Returns 0,
+ * or -1 if not even 4096 bytes could be allocated. */
+static int start_output(inflater *s)
+{
+    const uint8_t *in = s->in;
+    size_t len = s->len, first;
+    if (nni_size_mul(&s->max, len, NN_DEFLATE_MAX_RATIO))
+        s->max = SIZE_MAX;
+    if (len >= 18)
+        s->hint = (size_t)in[len - 4] | (size_t)in[len - 3] << 8 | (size_t)in[len - 2] << 16 |
+                  (size_t)in[len - 1] << 24;
+    if (nni_size_mul(&first, len, 8) || nni_size_add(&first, first, 4096))
+        first = SIZE_MAX;
+    s->cap = s->hint ? s->hint : 4096;
+    if (s->cap > first)
+        s->cap = first;
+    if (s->cap > s->max)
+        s->cap = s->max;
+    s->out = malloc(s->cap);
+    if (!s->out) {
+        s->cap = 4096 < s->max ? 4096 : s->max;
+        s->out = malloc(s->cap);
+    }
+    return s->out ? 0 : -1;
+}
+
 int nn_is_gzip(const uint8_t *buf, size_t len)
 {
     return buf && len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b;
@@ -667,26 +704,9 @@ int nn_gunzip(const uint8_t *in, size_t len, const char *name, uint8_t **out, si
     s->len = len;
     s->name = name;
     s->err = err;
-    s->max = len > SIZE_MAX / NN_DEFLATE_MAX_RATIO ? SIZE_MAX : len * NN_DEFLATE_MAX_RATIO;
-    /* The last trailer's ISIZE is a hint only (it may be garbage, or belong
-     * to the last of several members): the first buffer takes it up to 8
-     * times the input (IDX files compress 2 to 5 times), and the first growth
-     * beyond goes straight to it if it lies within the bound. */
-    if (len >= 18)
-        s->hint = (size_t)in[len - 4] | (size_t)in[len - 3] << 8 | (size_t)in[len - 2] << 16 |
-                  (size_t)in[len - 1] << 24;
-    size_t first = len > (SIZE_MAX - 4096) / 8 ? SIZE_MAX : 8 * len + 4096;
-    s->cap = s->hint ? s->hint : 4096;
-    if (s->cap > first)
-        s->cap = first;
-    if (s->cap > s->max)
-        s->cap = s->max;
-    s->out = malloc(s->cap);
-    if (!s->out) {
-        s->cap = 4096 < s->max ? 4096 : s->max;
-        s->out = malloc(s->cap);
-    }
-    int rc = s->out ? NN_OK : nn_fail(err, NN_ERR_NOMEM, "%s: out of memory", name);
+    int rc = NN_OK;
+    if (start_output(s) != 0)
+        rc = nn_fail(err, NN_ERR_NOMEM, "%s: out of memory", name);
     while (!rc && s->pos < len) {
         s->member++;
         if (s->member > 1 && !nn_is_gzip(in + s->pos, len - s->pos)) {
