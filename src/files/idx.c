@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "nn_data.h"
 #include "nn_gzip.h"
 #include "nn_io.h"
@@ -181,8 +182,8 @@ int nn_idx_parse(const uint8_t *buf, size_t len, const char *name, nn_idx *out, 
     int rc = idx_header(buf, len, name, &x, &offset, err);
     if (rc)
         return rc;
-    size_t bytes = x.count * x.elem_size;
-    x.mem = malloc(bytes);
+    size_t bytes = len - offset; /* idx_header checked: count * elem_size */
+    x.mem = nni_alloc(x.count, x.elem_size);
     if (!x.mem)
         return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory for %zu bytes of data", name, bytes);
     memcpy(x.mem, buf + offset, bytes);
@@ -237,7 +238,7 @@ int nn_idx_load(const char *path, nn_idx *out, nn_error *err)
      * aligns for any type. */
     uint8_t *data = buf + offset;
     if (offset % x.elem_size != 0) {
-        memmove(buf, data, x.count * x.elem_size);
+        memmove(buf, data, len - offset); /* count * elem_size bytes */
         data = buf;
     }
     idx_to_host(data, x.count, x.elem_size);

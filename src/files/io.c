@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "nn_io.h"
 
 /* A buffer for n bytes that free() releases.  Large buffers (data sets) are
@@ -109,8 +110,10 @@ static int write_all(int fd, const uint8_t *buf, size_t len)
 
 int nn_write_file_atomic(const char *path, const void *buf, size_t len, nn_error *err)
 {
-    size_t n = strlen(path);
-    char *tmp = malloc(n + sizeof ".tmp-XXXXXX");
+    size_t n = strlen(path), size;
+    char *tmp = NULL;
+    if (nni_size_add(&size, n, sizeof ".tmp-XXXXXX") == 0)
+        tmp = malloc(size);
     if (!tmp)
         return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory", path);
     memcpy(tmp, path, n);
@@ -151,11 +154,10 @@ void nn_buf_put(nn_buf *b, const void *p, size_t n)
     if (n > b->cap - b->len) {
         size_t cap = b->cap ? b->cap : 256;
         while (cap - b->len < n) {
-            if (cap > SIZE_MAX / 2) {
+            if (nni_size_mul(&cap, cap, 2)) {
                 b->failed = 1;
                 return;
             }
-            cap *= 2;
         }
         uint8_t *d = realloc(b->data, cap);
         if (!d) {

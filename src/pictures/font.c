@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "internal.h"
 #include "nn_image.h"
 
 #define CELL_W 6
@@ -121,10 +122,11 @@ static const glyph *find_glyph(char ch)
     return &unknown;
 }
 
-/* Saturates at SIZE_MAX rather than wrapping. */
+/* a * b, saturated at SIZE_MAX rather than wrapping. */
 static size_t mul_sat(size_t a, size_t b)
 {
-    return b != 0 && a > SIZE_MAX / b ? SIZE_MAX : a * b;
+    size_t r;
+    return nni_size_mul(&r, a, b) ? SIZE_MAX : r;
 }
 
 /* Draws one glyph with its top-left corner at (x, y) inside the image; font

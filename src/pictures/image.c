@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "nn_crc.h"
 #include "nn_image.h"
 #include "nn_io.h"
@@ -22,10 +23,11 @@ int nn_image_create(nn_image *img, size_t width, size_t height, size_t channels,
     if (channels != 1 && channels != 3)
         return nn_fail(err, NN_ERR_ARG, "image: %zu channels; only 1 (grey) or 3 (RGB) exist",
                        channels);
-    if (height > SIZE_MAX / width / channels)
+    size_t bytes;
+    if (nni_size_mul(&bytes, width, height) || nni_size_mul(&bytes, bytes, channels))
         return nn_fail(err, NN_ERR_NOMEM, "image: %zu x %zu x %zu bytes do not fit in memory",
                        width, height, channels);
-    uint8_t *px = calloc(width * height * channels, 1);
+    uint8_t *px = calloc(bytes, 1);
     if (!px)
         return nn_fail(err, NN_ERR_NOMEM, "image: out of memory for %zu x %zu x %zu bytes", width,
                        height, channels);
@@ -167,14 +169,17 @@ static void put_chunk(nn_buf *b, const char type[4], const uint8_t *data, size_t
  * most IDAT_MAX bytes, IEND. */
 static int encode_png(const nn_image *img, nn_buf *b, nn_error *err)
 {
-    size_t line = img->width * img->channels + 1;
-    if (img->height > (SIZE_MAX - 64) / 2 / line)
+    /* Each row is a filter byte and its samples; the zlib stream is a 2-byte
+     * header, 5 header bytes per stored block, the rows, and the Adler-32. */
+    size_t line, raw, blocks, zlen;
+    if (nni_size_mul(&line, img->width, img->channels) || nni_size_add(&line, line, 1) ||
+        nni_size_mul(&raw, img->height, line))
         return nn_fail(err, NN_ERR_NOMEM, "image: too large to encode as PNG");
-    size_t raw = img->height * line;
-    size_t blocks = (raw + STORED_MAX - 1) / STORED_MAX;
-    /* zlib header (2 bytes), 5 header bytes per stored block, data, Adler-32. */
-    size_t zlen = 2 + 5 * blocks + raw + 4;
-    uint8_t *z = malloc(zlen);
+    blocks = raw / STORED_MAX + (raw % STORED_MAX != 0);
+    if (nni_size_mul(&zlen, blocks, 5) || nni_size_add(&zlen, zlen, raw) ||
+        nni_size_add(&zlen, zlen, 2 + 4))
+        return nn_fail(err, NN_ERR_NOMEM, "image: too large to encode as PNG");
+    uint8_t *z = nni_alloc(zlen, 1);
     if (!z)
         return nn_fail(err, NN_ERR_NOMEM, "image: out of memory encoding PNG (%zu bytes)", zlen);
     /* CMF 0x78: deflate, 32 KiB window; FLG 0x01: no dictionary, fastest level,

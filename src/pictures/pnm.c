@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "nn_image.h"
 #include "nn_io.h"
 
@@ -174,12 +175,15 @@ static int parse_header(reader *r, pnm_header *h, nn_error *err)
     h->width = w;
     h->height = ht;
     h->maxval = maxval;
-    /* Both sides are at most 2^15 and channels at most 3: no overflow even
-     * with 32-bit size_t, but check rather than rely on it. */
-    if (h->height > SIZE_MAX / h->width / h->channels / 2)
+    /* Both sides are at most 2^15 and channels at most 3, but a 32-bit
+     * machine cannot hold the floats of every such image: check the count
+     * and the bytes of the buffer that will hold the samples. */
+    size_t bytes;
+    if (nni_size_mul(&h->samples, h->width, h->height) ||
+        nni_size_mul(&h->samples, h->samples, h->channels) ||
+        nni_size_mul(&bytes, h->samples, sizeof(float)))
         return nn_fail(err, NN_ERR_FORMAT, "%s: size %zu x %zu is too large for this machine",
                        r->name, h->width, h->height);
-    h->samples = h->width * h->height * h->channels;
     if (!h->plain) {
         /* Exactly one whitespace byte separates maxval from the raw samples. */
         if (r->at >= r->len)
@@ -261,7 +265,7 @@ int nn_pnm_decode(const uint8_t *buf, size_t len, const char *name, nn_greymap *
         return rc;
     /* The samples are all there and valid: now allocate and convert. */
     size_t pixels = h.width * h.height;
-    float *s = malloc(h.samples * sizeof *s);
+    float *s = nni_alloc(h.samples, sizeof *s);
     if (!s)
         return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory for %zu x %zu pixels", name,
                        h.width, h.height);
