@@ -65,8 +65,11 @@ typedef enum nn_colormap {
     NN_CMAP_GRAY  /* black - white, matplotlib's 'gray' */
 } nn_colormap;
 
-/* Name <-> value ("hot", "bwr", "gray"); parse returns 0 or -1. */
+/* Name <-> value ("hot", "bwr", "gray"); from_name returns 0, or -1 if the
+ * name is none of these.  nn_colormap_parse is the older name of
+ * nn_colormap_from_name. */
 const char *nn_colormap_name(nn_colormap c);
+int nn_colormap_from_name(const char *name, nn_colormap *out);
 int nn_colormap_parse(const char *name, nn_colormap *out);
 
 /* Colour of a value v already scaled to [0, 1], exactly as matplotlib turns it
@@ -91,8 +94,8 @@ typedef struct nn_greymap {
  * BT.601 luma), maxval 1..65535 (two bytes big-endian per sample above 255),
  * '#' comments in the header.  Validates the header and the sample count
  * against the real length before allocating.  name is for messages. */
-int nn_pnm_decode(const uint8_t *buf, size_t len, const char *name, nn_greymap *out,
-                  nn_error *err);
+int nn_pnm_parse(const uint8_t *buf, size_t len, const char *name, nn_greymap *out,
+                 nn_error *err);
 int nn_pnm_load(const char *path, nn_greymap *out, nn_error *err);
 void nn_greymap_free(nn_greymap *g);
 

@@ -175,12 +175,15 @@ static void test_bwr(void)
 static void test_names(void)
 {
     nn_colormap c;
-    CHECK(nn_colormap_parse("hot", &c) == 0 && c == NN_CMAP_HOT);
+    CHECK(nn_colormap_from_name("hot", &c) == 0 && c == NN_CMAP_HOT);
+    CHECK(nn_colormap_from_name("bwr", &c) == 0 && c == NN_CMAP_BWR);
+    CHECK(nn_colormap_from_name("gray", &c) == 0 && c == NN_CMAP_GRAY);
+    CHECK(nn_colormap_from_name("viridis", &c) == -1);
+    CHECK(nn_colormap_from_name("", &c) == -1);
+    CHECK(nn_colormap_from_name("hot ", &c) == -1);
+    /* The older name does the same. */
     CHECK(nn_colormap_parse("bwr", &c) == 0 && c == NN_CMAP_BWR);
-    CHECK(nn_colormap_parse("gray", &c) == 0 && c == NN_CMAP_GRAY);
-    CHECK(nn_colormap_parse("viridis", &c) == -1);
-    CHECK(nn_colormap_parse("", &c) == -1);
-    CHECK(nn_colormap_parse("hot ", &c) == -1);
+    CHECK(nn_colormap_parse("Hot", &c) == -1);
     CHECK(strcmp(nn_colormap_name(NN_CMAP_HOT), "hot") == 0);
     CHECK(strcmp(nn_colormap_name(NN_CMAP_BWR), "bwr") == 0);
     CHECK(strcmp(nn_colormap_name(NN_CMAP_GRAY), "gray") == 0);

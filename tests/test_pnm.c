@@ -13,7 +13,7 @@ static void expect_grey(const char *buf, size_t n, size_t w, size_t h, const dou
 {
     nn_greymap g;
     nn_error err = {0};
-    CHECK_OK(nn_pnm_decode((const uint8_t *)buf, n, "mem.pnm", &g, &err), &err);
+    CHECK_OK(nn_pnm_parse((const uint8_t *)buf, n, "mem.pnm", &g, &err), &err);
     CHECK(g.width == w && g.height == h && g.v != NULL);
     if (g.v && g.width == w && g.height == h)
         for (size_t i = 0; i < w * h; i++)
@@ -28,7 +28,7 @@ static void expect_fail(const char *buf, size_t n, const char *want)
 {
     nn_greymap g;
     nn_error err = {0};
-    int rc = nn_pnm_decode((const uint8_t *)buf, n, "mem.pnm", &g, &err);
+    int rc = nn_pnm_parse((const uint8_t *)buf, n, "mem.pnm", &g, &err);
     CHECK(rc == NN_ERR_FORMAT && err.code == NN_ERR_FORMAT);
     CHECK(g.v == NULL && g.width == 0 && g.height == 0);
     CHECK(strncmp(err.msg, "mem.pnm: ", 9) == 0);
@@ -191,7 +191,7 @@ static void test_round_trip(void)
         size_t n = 0;
         CHECK_OK(nn_image_encode(&img, fmt ? NN_IMAGE_PPM : NN_IMAGE_PGM, &buf, &n, &err), &err);
         nn_greymap g;
-        CHECK_OK(nn_pnm_decode(buf, n, "mem", &g, &err), &err);
+        CHECK_OK(nn_pnm_parse(buf, n, "mem", &g, &err), &err);
         int ok = g.v && g.width == 16 && g.height == 16;
         for (size_t i = 0; ok && i < 256; i++)
             ok &= fabs(g.v[i] - i / 255.0) < 1e-6;

@@ -353,7 +353,7 @@ int nn_model_parse(const uint8_t *buf, size_t len, const char *name, nn_model *m
                    nn_train_info *info, nn_error *err)
 {
     memset(m, 0, sizeof *m);
-    reader r = {buf, len, 0, name ? name : "model file", err};
+    reader r = {.buf = buf, .len = len, .pos = 0, .name = name ? name : "model file", .err = err};
     size_t L = 0, P = 0, sizes[NN_MAX_LAYERS + 1];
     nn_activation act[NN_MAX_LAYERS];
     nn_train_info meta;

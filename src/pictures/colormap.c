@@ -123,7 +123,7 @@ const char *nn_colormap_name(nn_colormap c)
     return "unknown";
 }
 
-int nn_colormap_parse(const char *name, nn_colormap *out)
+int nn_colormap_from_name(const char *name, nn_colormap *out)
 {
     static const nn_colormap all[] = {NN_CMAP_HOT, NN_CMAP_BWR, NN_CMAP_GRAY};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
@@ -133,6 +133,11 @@ int nn_colormap_parse(const char *name, nn_colormap *out)
         }
     }
     return -1;
+}
+
+int nn_colormap_parse(const char *name, nn_colormap *out)
+{
+    return nn_colormap_from_name(name, out);
 }
 
 float nn_normalize(float x, float vmin, float vmax)

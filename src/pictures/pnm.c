@@ -252,11 +252,11 @@ static int raw_samples(const reader *r, const pnm_header *h, float *out, nn_erro
     return NN_OK;
 }
 
-int nn_pnm_decode(const uint8_t *buf, size_t len, const char *name, nn_greymap *out,
-                  nn_error *err)
+int nn_pnm_parse(const uint8_t *buf, size_t len, const char *name, nn_greymap *out,
+                 nn_error *err)
 {
     memset(out, 0, sizeof *out);
-    reader r = {buf, len, 0, name};
+    reader r = {.buf = buf, .len = len, .at = 0, .name = name};
     pnm_header h;
     int rc = parse_header(&r, &h, err);
     if (rc == NN_OK)
@@ -299,7 +299,7 @@ int nn_pnm_load(const char *path, nn_greymap *out, nn_error *err)
     int rc = nn_read_file(path, &buf, &len, PNM_MAX_FILE, err);
     if (rc != NN_OK)
         return rc;
-    rc = nn_pnm_decode(buf, len, path, out, err);
+    rc = nn_pnm_parse(buf, len, path, out, err);
     free(buf);
     return rc;
 }

@@ -45,12 +45,15 @@ static size_t max_sz(size_t a, size_t b)
 
 void nn_render_style_default(nn_render_style *s, size_t scale)
 {
-    s->cmap = NN_CMAP_HOT;
-    s->scale = scale;
-    s->range = NN_RANGE_DATA;
-    s->set_vmin = s->set_vmax = 0;
-    s->vmin = 0.0f;
-    s->vmax = 1.0f;
+    *s = (nn_render_style){
+        .cmap = NN_CMAP_HOT,
+        .scale = scale,
+        .range = NN_RANGE_DATA,
+        .set_vmin = 0,
+        .set_vmax = 0,
+        .vmin = 0.0f,
+        .vmax = 1.0f,
+    };
 }
 
 void nn_minmax(const float *v, size_t n, float *lo, float *hi)

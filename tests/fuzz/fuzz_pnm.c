@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     nn_greymap g;
     nn_error err = {0};
-    if (nn_pnm_decode(data, size, "drawing.pgm", &g, &err) != NN_OK) {
+    if (nn_pnm_parse(data, size, "drawing.pgm", &g, &err) != NN_OK) {
         fuzz_check_message(&err, "drawing.pgm");
         FUZZ_ASSERT(g.v == NULL);
         return 0;
