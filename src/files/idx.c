@@ -67,6 +67,48 @@ static void format_dims(char *s, size_t cap, const uint8_t *p, size_t ndim)
     }
 }
 
+/* The element count and the bytes of data the ndim dimensions at buf + 4
+ * declare, in 64-bit arithmetic whatever the machine (the file's own sizes),
+ * each product checked for overflow; the bytes must also fit in a size_t.
+ * Fills x->dims. */
+static int idx_declared(const uint8_t *buf, size_t ndim, size_t elem_size, const char *name,
+                        nn_idx *x, uint64_t *count_out, uint64_t *bytes_out, nn_error *err)
+{
+    /* count = d0 * d1 * ... * d(ndim-1), checked for overflow at each step. */
+    uint64_t count = 1;
+    char dims[NN_IDX_MAX_DIMS * 14];
+    for (size_t i = 0; i < ndim; i++) {
+        uint32_t d = nn_load_u32be(buf + 4 + 4 * i);
+        if (d == 0)
+            return nn_fail(err, NN_ERR_FORMAT,
+                           "%s: declares an empty dimension (dimension %zu of %zu is 0)", name,
+                           i + 1, ndim);
+        if (count > UINT64_MAX / d) {
+            format_dims(dims, sizeof dims, buf + 4, ndim);
+            return nn_fail(err, NN_ERR_FORMAT,
+                           "%s: dimensions %s overflow: more than 2^64 elements", name, dims);
+        }
+        count *= d;
+        x->dims[i] = d;
+    }
+    /* bytes = count * elem_size, again checked. */
+    if (count > UINT64_MAX / elem_size) {
+        format_dims(dims, sizeof dims, buf + 4, ndim);
+        return nn_fail(err, NN_ERR_FORMAT,
+                       "%s: dimensions %s of %s overflow: more than 2^64 bytes of data", name,
+                       dims, idx_type_name(buf[2]));
+    }
+    uint64_t bytes = count * elem_size;
+    if (bytes > SIZE_MAX)
+        return nn_fail(err, NN_ERR_FORMAT,
+                       "%s: too large: header declares %llu bytes of data, more than this "
+                       "machine can address",
+                       name, (unsigned long long)bytes);
+    *count_out = count;
+    *bytes_out = bytes;
+    return NN_OK;
+}
+
 /* Validates the IDX header in buf[0..len) and the size it declares.  Fills
  * everything in *x except data and mem, and returns the offset of the data in
  * *offset.  Nothing is allocated, so it is safe on any input. */
@@ -102,36 +144,10 @@ static int idx_header(const uint8_t *buf, size_t len, const char *name, nn_idx *
                        "%s: truncated header: %zu dimensions need %zu header bytes, file has %zu",
                        name, ndim, head, len);
 
-    /* count = d0 * d1 * ... * d(ndim-1), checked for overflow at each step. */
-    uint64_t count = 1;
-    char dims[NN_IDX_MAX_DIMS * 14];
-    for (size_t i = 0; i < ndim; i++) {
-        uint32_t d = nn_load_u32be(buf + 4 + 4 * i);
-        if (d == 0)
-            return nn_fail(err, NN_ERR_FORMAT,
-                           "%s: declares an empty dimension (dimension %zu of %zu is 0)", name,
-                           i + 1, ndim);
-        if (count > UINT64_MAX / d) {
-            format_dims(dims, sizeof dims, buf + 4, ndim);
-            return nn_fail(err, NN_ERR_FORMAT,
-                           "%s: dimensions %s overflow: more than 2^64 elements", name, dims);
-        }
-        count *= d;
-        x->dims[i] = d;
-    }
-    /* bytes = count * elem_size, again checked. */
-    if (count > UINT64_MAX / elem_size) {
-        format_dims(dims, sizeof dims, buf + 4, ndim);
-        return nn_fail(err, NN_ERR_FORMAT,
-                       "%s: dimensions %s of %s overflow: more than 2^64 bytes of data", name,
-                       dims, idx_type_name(buf[2]));
-    }
-    uint64_t bytes = count * elem_size;
-    if (bytes > SIZE_MAX)
-        return nn_fail(err, NN_ERR_FORMAT,
-                       "%s: too large: header declares %llu bytes of data, more than this "
-                       "machine can address",
-                       name, (unsigned long long)bytes);
+    uint64_t count = 0, bytes = 0;
+    int rc = idx_declared(buf, ndim, elem_size, name, x, &count, &bytes, err);
+    if (rc != NN_OK)
+        return rc;
     size_t have = len - head;
     if (bytes > have)
         return nn_fail(err, NN_ERR_FORMAT,
