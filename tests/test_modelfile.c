@@ -412,11 +412,11 @@ static void test_structure(void)
         /* With L = 2 every later field shifts by 8 bytes: sizes[3] and act[0]
          * (3, 3) pass as activations, act[1] (sigmoid, 2) lands on the optimizer. */
         {16, 0, 2, "unknown optimizer code 2"},
-        {OFF3_SIZES, 0, 0, "layer width 0 (widths[0]); between 1 and 65536 are supported"},
-        {OFF3_SIZES + 8, 0, 65537, "layer width 65537 (widths[2]); between 1 and 65536"},
-        {OFF3_SIZES + 12, 0, 0xFFFFFFFFu, "layer width 4294967295 (widths[3])"},
+        {OFF3_SIZES, 0, 0, "0 inputs; between 1 and 65536 are supported"},
+        {OFF3_SIZES + 8, 0, 65537, "layer 2 has width 65537; between 1 and 65536"},
+        {OFF3_SIZES + 12, 0, 0xFFFFFFFFu, "layer 3 has width 4294967295"},
         {OFF3_ACT, 0, 5, "layer 1 has unknown activation code 5"},
-        {OFF3_ACT + 8, 0, 0x80000000u, "layer 3 has unknown activation code -2147483648"},
+        {OFF3_ACT + 8, 0, 0x80000000u, "layer 3 has unknown activation code 2147483648"},
         {OFF3_ACT + 4, 0, NN_ACT_SOFTMAX, "softmax on layer 2 of 3; only the last layer"},
         {OFF3_INFO, 0, 2, "unknown optimizer code 2"},
         {OFF3_INFO + 4, 0, 9, "unknown loss code 9"},
@@ -538,7 +538,7 @@ static void test_encode_rejects(void)
     m.n_layers = 3;
     m.sizes[2] = 65537;
     CHECK(nn_model_encode(&m, NULL, &buf, &len, &err) == NN_ERR_ARG);
-    CHECK_MSG(err.msg, "model: layer width 65537 (widths[2]); between 1 and 65536");
+    CHECK_MSG(err.msg, "model: layer 2 has width 65537; between 1 and 65536");
     m.sizes[2] = sizes3[2];
     m.act[1] = (nn_activation)9;
     CHECK(nn_model_encode(&m, NULL, &buf, &len, &err) == NN_ERR_ARG);

@@ -26,15 +26,18 @@ int nn_arch_check(size_t n_layers, const size_t *sizes, const nn_activation *act
         return nn_fail(err, NN_ERR_ARG, "%zu layers; between 1 and %d are supported", n_layers,
                        NN_MAX_LAYERS);
     for (size_t l = 0; l <= n_layers; l++) {
+        if ((sizes[l] < 1 || sizes[l] > NN_MAX_WIDTH) && l == 0)
+            return nn_fail(err, NN_ERR_ARG, "%zu inputs; between 1 and %d are supported",
+                           sizes[l], NN_MAX_WIDTH);
         if (sizes[l] < 1 || sizes[l] > NN_MAX_WIDTH)
             return nn_fail(err, NN_ERR_ARG,
-                           "layer width %zu (widths[%zu]); between 1 and %d are supported",
-                           sizes[l], l, NN_MAX_WIDTH);
+                           "layer %zu has width %zu; between 1 and %d are supported", l,
+                           sizes[l], NN_MAX_WIDTH);
     }
     for (size_t l = 0; l < n_layers; l++) {
         if ((unsigned)act[l] > NN_ACT_SOFTMAX)
-            return nn_fail(err, NN_ERR_ARG, "layer %zu has unknown activation code %d", l + 1,
-                           (int)act[l]);
+            return nn_fail(err, NN_ERR_ARG, "layer %zu has unknown activation code %u", l + 1,
+                           (unsigned)act[l]);
         if (act[l] == NN_ACT_SOFTMAX && l + 1 != n_layers)
             return nn_fail(err, NN_ERR_ARG,
                            "softmax on layer %zu of %zu; only the last layer may use it", l + 1,
