@@ -80,7 +80,7 @@ static size_t chunks_of(size_t n, size_t chunk)
  * online processor), never more than there are items. */
 static size_t team_members(size_t requested, size_t chunks)
 {
-    size_t n = requested ? requested : nn_cpu_count();
+    size_t n = requested ? requested : nni_cpu_count();
     n = min_size(n, chunks);
     return n ? n : 1;
 }
@@ -102,15 +102,15 @@ static size_t auto_threads(const nn_model *m, size_t batch)
     double macs = 0.0;
     for (size_t l = 0; l < m->n_layers; l++)
         macs += (double)batch * (double)m->sizes[l] * (double)m->sizes[l + 1];
-    return macs >= THREADED_MACS ? nn_cpu_count() : 1;
+    return macs >= THREADED_MACS ? nni_cpu_count() : 1;
 }
 
 /* Whether a training run with this team and requested thread count gathers
  * its batches on a feeder thread (feeder.h): when the thread count was left
  * to nnart, the batch is computed by one thread, and another core is free. */
-static int use_feeder(const nn_team *team, size_t requested, size_t steps)
+static int use_feeder(const nni_pool *team, size_t requested, size_t steps)
 {
-    return requested == 0 && nn_team_size(team) == 1 && nn_cpu_count() > 1 && steps > 1;
+    return requested == 0 && nni_pool_size(team) == 1 && nni_cpu_count() > 1 && steps > 1;
 }
 
 /* Checks that d can feed m: labelled, the right width, labels within the
@@ -500,7 +500,7 @@ static void eval_chunk(void *ctx, size_t c, size_t member)
 /* Loss sum (chunk sums added in chunk order), correct count and (if confusion
  * is not NULL) confusion counts over samples [first, first + n) of e's data,
  * on the team.  e->chunk_loss must hold chunks_of(n, EVAL_CHUNK) values. */
-static void eval_range(evaluator *e, nn_team *team, size_t first, size_t n, double *loss_sum,
+static void eval_range(evaluator *e, nni_pool *team, size_t first, size_t n, double *loss_sum,
                        size_t *correct, size_t *confusion)
 {
     size_t C = e->m->sizes[e->m->n_layers];
@@ -511,7 +511,7 @@ static void eval_range(evaluator *e, nn_team *team, size_t first, size_t n, doub
         if (e->lanes[i].confusion)
             memset(e->lanes[i].confusion, 0, C * C * sizeof *e->lanes[i].confusion);
     }
-    nn_team_run(team, eval_chunk, e, chunks_of(n, EVAL_CHUNK));
+    nni_pool_run(team, eval_chunk, e, chunks_of(n, EVAL_CHUNK));
     *loss_sum = 0.0;
     *correct = 0;
     for (size_t c = 0; c < chunks_of(n, EVAL_CHUNK); c++)
@@ -553,8 +553,8 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
     trainer t;
     evaluator ev;
     nn_optim opt;
-    nn_team *team = NULL;
-    nn_feeder *feeder = NULL;
+    nni_pool *team = NULL;
+    nni_feeder *feeder = NULL;
     memset(&t, 0, sizeof t);
     memset(&ev, 0, sizeof ev);
     memset(&opt, 0, sizeof opt);
@@ -569,11 +569,11 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
         goto done;
     size_t jobs = chunks_of(batch, CHUNK) > t.n_blocks ? chunks_of(batch, CHUNK) : t.n_blocks;
     size_t threads = c->threads ? c->threads : auto_threads(m, batch);
-    if ((rc = nn_team_create(&team, team_members(threads, jobs), err)) ||
+    if ((rc = nni_pool_create(&team, team_members(threads, jobs), err)) ||
         (rc = nn_optim_create(&opt, c->optimizer, m->n_params, c->lr, err)))
         goto done;
     if (n_val) {
-        ev.n_lanes = nn_team_size(team);
+        ev.n_lanes = nni_pool_size(team);
         if ((rc = lanes_create(&ev.lanes, ev.n_lanes, m, min_size(n_val, EVAL_CHUNK), d->dim, 0,
                                 err)))
             goto done;
@@ -587,7 +587,7 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
         perm[i] = (uint32_t)i;
 
     size_t steps = (n_train + batch - 1) / batch;
-    if (use_feeder(team, c->threads, steps) && (rc = nn_feeder_create(&feeder, d, batch, err)))
+    if (use_feeder(team, c->threads, steps) && (rc = nni_feeder_create(&feeder, d, batch, err)))
         goto done;
     nn_progress p = {0};
     p.epochs = c->epochs;
@@ -607,12 +607,12 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
             if (feeder) {
                 /* this batch was requested one step ago (the first, now) */
                 if (step == 1)
-                    nn_feeder_request(feeder, t.idx, t.B);
-                t.fed_pixels = nn_feeder_wait(feeder, &t.fed_labels);
+                    nni_feeder_request(feeder, t.idx, t.B);
+                t.fed_pixels = nni_feeder_wait(feeder, &t.fed_labels);
                 if (t.B_next)
-                    nn_feeder_request(feeder, t.idx + t.B, t.B_next);
+                    nni_feeder_request(feeder, t.idx + t.B, t.B_next);
             }
-            nn_team_run(team, step_chunk, &t, chunks_of(t.B, CHUNK));
+            nni_pool_run(team, step_chunk, &t, chunks_of(t.B, CHUNK));
             /* the batch loss: row losses added in row order */
             double batch_loss = 0.0;
             for (size_t i = 0; i < t.B; i++)
@@ -626,7 +626,7 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
                              epoch, step, isnan(batch_loss) ? "NaN" : "infinite");
                 goto done;
             }
-            nn_team_run(team, step_update, &t, t.n_blocks);
+            nni_pool_run(team, step_update, &t, t.n_blocks);
             opt.t++;
 
             loss_sum += batch_loss;
@@ -671,8 +671,8 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
         info->test_accuracy = NAN;
     }
 done:
-    nn_feeder_free(feeder);
-    nn_team_free(team);
+    nni_feeder_free(feeder);
+    nni_pool_free(team);
     nn_optim_free(&opt);
     lanes_free(ev.lanes, ev.n_lanes);
     trainer_free(&t);
@@ -694,7 +694,7 @@ int nn_evaluate(const nn_model *m, const nn_dataset *d, nn_loss_kind loss, size_
         return rc;
     size_t C = m->sizes[m->n_layers], n_chunks = chunks_of(d->n, EVAL_CHUNK);
     evaluator ev;
-    nn_team *team = NULL;
+    nni_pool *team = NULL;
     memset(&ev, 0, sizeof ev);
     ev.m = m;
     ev.d = d;
@@ -705,9 +705,9 @@ int nn_evaluate(const nn_model *m, const nn_dataset *d, nn_loss_kind loss, size_
         rc = nn_fail(err, NN_ERR_NOMEM, "evaluation: out of memory");
         goto done;
     }
-    if ((rc = nn_team_create(&team, team_members(threads, n_chunks), err)))
+    if ((rc = nni_pool_create(&team, team_members(threads, n_chunks), err)))
         goto done;
-    ev.n_lanes = nn_team_size(team);
+    ev.n_lanes = nni_pool_size(team);
     if ((rc = lanes_create(&ev.lanes, ev.n_lanes, m, min_size(d->n, EVAL_CHUNK), d->dim, 1,
                                 err)))
         goto done;
@@ -719,7 +719,7 @@ int nn_evaluate(const nn_model *m, const nn_dataset *d, nn_loss_kind loss, size_
     e->loss = loss_sum / (double)d->n;
     e->accuracy = (double)correct / (double)d->n;
 done:
-    nn_team_free(team);
+    nni_pool_free(team);
     lanes_free(ev.lanes, ev.n_lanes);
     free(ev.chunk_loss);
     if (rc)
@@ -759,7 +759,7 @@ int nn_predict(const nn_model *m, const nn_dataset *d, size_t first, size_t n, f
     if (n == 0)
         return NN_OK;
     evaluator ev;
-    nn_team *team = NULL;
+    nni_pool *team = NULL;
     memset(&ev, 0, sizeof ev);
     ev.m = m;
     ev.d = d;
@@ -767,14 +767,14 @@ int nn_predict(const nn_model *m, const nn_dataset *d, size_t first, size_t n, f
     ev.n = n;
     ev.out = out;
     size_t members = team_members(0, chunks_of(n, EVAL_CHUNK) / PREDICT_CHUNKS_PER_THREAD);
-    int rc = nn_team_create(&team, members, err);
+    int rc = nni_pool_create(&team, members, err);
     if (!rc) {
-        ev.n_lanes = nn_team_size(team);
+        ev.n_lanes = nni_pool_size(team);
         rc = lanes_create(&ev.lanes, ev.n_lanes, m, min_size(n, EVAL_CHUNK), d->dim, 0, err);
     }
     if (!rc)
-        nn_team_run(team, predict_chunk, &ev, chunks_of(n, EVAL_CHUNK));
-    nn_team_free(team);
+        nni_pool_run(team, predict_chunk, &ev, chunks_of(n, EVAL_CHUNK));
+    nni_pool_free(team);
     lanes_free(ev.lanes, ev.n_lanes);
     return rc;
 }
