@@ -65,14 +65,14 @@ static int close_enough(float got, double want, double scale, int dyadic)
 }
 
 /* The variants this CPU can run; returns how many (generic is always first). */
-static size_t variants(const nn_kernel_table **v)
+static size_t variants(const nni_kernel_table **v)
 {
     size_t n = 0;
-    v[n++] = nn_kernels_generic();
-    if (nn_kernels_avx2())
-        v[n++] = nn_kernels_avx2();
-    if (nn_kernels_avx512())
-        v[n++] = nn_kernels_avx512();
+    v[n++] = nni_kernels_generic();
+    if (nni_kernels_avx2())
+        v[n++] = nni_kernels_avx2();
+    if (nni_kernels_avx512())
+        v[n++] = nni_kernels_avx512();
     return n;
 }
 
@@ -113,7 +113,7 @@ static shape shape_at(size_t t)
     return s;
 }
 
-static void check_forward(const nn_kernel_table *K, shape s, int dyadic, int with_bias,
+static void check_forward(const nni_kernel_table *K, shape s, int dyadic, int with_bias,
                           uint64_t *seed)
 {
     float *x = fill(s.B * s.in, dyadic, seed);
@@ -145,7 +145,7 @@ static void check_forward(const nn_kernel_table *K, shape s, int dyadic, int wit
 
 static void test_forward(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 1;
@@ -158,7 +158,7 @@ static void test_forward(void)
 
 /* Calls backward_weights `calls` times on the same data, starting from a random
  * dw and db, and checks dw = dw0 + calls * dy^T x and db = db0 + calls * sum dy. */
-static void check_backward_weights(const nn_kernel_table *K, shape s, int dyadic, int with_bias,
+static void check_backward_weights(const nni_kernel_table *K, shape s, int dyadic, int with_bias,
                                    int calls, uint64_t *seed)
 {
     float *dy = fill(s.B * s.out, dyadic, seed);
@@ -205,7 +205,7 @@ static void check_backward_weights(const nn_kernel_table *K, shape s, int dyadic
 
 static void test_backward_weights(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 2;
@@ -219,7 +219,7 @@ static void test_backward_weights(void)
 /* += semantics: two calls add the gradient twice on top of the starting values. */
 static void test_backward_weights_accumulates(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 3;
@@ -229,7 +229,7 @@ static void test_backward_weights_accumulates(void)
     }
 }
 
-static void check_backward_input(const nn_kernel_table *K, shape s, int dyadic, uint64_t *seed)
+static void check_backward_input(const nni_kernel_table *K, shape s, int dyadic, uint64_t *seed)
 {
     float *dy = fill(s.B * s.out, dyadic, seed);
     float *w = fill(s.out * s.in, dyadic, seed);
@@ -258,7 +258,7 @@ static void check_backward_input(const nn_kernel_table *K, shape s, int dyadic, 
 
 static void test_backward_input(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 4;
@@ -270,7 +270,7 @@ static void test_backward_input(void)
 
 /* Sizes of zero: nothing is read or written beyond what the formulas define
  * (in = 0 leaves y = b and dw untouched while db still sums dy; out = 0 zeroes dx). */
-static void check_zero_sizes(const nn_kernel_table *K)
+static void check_zero_sizes(const nni_kernel_table *K)
 {
     float x[4] = {1, 2, 3, 4}, w[4] = {1, 1, 1, 1}, b[2] = {5, -6};
     float y[4] = {7, 7, 7, 7};
@@ -301,14 +301,14 @@ static void check_zero_sizes(const nn_kernel_table *K)
 
 static void test_zero_sizes(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++)
         check_zero_sizes(v[k]);
 }
 
 /* A hand-checked 2x3 by 3x2 product. */
-static void check_small_by_hand(const nn_kernel_table *K)
+static void check_small_by_hand(const nni_kernel_table *K)
 {
     const float x[6] = {1, 2, 3, 4, 5, 6};   /* (2, 3) */
     const float w[6] = {1, 0, -1, 2, 1, 0};  /* (2, 3) */
@@ -331,7 +331,7 @@ static void check_small_by_hand(const nn_kernel_table *K)
 
 static void test_small_by_hand(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++)
         check_small_by_hand(v[k]);
@@ -340,7 +340,7 @@ static void test_small_by_hand(void)
 /* Every byte value maps to the correctly rounded float of v / 255 (the double
  * quotient rounded to float is correctly rounded: 53 >= 2 * 24 + 2 bits), at
  * every position of a vector and for every length up to a few vectors. */
-static void check_bytes_to_floats(const nn_kernel_table *K)
+static void check_bytes_to_floats(const nni_kernel_table *K)
 {
     unsigned char src[256 + 64];
     float dst[256 + 64];
@@ -372,7 +372,7 @@ static void check_bytes_to_floats(const nn_kernel_table *K)
 
 static void test_bytes_to_floats(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++)
         check_bytes_to_floats(v[k]);
@@ -381,7 +381,7 @@ static void test_bytes_to_floats(void)
 /* Adam in every variant gives exactly the bits of the plain loop of the
  * formula in nn_optim.h (float operations in that order), for every length
  * up to a few vectors and a long one, over several steps. */
-static void check_adam(const nn_kernel_table *K, size_t n, uint64_t *seed)
+static void check_adam(const nni_kernel_table *K, size_t n, uint64_t *seed)
 {
     float *w = fill(n, 0, seed), *g = fill(n, 0, seed), *m = fill(n, 0, seed);
     float *v = fill(n, 0, seed);
@@ -419,7 +419,7 @@ static void check_adam(const nn_kernel_table *K, size_t n, uint64_t *seed)
 
 static void test_adam(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 9;
@@ -437,7 +437,7 @@ static void test_adam(void)
 /* ReLU forward and backward in every variant are exactly the selections of
  * the formula, for special values (NaN, signed zeros, infinities, tiny
  * numbers) and every length up to a few vectors, also in place. */
-static void check_relu(const nn_kernel_table *K, size_t n, uint64_t *seed)
+static void check_relu(const nni_kernel_table *K, size_t n, uint64_t *seed)
 {
     const float special[] = {NAN, -NAN, 0.0f, -0.0f, INFINITY, -INFINITY, 1e-45f, -1e-45f};
     float *z = fill(n, 0, seed), *dy = fill(n, 0, seed);
@@ -471,7 +471,7 @@ static void check_relu(const nn_kernel_table *K, size_t n, uint64_t *seed)
 
 static void test_relu(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 10;
@@ -505,7 +505,7 @@ static double ref_xent_row(const float *z, size_t label, double *grad, size_t C,
  * loss within 1e-6 (relative, float exponentials) of the reference, each
  * gradient within 2e-6 of its magnitude (a few float roundings), rows
  * independent of the batch, and the sum without dz equal to the one with. */
-static void check_xent(const nn_kernel_table *K, size_t B, size_t C, float spread, size_t norm,
+static void check_xent(const nni_kernel_table *K, size_t B, size_t C, float spread, size_t norm,
                        uint64_t *seed)
 {
     float *z = fill(B * C, 0, seed), *dz = fill_nan(B * C), *dz1 = fill_nan(C);
@@ -546,7 +546,7 @@ static void check_xent(const nn_kernel_table *K, size_t B, size_t C, float sprea
 
 static void test_xent(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     const float spreads[] = {0.5f, 5.0f, 60.0f};
     for (size_t k = 0; k < nv; k++) {
@@ -566,7 +566,7 @@ static void test_xent(void)
  * softmax as the gradient. */
 static void test_xent_exp(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++) {
         size_t bad = 0;
@@ -608,15 +608,15 @@ static void test_variant(void)
     if (!v)
         return;
     CHECK(!strcmp(v, "generic") || !strcmp(v, "avx2") || !strcmp(v, "avx512"));
-    CHECK(nn_kernels_active() == nn_kernels_choose(getenv("NNART_KERNELS")));
-    CHECK(!strcmp(v, nn_kernels_active()->name));
+    CHECK(nni_kernels_active() == nni_kernels_choose(getenv("NNART_KERNELS")));
+    CHECK(!strcmp(v, nni_kernels_active()->name));
 
     uint64_t seed = 6;
     shape s = {5, 37, 9};
     float *x = fill(s.B * s.in, 0, &seed), *w = fill(s.out * s.in, 0, &seed);
     float *y1 = fill_nan(s.B * s.out), *y2 = fill_nan(s.B * s.out);
     nn_matmul_forward(y1, x, w, NULL, s.B, s.in, s.out);
-    nn_kernels_active()->forward(y2, x, w, NULL, s.B, s.in, s.out);
+    nni_kernels_active()->forward(y2, x, w, NULL, s.B, s.in, s.out);
     CHECK(memcmp(y1, y2, s.B * s.out * sizeof *y1) == 0);
     free(x);
     free(w);
@@ -626,33 +626,33 @@ static void test_variant(void)
 
 static void test_choose(void)
 {
-    const nn_kernel_table *best = nn_kernels_choose(NULL);
-    const nn_kernel_table *widest = nn_kernels_avx512() ? nn_kernels_avx512()
-                                    : nn_kernels_avx2() ? nn_kernels_avx2()
-                                                        : nn_kernels_generic();
+    const nni_kernel_table *best = nni_kernels_choose(NULL);
+    const nni_kernel_table *widest = nni_kernels_avx512() ? nni_kernels_avx512()
+                                    : nni_kernels_avx2() ? nni_kernels_avx2()
+                                                        : nni_kernels_generic();
     CHECK(best == widest);
-    CHECK(nn_kernels_choose("bogus") == best);
-    CHECK(nn_kernels_choose("") == best);
-    CHECK(nn_kernels_choose("generic") == nn_kernels_generic());
-    CHECK(nn_kernels_find("generic") == nn_kernels_generic());
-    CHECK(nn_kernels_find("bogus") == NULL);
-    CHECK(nn_kernels_find(NULL) == NULL);
+    CHECK(nni_kernels_choose("bogus") == best);
+    CHECK(nni_kernels_choose("") == best);
+    CHECK(nni_kernels_choose("generic") == nni_kernels_generic());
+    CHECK(nni_kernels_find("generic") == nni_kernels_generic());
+    CHECK(nni_kernels_find("bogus") == NULL);
+    CHECK(nni_kernels_find(NULL) == NULL);
     /* An unsupported variant falls back to the best; a supported one is taken. */
-    CHECK(nn_kernels_choose("avx512") == (nn_kernels_avx512() ? nn_kernels_avx512() : best));
-    CHECK(nn_kernels_choose("avx2") == (nn_kernels_avx2() ? nn_kernels_avx2() : best));
-    if (nn_kernels_avx512())
-        CHECK(!strcmp(nn_kernels_avx512()->name, "avx512"));
-    if (nn_kernels_avx2())
-        CHECK(!strcmp(nn_kernels_avx2()->name, "avx2"));
+    CHECK(nni_kernels_choose("avx512") == (nni_kernels_avx512() ? nni_kernels_avx512() : best));
+    CHECK(nni_kernels_choose("avx2") == (nni_kernels_avx2() ? nni_kernels_avx2() : best));
+    if (nni_kernels_avx512())
+        CHECK(!strcmp(nni_kernels_avx512()->name, "avx512"));
+    if (nni_kernels_avx2())
+        CHECK(!strcmp(nni_kernels_avx2()->name, "avx2"));
 #if !defined(__x86_64__)
-    CHECK(nn_kernels_avx2() == NULL && nn_kernels_avx512() == NULL);
+    CHECK(nni_kernels_avx2() == NULL && nni_kernels_avx512() == NULL);
 #endif
 }
 
 /* The same inputs give bit-identical outputs on every call. */
 static void test_deterministic(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 5;
@@ -673,7 +673,7 @@ static void test_deterministic(void)
  * computed alone or inside any batch, and the weight gradient of a batch is the
  * same bits as that of its rows fed in consecutive calls (each dw element adds
  * its terms in order of rows): the trainer and the evaluator split batches. */
-static void check_split(const nn_kernel_table *K, shape s, uint64_t *seed)
+static void check_split(const nni_kernel_table *K, shape s, uint64_t *seed)
 {
     float *x = fill(s.B * s.in, 0, seed), *w = fill(s.out * s.in, 0, seed);
     float *b = fill(s.out, 0, seed), *dy = fill(s.B * s.out, 0, seed);
@@ -715,7 +715,7 @@ static void check_split(const nn_kernel_table *K, shape s, uint64_t *seed)
  * (row strides larger than the block): the block gets exactly the bits of the
  * whole product, and nothing outside it changes.  The trainer computes the
  * weight gradient in such blocks. */
-static void check_weight_blocks(const nn_kernel_table *K, shape s, uint64_t *seed)
+static void check_weight_blocks(const nni_kernel_table *K, shape s, uint64_t *seed)
 {
     float *x = fill(s.B * s.in, 0, seed), *dy = fill(s.B * s.out, 0, seed);
     float *dw = fill(s.out * s.in, 0, seed), *db = fill(s.out, 0, seed);
@@ -747,7 +747,7 @@ static void check_weight_blocks(const nn_kernel_table *K, shape s, uint64_t *see
 
 static void test_weight_blocks(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     const shape block_shapes[] = {{33, 785, 10}, {17, 200, 17}, {128, 784, 13}, {5, 7, 3}};
     for (size_t k = 0; k < nv; k++) {
@@ -759,7 +759,7 @@ static void test_weight_blocks(void)
 
 static void test_split_batches(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     const shape split_shapes[] = {{33, 785, 10}, {17, 10, 17}, {40, 64, 7}, {13, 7, 1},
                                   {21, 32, 64}};
@@ -772,7 +772,7 @@ static void test_split_batches(void)
 
 int main(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     printf("kernel variants tested:");
     for (size_t k = 0; k < nv; k++)

@@ -397,7 +397,7 @@ static void step_update(void *ctx, size_t item, size_t member)
     if (db)
         memset(db, 0, rows * sizeof *db);
     const float *act = b->l > 0 ? t->a[b->l - 1] : t->x;
-    nn_kernels_active()->backward_weights(t->grads + wo, in, db, t->dz[b->l] + b->o0, out,
+    nni_kernels_active()->backward_weights(t->grads + wo, in, db, t->dz[b->l] + b->o0, out,
                                           act + b->k0, in, t->B, width, rows);
     if (width == in) {
         optim_step_slice(t->opt, m->params, t->grads, wo, wo + rows * in);
