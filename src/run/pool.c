@@ -72,6 +72,13 @@ size_t nni_cpu_count(void)
     return n > 0 ? (size_t)n : 1;
 }
 
+size_t nni_pool_members(size_t requested, size_t items)
+{
+    size_t n = requested ? requested : nni_cpu_count();
+    n = n < items ? n : items;
+    return n ? n : 1;
+}
+
 /* Claims and runs items of job j until none are left: those of the member's
  * own lane first, then those of the others. */
 static void work(nni_pool *p, unsigned long j, size_t member)

@@ -27,6 +27,10 @@ typedef void (*nni_pool_fn)(void *ctx, size_t item, size_t member);
  * (taskset, cpusets), elsewhere those online (sysconf); at least 1. */
 NNI_HIDDEN size_t nni_cpu_count(void);
 
+/* Members for jobs of `items` items: the requested count (0 = one per
+ * processor), never more than there are items, at least 1. */
+NNI_HIDDEN size_t nni_pool_members(size_t requested, size_t items);
+
 /* Starts a pool of n members (n = 0 is taken as 1): the calling thread is
  * member 0 and n - 1 worker threads start now.  On failure *pool is NULL. */
 NNI_HIDDEN int nni_pool_create(nni_pool **pool, size_t n, nn_error *err);
