@@ -68,12 +68,15 @@ int nn_model_create(nn_model *m, size_t n_layers, const size_t *sizes,
     int rc = nn_arch_check(n_layers, sizes, act, err);
     if (rc)
         return rc;
-    size_t n_params = 0;
+    size_t n_params = 0, layer, bytes;
     for (size_t l = 0; l < n_layers; l++) {
-        if (sizes[l + 1] > (SIZE_MAX / sizeof(float) - n_params) / (sizes[l] + 1))
+        /* W_l and b_l: sizes[l+1] (sizes[l] + 1) values */
+        if (nni_size_mul(&layer, sizes[l + 1], sizes[l] + 1) ||
+            nni_size_add(&n_params, n_params, layer))
             return nn_fail(err, NN_ERR_ARG, "too many parameters for this machine");
-        n_params += sizes[l + 1] * (sizes[l] + 1);
     }
+    if (nni_size_mul(&bytes, n_params, sizeof(float)))
+        return nn_fail(err, NN_ERR_ARG, "too many parameters for this machine");
     m->params = calloc(n_params, sizeof(float));
     if (!m->params)
         return nn_fail(err, NN_ERR_NOMEM, "out of memory for %zu parameters", n_params);

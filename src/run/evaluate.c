@@ -51,8 +51,8 @@ void nni_evaluator_free(nni_evaluator *e)
 static int lane_create(lane *l, const nni_evaluator *e, size_t rows, int confusion,
                        nn_error *err)
 {
-    size_t C = e->m->sizes[e->m->n_layers], cells;
-    l->x = nni_alloc(rows, e->d->dim * sizeof *l->x);
+    size_t C = e->m->sizes[e->m->n_layers], cells, x_floats;
+    l->x = nni_size_mul(&x_floats, rows, e->d->dim) ? NULL : nni_alloc(x_floats, sizeof *l->x);
     l->y = nni_alloc(rows, 1);
     l->confusion = confusion && !nni_size_mul(&cells, C, C) ? calloc(cells, sizeof(size_t))
                                                            : NULL;

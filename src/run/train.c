@@ -248,7 +248,8 @@ static int trainer_create(trainer *t, nn_model *m, const nn_dataset *d, const nn
     t->batch = nni_min(c->batch, t->n_train);
     t->steps = nni_chunks(t->n_train, t->batch);
     t->n_blocks = make_blocks(NULL, m, t->batch);
-    t->x = nni_alloc(t->batch, d->dim * sizeof *t->x);
+    size_t x_floats;
+    t->x = nni_size_mul(&x_floats, t->batch, d->dim) ? NULL : nni_alloc(x_floats, sizeof *t->x);
     t->grads = nni_alloc(m->n_params, sizeof *t->grads);
     t->y = nni_alloc(t->batch, 1);
     t->row_loss = nni_alloc(t->batch, sizeof *t->row_loss);
@@ -440,4 +441,13 @@ int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng 
         fill_info(info, c, t.n_train, &p);
     trainer_free(&t);
     return rc;
+}
+
+int nn_train_seeded(nn_model *m, const nn_dataset *d, const nn_train_config *c,
+                    nn_progress_fn progress, void *ctx, nn_train_info *info, nn_error *err)
+{
+    nn_rng r;
+    nn_rng_seed(&r, c->seed);
+    nn_model_init_glorot(m, &r);
+    return nn_train(m, d, c, &r, progress, ctx, info, err);
 }
