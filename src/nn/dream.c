@@ -160,8 +160,8 @@ static int weight_ok(float w)
 /* Largest blur sigma accepted: far wider than any image needs. */
 #define MAX_SIGMA 100.0f
 
-int nn_dream(const nn_model *m, const nn_dream_config *c, float *x, nn_dream_result *result,
-             nn_error *err)
+/* The checks of nn_dream's model and configuration. */
+static int check_dream(const nn_model *m, const nn_dream_config *c, nn_error *err)
 {
     size_t n = m->sizes[0], K = m->sizes[m->n_layers];
     if (c->rows == 0 || c->cols == 0 || c->rows > n || c->cols > n || c->rows * c->cols != n)
@@ -179,7 +179,14 @@ int nn_dream(const nn_model *m, const nn_dream_config *c, float *x, nn_dream_res
                        (double)MAX_SIGMA);
     if (!(c->p_stop >= 0.0f && c->p_stop <= 1.0f))
         return nn_fail(err, NN_ERR_ARG, "dream: p_stop must be between 0 and 1");
-    int rc = nn_model_check_loss(m, c->loss, err);
+    return nn_model_check_loss(m, c->loss, err);
+}
+
+int nn_dream(const nn_model *m, const nn_dream_config *c, float *x, nn_dream_result *result,
+             nn_error *err)
+{
+    size_t n = m->sizes[0], K = m->sizes[m->n_layers];
+    int rc = check_dream(m, c, err);
     if (rc)
         return rc;
     float sigma_max = c->blur0 > c->blur1 ? c->blur0 : c->blur1;
