@@ -770,6 +770,102 @@ static void test_split_batches(void)
     }
 }
 
+/* The strided weight gradient that training runs on blocks of a layer, against
+ * naive loops in double: inside matrices dw (rows ldw apart), dy (ldy) and x
+ * (ldx) wider than the block, the block of `out` rows by `width` columns
+ * starting at row o0 and column k0 of dw (columns o0.. of dy, k0.. of x) gets
+ * dw[o][k] += sum_i dy[i][o] x[i][k], db[o] += sum_i dy[i][o]; every float
+ * outside the block, and beyond B rows, keeps its bits. */
+static void check_strided_weights(const nni_kernel_table *K, shape s, size_t o0, size_t k0,
+                                  size_t pad, int dyadic, uint64_t *seed)
+{
+    size_t ldw = k0 + s.in + pad, ldx = k0 + s.in + pad + 1, ldy = o0 + s.out + pad + 2;
+    size_t rows_w = o0 + s.out + 1, rows_x = s.B + 1;
+    float *dw = fill(rows_w * ldw, dyadic, seed), *dw0 = fill_nan(rows_w * ldw);
+    float *db = fill(o0 + s.out + 1, dyadic, seed), *db0 = fill_nan(o0 + s.out + 1);
+    float *dy = fill(rows_x * ldy, dyadic, seed), *x = fill(rows_x * ldx, dyadic, seed);
+    memcpy(dw0, dw, rows_w * ldw * sizeof *dw);
+    memcpy(db0, db, (o0 + s.out + 1) * sizeof *db);
+    K->backward_weights(dw + o0 * ldw + k0, ldw, db + o0, dy + o0, ldy, x + k0, ldx, s.B, s.in,
+                        s.out);
+    size_t bad = 0, outside = 0;
+    for (size_t o = 0; o < rows_w; o++) {
+        int in_rows = o >= o0 && o < o0 + s.out;
+        for (size_t k = 0; k < ldw; k++) {
+            float got = dw[o * ldw + k], was = dw0[o * ldw + k];
+            if (!in_rows || k < k0 || k >= k0 + s.in) {
+                outside += memcmp(&got, &was, sizeof got) != 0;
+                continue;
+            }
+            double g = 0.0, scale = fabs(was);
+            for (size_t i = 0; i < s.B; i++) {
+                double t = (double)dy[i * ldy + o] * x[i * ldx + k];
+                g += t;
+                scale += fabs(t);
+            }
+            bad += !close_enough(got, was + g, scale, dyadic);
+        }
+        if (!in_rows) {
+            outside += memcmp(&db[o], &db0[o], sizeof *db) != 0;
+            continue;
+        }
+        double g = 0.0, scale = fabs(db0[o]);
+        for (size_t i = 0; i < s.B; i++) {
+            g += dy[i * ldy + o];
+            scale += fabs(dy[i * ldy + o]);
+        }
+        bad += !close_enough(db[o], db0[o] + g, scale, dyadic);
+    }
+    if (bad || outside)
+        fprintf(stderr,
+                "%s strided weights B=%zu width=%zu out=%zu at (%zu, %zu) pad %zu: %zu wrong, "
+                "%zu changed outside\n",
+                K->name, s.B, s.in, s.out, o0, k0, pad, bad, outside);
+    CHECK(bad == 0 && outside == 0);
+    free(dw);
+    free(dw0);
+    free(db);
+    free(db0);
+    free(dy);
+    free(x);
+}
+
+static void test_strided_weights(void)
+{
+    const nni_kernel_table *v[3];
+    size_t nv = variants(v);
+    /* blocks at the origin and inside, widths across tile and vector edges */
+    const size_t offsets[][2] = {{0, 0}, {3, 5}, {12, 64}, {1, 17}};
+    const size_t widths[] = {1, 7, 8, 23, 24, 25, 64, 65, 100};
+    const size_t outs[] = {1, 3, 4, 6, 7, 13};
+    for (size_t k = 0; k < nv; k++) {
+        uint64_t seed = 13;
+        for (size_t f = 0; f < COUNT(offsets); f++)
+            for (size_t wi = 0; wi < COUNT(widths); wi++)
+                for (size_t oi = 0; oi < COUNT(outs); oi++) {
+                    shape s = {1 + (wi + oi) % 9 * 5, widths[wi], outs[oi]};
+                    for (int dyadic = 0; dyadic < 2; dyadic++)
+                        check_strided_weights(v[k], s, offsets[f][0], offsets[f][1],
+                                              (wi + f) % 3, dyadic, &seed);
+                }
+    }
+}
+
+/* Each table names the tile of its weight gradient: positive, and for the
+ * vector variants whole vectors of columns. */
+static void test_weight_tiles(void)
+{
+    const nni_kernel_table *v[3];
+    size_t nv = variants(v);
+    CHECK(v[0]->wg_rows == 1 && v[0]->wg_cols == 8);
+    for (size_t k = 0; k < nv; k++)
+        CHECK(v[k]->wg_rows >= 1 && v[k]->wg_cols >= 8 && v[k]->wg_cols % 8 == 0);
+    if (nni_kernels_avx2())
+        CHECK(nni_kernels_avx2()->wg_rows == 4 && nni_kernels_avx2()->wg_cols == 24);
+    if (nni_kernels_avx512())
+        CHECK(nni_kernels_avx512()->wg_rows == 6 && nni_kernels_avx512()->wg_cols == 64);
+}
+
 int main(void)
 {
     const nni_kernel_table *v[3];
@@ -788,6 +884,8 @@ int main(void)
     RUN(test_variant);
     RUN(test_choose);
     RUN(test_deterministic);
+    RUN(test_strided_weights);
+    RUN(test_weight_tiles);
     RUN(test_split_batches);
     RUN(test_weight_blocks);
     RUN(test_adam);
