@@ -442,6 +442,38 @@ static void test_predict(void)
     nn_dataset_free(&d);
 }
 
+/* nn_train_seeded is nn_rng_seed(c->seed), nn_model_init_glorot and nn_train
+ * with that generator, to the bit; another seed gives another model. */
+static void test_train_seeded(void)
+{
+    setup s = {{DIM, 16, 8, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
+               0.01f};
+    nn_dataset d;
+    make_data(&d, 500, DIM, 14);
+    nn_model m[3];
+    nn_train_info info[3];
+    nn_train_config c;
+    nn_rng r;
+    nn_error err;
+    config(&c, &s, 1);
+    c.seed = 9;
+    make_model(&m[0], &s, c.seed, &r);
+    CHECK_OK(nn_train(&m[0], &d, &c, &r, NULL, NULL, &info[0], &err), &err);
+    make_model(&m[1], &s, 1, &r); /* initialised from another seed: must not matter */
+    CHECK_OK(nn_train_seeded(&m[1], &d, &c, NULL, NULL, &info[1], &err), &err);
+    c.seed = 10;
+    make_model(&m[2], &s, 9, &r);
+    CHECK_OK(nn_train_seeded(&m[2], &d, &c, NULL, NULL, &info[2], &err), &err);
+    CHECK(same_params(&m[0], &m[1]));
+    CHECK(memcmp(&info[0].train_loss, &info[1].train_loss, sizeof(float)) == 0);
+    CHECK(memcmp(&info[0].val_loss, &info[1].val_loss, sizeof(float)) == 0);
+    CHECK(info[0].seed == 9 && info[1].seed == 9);
+    CHECK(!same_params(&m[0], &m[2]) && info[2].seed == 10);
+    for (size_t k = 0; k < 3; k++)
+        nn_model_free(&m[k]);
+    nn_dataset_free(&d);
+}
+
 int main(void)
 {
     RUN(test_pool_runs_every_item_once);
@@ -453,5 +485,6 @@ int main(void)
     RUN(test_training_small);
     RUN(test_evaluate);
     RUN(test_predict);
+    RUN(test_train_seeded);
     return t_summary();
 }
