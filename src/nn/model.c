@@ -9,6 +9,14 @@
  *              da_{l-1} = dz_l W_l              (B, n_in)
  * with a_{-1} = x and, at the top, da_L from the loss (or dz_L directly for
  * softmax + cross-entropy, fused).
+ *
+ * Everything that runs the network (nn_backward, the threaded training step,
+ * evaluation, prediction, dream) is made of the passes below: forward, loss
+ * and dz_L, backward to dz_0 and dE/dx on a range of rows [r0, r1), which
+ * threads may split a batch into, and dW, db on a block of one layer's
+ * parameters over the batch.  The buffers are nn_work's (nn_model.h), row i
+ * of each at offset i * width; the row-range kernels compute each row alone,
+ * so the bits never depend on the ranges.
  */
 #include <math.h>
 #include <stdlib.h>
