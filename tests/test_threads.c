@@ -12,6 +12,7 @@
 
 #include "run/feeder.h"
 #include "run/pool.h"
+#include "run/wait.h"
 #include "nnart.h"
 #include "test.h"
 
@@ -150,6 +151,54 @@ static void test_feeder_gathers_rows(void)
     nni_feeder_free(f);
     nni_feeder_free(NULL);
     nn_dataset_free(&d);
+}
+
+/* ---- the wait ------------------------------------------------------------ */
+
+typedef struct ping {
+    nni_counter ball;  /* odd: the thread's turn, even: the caller's */
+    nni_counter added; /* counts the thread's additions */
+    unsigned long rounds;
+} ping;
+
+static void *ping_thread(void *arg)
+{
+    ping *p = arg;
+    for (unsigned long k = 1; k <= p->rounds; k++) {
+        nni_counter_add(&p->added, p->rounds);
+        unsigned long v = 2 * k - 1;
+        while (nni_counter_wait_change(&p->ball, v - 1) != v)
+            ;
+        nni_counter_set(&p->ball, v + 1);
+    }
+    return NULL;
+}
+
+/* Two threads hand a counter back and forth, each waiting for the other's
+ * value, with spinning (wakes by the spin) and without (every wait sleeps and
+ * needs its wake-up); the additions of one thread are seen whole by the
+ * other's wait for their total.  A lost wake-up hangs this test. */
+static void test_counter_ping_pong(void)
+{
+    for (unsigned spin = 0; spin <= NNI_SPIN_ROUNDS; spin += NNI_SPIN_ROUNDS) {
+        ping p = {.rounds = 2000};
+        nni_counter_init(&p.ball, spin);
+        nni_counter_init(&p.added, spin);
+        pthread_t th;
+        CHECK(pthread_create(&th, NULL, ping_thread, &p) == 0);
+        size_t wrong = 0;
+        for (unsigned long k = 1; k <= p.rounds; k++) {
+            nni_counter_set(&p.ball, 2 * k - 1);
+            nni_counter_wait_equal(&p.ball, 2 * k);
+            wrong += nni_counter_get(&p.ball) != 2 * k;
+        }
+        nni_counter_wait_equal(&p.added, p.rounds);
+        CHECK(nni_counter_get(&p.added) == p.rounds);
+        CHECK(wrong == 0);
+        pthread_join(th, NULL);
+        nni_counter_destroy(&p.ball);
+        nni_counter_destroy(&p.added);
+    }
 }
 
 /* A pool of 0 is a pool of 1: the caller alone. */
@@ -478,6 +527,7 @@ int main(void)
 {
     RUN(test_pool_runs_every_item_once);
     RUN(test_pool_of_zero);
+    RUN(test_counter_ping_pong);
     RUN(test_feeder_gathers_rows);
     RUN(test_cpu_count_follows_affinity);
     RUN(test_training_xent_adam);
