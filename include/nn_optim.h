@@ -4,6 +4,11 @@
  *   m = m + (1-b1)(g - m);  v = v + (1-b2)(g^2 - v);
  *   a_t = lr sqrt(1 - b2^t) / (1 - b1^t);  w = w - a_t m / (sqrt(v) + eps)
  * Plain gradient descent, as the article writes it:  w = w - lr g.
+ *
+ * A step is nn_optim_begin_step, which counts it and computes its step size
+ * once, then nn_optim_update on ranges of the parameters that together cover
+ * each one once: the update is element by element, so ranges may be done in
+ * any order and on different threads.  nn_optim_step does both for all n.
  */
 #ifndef NN_OPTIM_H
 #define NN_OPTIM_H
@@ -23,7 +28,8 @@ typedef struct nn_optim {
     float lr;           /* learning rate, default 0.001 */
     float beta1, beta2; /* Adam moment decay rates, default 0.9 and 0.999 */
     float eps;          /* Adam epsilon, default 1e-7 (Keras) */
-    uint64_t t;         /* steps taken so far */
+    uint64_t t;         /* steps begun so far */
+    float step_size;    /* of step t: Adam's a_t, or lr for SGD */
     size_t n;           /* number of parameters */
     float *m, *v;       /* owned Adam moments (n each); NULL for SGD */
 } nn_optim;
@@ -35,7 +41,15 @@ int nn_optimizer_parse(const char *name, nn_optimizer_kind *out); /* 0 or -1 */
 int nn_optim_create(nn_optim *o, nn_optimizer_kind kind, size_t n, float lr, nn_error *err);
 void nn_optim_free(nn_optim *o);
 
-/* One update of params (n) from grads (n); increments t. */
+/* Begins step t + 1: increments t and computes its step size (for Adam
+ * a_t = lr sqrt(1 - b2^t) / (1 - b1^t), in double, then rounded to float). */
+void nn_optim_begin_step(nn_optim *o);
+
+/* Updates params[lo, hi) from grads[lo, hi) (hi <= n) by the step begun last.
+ * Calls on disjoint ranges may run at the same time. */
+void nn_optim_update(const nn_optim *o, float *params, const float *grads, size_t lo, size_t hi);
+
+/* One whole step: nn_optim_begin_step, then nn_optim_update of [0, n). */
 void nn_optim_step(nn_optim *o, float *params, const float *grads);
 
 #endif

@@ -18,7 +18,9 @@ typedef struct nn_train_config {
     float lr;                    /* default 0.001 */
     nn_optimizer_kind optimizer; /* default Adam */
     nn_loss_kind loss;           /* default cross-entropy */
-    uint64_t seed;               /* default 1; used by the caller for init too */
+    uint64_t seed;               /* default 1: nn_train_seeded draws the initial weights
+                                    and the shuffles from it; nn_train records it and
+                                    draws from the caller's generator */
     float val_split;             /* fraction held out from the END of the data, 0 = none */
     size_t threads;              /* worker threads; results do not depend on it.  0 = all
                                     cores for models whose batches are big enough to gain
@@ -62,6 +64,12 @@ typedef struct nn_train_info {
  * loss becomes NaN or infinite, naming the epoch and step. */
 int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng *r,
              nn_progress_fn progress, void *ctx, nn_train_info *info, nn_error *err);
+
+/* nnart's rule for the seed, in one place: seeds a generator with c->seed,
+ * initialises m from it (nn_model_init_glorot) and trains m with it
+ * (nn_train, same arguments), so that c->seed alone decides the result. */
+int nn_train_seeded(nn_model *m, const nn_dataset *d, const nn_train_config *c,
+                    nn_progress_fn progress, void *ctx, nn_train_info *info, nn_error *err);
 
 /* Results of an evaluation. */
 typedef struct nn_eval {

@@ -37,7 +37,7 @@ typedef struct shape {
 
 /* Runs product p (0 forward, 1 weights, 2 input) until `secs` have passed;
  * returns GFLOP/s counting 2 B in out per call. */
-static double measure(const nn_kernel_table *K, int p, shape s, double secs)
+static double measure(const nni_kernel_table *K, int p, shape s, double secs)
 {
     float *x = buf(s.B * s.in), *w = buf(s.out * s.in), *b = buf(s.out);
     float *y = buf(s.B * s.out), *dw = buf(s.out * s.in), *dx = buf(s.B * s.in);
@@ -61,10 +61,10 @@ static double measure(const nn_kernel_table *K, int p, shape s, double secs)
 
 int main(int argc, char **argv)
 {
-    const nn_kernel_table *v[3] = {nn_kernels_generic(), nn_kernels_avx2(), nn_kernels_avx512()};
+    const nni_kernel_table *v[3] = {nni_kernels_generic(), nni_kernels_avx2(), nni_kernels_avx512()};
     int active = argc > 1 && strcmp(argv[1], "--active") == 0;
     if (argc > 1 && strcmp(argv[1], "--variant") == 0) {
-        printf("%s (supported:", nn_kernels_active()->name);
+        printf("%s (supported:", nni_kernels_active()->name);
         for (size_t k = 0; k < 3; k++)
             if (v[k])
                 printf(" %s", v[k]->name);
@@ -79,7 +79,7 @@ int main(int argc, char **argv)
     const char *names[] = {"forward", "weights", "input"};
     printf("%-8s %-8s %16s %8s\n", "variant", "product", "B x in x out", "GFLOP/s");
     for (size_t k = 0; k < 3; k++) {
-        if (!v[k] || (active && v[k] != nn_kernels_active()))
+        if (!v[k] || (active && v[k] != nni_kernels_active()))
             continue;
         for (size_t t = 0; t < sizeof shapes / sizeof *shapes; t++)
             for (int p = 0; p < 3; p++) {

@@ -65,14 +65,14 @@ static int close_enough(float got, double want, double scale, int dyadic)
 }
 
 /* The variants this CPU can run; returns how many (generic is always first). */
-static size_t variants(const nn_kernel_table **v)
+static size_t variants(const nni_kernel_table **v)
 {
     size_t n = 0;
-    v[n++] = nn_kernels_generic();
-    if (nn_kernels_avx2())
-        v[n++] = nn_kernels_avx2();
-    if (nn_kernels_avx512())
-        v[n++] = nn_kernels_avx512();
+    v[n++] = nni_kernels_generic();
+    if (nni_kernels_avx2())
+        v[n++] = nni_kernels_avx2();
+    if (nni_kernels_avx512())
+        v[n++] = nni_kernels_avx512();
     return n;
 }
 
@@ -113,7 +113,7 @@ static shape shape_at(size_t t)
     return s;
 }
 
-static void check_forward(const nn_kernel_table *K, shape s, int dyadic, int with_bias,
+static void check_forward(const nni_kernel_table *K, shape s, int dyadic, int with_bias,
                           uint64_t *seed)
 {
     float *x = fill(s.B * s.in, dyadic, seed);
@@ -145,7 +145,7 @@ static void check_forward(const nn_kernel_table *K, shape s, int dyadic, int wit
 
 static void test_forward(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 1;
@@ -158,7 +158,7 @@ static void test_forward(void)
 
 /* Calls backward_weights `calls` times on the same data, starting from a random
  * dw and db, and checks dw = dw0 + calls * dy^T x and db = db0 + calls * sum dy. */
-static void check_backward_weights(const nn_kernel_table *K, shape s, int dyadic, int with_bias,
+static void check_backward_weights(const nni_kernel_table *K, shape s, int dyadic, int with_bias,
                                    int calls, uint64_t *seed)
 {
     float *dy = fill(s.B * s.out, dyadic, seed);
@@ -205,7 +205,7 @@ static void check_backward_weights(const nn_kernel_table *K, shape s, int dyadic
 
 static void test_backward_weights(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 2;
@@ -219,7 +219,7 @@ static void test_backward_weights(void)
 /* += semantics: two calls add the gradient twice on top of the starting values. */
 static void test_backward_weights_accumulates(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 3;
@@ -229,7 +229,7 @@ static void test_backward_weights_accumulates(void)
     }
 }
 
-static void check_backward_input(const nn_kernel_table *K, shape s, int dyadic, uint64_t *seed)
+static void check_backward_input(const nni_kernel_table *K, shape s, int dyadic, uint64_t *seed)
 {
     float *dy = fill(s.B * s.out, dyadic, seed);
     float *w = fill(s.out * s.in, dyadic, seed);
@@ -258,7 +258,7 @@ static void check_backward_input(const nn_kernel_table *K, shape s, int dyadic, 
 
 static void test_backward_input(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 4;
@@ -270,7 +270,7 @@ static void test_backward_input(void)
 
 /* Sizes of zero: nothing is read or written beyond what the formulas define
  * (in = 0 leaves y = b and dw untouched while db still sums dy; out = 0 zeroes dx). */
-static void check_zero_sizes(const nn_kernel_table *K)
+static void check_zero_sizes(const nni_kernel_table *K)
 {
     float x[4] = {1, 2, 3, 4}, w[4] = {1, 1, 1, 1}, b[2] = {5, -6};
     float y[4] = {7, 7, 7, 7};
@@ -301,14 +301,14 @@ static void check_zero_sizes(const nn_kernel_table *K)
 
 static void test_zero_sizes(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++)
         check_zero_sizes(v[k]);
 }
 
 /* A hand-checked 2x3 by 3x2 product. */
-static void check_small_by_hand(const nn_kernel_table *K)
+static void check_small_by_hand(const nni_kernel_table *K)
 {
     const float x[6] = {1, 2, 3, 4, 5, 6};   /* (2, 3) */
     const float w[6] = {1, 0, -1, 2, 1, 0};  /* (2, 3) */
@@ -331,7 +331,7 @@ static void check_small_by_hand(const nn_kernel_table *K)
 
 static void test_small_by_hand(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++)
         check_small_by_hand(v[k]);
@@ -340,7 +340,7 @@ static void test_small_by_hand(void)
 /* Every byte value maps to the correctly rounded float of v / 255 (the double
  * quotient rounded to float is correctly rounded: 53 >= 2 * 24 + 2 bits), at
  * every position of a vector and for every length up to a few vectors. */
-static void check_bytes_to_floats(const nn_kernel_table *K)
+static void check_bytes_to_floats(const nni_kernel_table *K)
 {
     unsigned char src[256 + 64];
     float dst[256 + 64];
@@ -372,7 +372,7 @@ static void check_bytes_to_floats(const nn_kernel_table *K)
 
 static void test_bytes_to_floats(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++)
         check_bytes_to_floats(v[k]);
@@ -381,7 +381,7 @@ static void test_bytes_to_floats(void)
 /* Adam in every variant gives exactly the bits of the plain loop of the
  * formula in nn_optim.h (float operations in that order), for every length
  * up to a few vectors and a long one, over several steps. */
-static void check_adam(const nn_kernel_table *K, size_t n, uint64_t *seed)
+static void check_adam(const nni_kernel_table *K, size_t n, uint64_t *seed)
 {
     float *w = fill(n, 0, seed), *g = fill(n, 0, seed), *m = fill(n, 0, seed);
     float *v = fill(n, 0, seed);
@@ -419,7 +419,7 @@ static void check_adam(const nn_kernel_table *K, size_t n, uint64_t *seed)
 
 static void test_adam(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 9;
@@ -437,7 +437,7 @@ static void test_adam(void)
 /* ReLU forward and backward in every variant are exactly the selections of
  * the formula, for special values (NaN, signed zeros, infinities, tiny
  * numbers) and every length up to a few vectors, also in place. */
-static void check_relu(const nn_kernel_table *K, size_t n, uint64_t *seed)
+static void check_relu(const nni_kernel_table *K, size_t n, uint64_t *seed)
 {
     const float special[] = {NAN, -NAN, 0.0f, -0.0f, INFINITY, -INFINITY, 1e-45f, -1e-45f};
     float *z = fill(n, 0, seed), *dy = fill(n, 0, seed);
@@ -471,7 +471,7 @@ static void check_relu(const nn_kernel_table *K, size_t n, uint64_t *seed)
 
 static void test_relu(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 10;
@@ -505,7 +505,7 @@ static double ref_xent_row(const float *z, size_t label, double *grad, size_t C,
  * loss within 1e-6 (relative, float exponentials) of the reference, each
  * gradient within 2e-6 of its magnitude (a few float roundings), rows
  * independent of the batch, and the sum without dz equal to the one with. */
-static void check_xent(const nn_kernel_table *K, size_t B, size_t C, float spread, size_t norm,
+static void check_xent(const nni_kernel_table *K, size_t B, size_t C, float spread, size_t norm,
                        uint64_t *seed)
 {
     float *z = fill(B * C, 0, seed), *dz = fill_nan(B * C), *dz1 = fill_nan(C);
@@ -546,7 +546,7 @@ static void check_xent(const nn_kernel_table *K, size_t B, size_t C, float sprea
 
 static void test_xent(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     const float spreads[] = {0.5f, 5.0f, 60.0f};
     for (size_t k = 0; k < nv; k++) {
@@ -566,7 +566,7 @@ static void test_xent(void)
  * softmax as the gradient. */
 static void test_xent_exp(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++) {
         size_t bad = 0;
@@ -608,15 +608,15 @@ static void test_variant(void)
     if (!v)
         return;
     CHECK(!strcmp(v, "generic") || !strcmp(v, "avx2") || !strcmp(v, "avx512"));
-    CHECK(nn_kernels_active() == nn_kernels_choose(getenv("NNART_KERNELS")));
-    CHECK(!strcmp(v, nn_kernels_active()->name));
+    CHECK(nni_kernels_active() == nni_kernels_choose(getenv("NNART_KERNELS")));
+    CHECK(!strcmp(v, nni_kernels_active()->name));
 
     uint64_t seed = 6;
     shape s = {5, 37, 9};
     float *x = fill(s.B * s.in, 0, &seed), *w = fill(s.out * s.in, 0, &seed);
     float *y1 = fill_nan(s.B * s.out), *y2 = fill_nan(s.B * s.out);
     nn_matmul_forward(y1, x, w, NULL, s.B, s.in, s.out);
-    nn_kernels_active()->forward(y2, x, w, NULL, s.B, s.in, s.out);
+    nni_kernels_active()->forward(y2, x, w, NULL, s.B, s.in, s.out);
     CHECK(memcmp(y1, y2, s.B * s.out * sizeof *y1) == 0);
     free(x);
     free(w);
@@ -626,33 +626,33 @@ static void test_variant(void)
 
 static void test_choose(void)
 {
-    const nn_kernel_table *best = nn_kernels_choose(NULL);
-    const nn_kernel_table *widest = nn_kernels_avx512() ? nn_kernels_avx512()
-                                    : nn_kernels_avx2() ? nn_kernels_avx2()
-                                                        : nn_kernels_generic();
+    const nni_kernel_table *best = nni_kernels_choose(NULL);
+    const nni_kernel_table *widest = nni_kernels_avx512() ? nni_kernels_avx512()
+                                    : nni_kernels_avx2() ? nni_kernels_avx2()
+                                                        : nni_kernels_generic();
     CHECK(best == widest);
-    CHECK(nn_kernels_choose("bogus") == best);
-    CHECK(nn_kernels_choose("") == best);
-    CHECK(nn_kernels_choose("generic") == nn_kernels_generic());
-    CHECK(nn_kernels_find("generic") == nn_kernels_generic());
-    CHECK(nn_kernels_find("bogus") == NULL);
-    CHECK(nn_kernels_find(NULL) == NULL);
+    CHECK(nni_kernels_choose("bogus") == best);
+    CHECK(nni_kernels_choose("") == best);
+    CHECK(nni_kernels_choose("generic") == nni_kernels_generic());
+    CHECK(nni_kernels_find("generic") == nni_kernels_generic());
+    CHECK(nni_kernels_find("bogus") == NULL);
+    CHECK(nni_kernels_find(NULL) == NULL);
     /* An unsupported variant falls back to the best; a supported one is taken. */
-    CHECK(nn_kernels_choose("avx512") == (nn_kernels_avx512() ? nn_kernels_avx512() : best));
-    CHECK(nn_kernels_choose("avx2") == (nn_kernels_avx2() ? nn_kernels_avx2() : best));
-    if (nn_kernels_avx512())
-        CHECK(!strcmp(nn_kernels_avx512()->name, "avx512"));
-    if (nn_kernels_avx2())
-        CHECK(!strcmp(nn_kernels_avx2()->name, "avx2"));
+    CHECK(nni_kernels_choose("avx512") == (nni_kernels_avx512() ? nni_kernels_avx512() : best));
+    CHECK(nni_kernels_choose("avx2") == (nni_kernels_avx2() ? nni_kernels_avx2() : best));
+    if (nni_kernels_avx512())
+        CHECK(!strcmp(nni_kernels_avx512()->name, "avx512"));
+    if (nni_kernels_avx2())
+        CHECK(!strcmp(nni_kernels_avx2()->name, "avx2"));
 #if !defined(__x86_64__)
-    CHECK(nn_kernels_avx2() == NULL && nn_kernels_avx512() == NULL);
+    CHECK(nni_kernels_avx2() == NULL && nni_kernels_avx512() == NULL);
 #endif
 }
 
 /* The same inputs give bit-identical outputs on every call. */
 static void test_deterministic(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 5;
@@ -673,7 +673,7 @@ static void test_deterministic(void)
  * computed alone or inside any batch, and the weight gradient of a batch is the
  * same bits as that of its rows fed in consecutive calls (each dw element adds
  * its terms in order of rows): the trainer and the evaluator split batches. */
-static void check_split(const nn_kernel_table *K, shape s, uint64_t *seed)
+static void check_split(const nni_kernel_table *K, shape s, uint64_t *seed)
 {
     float *x = fill(s.B * s.in, 0, seed), *w = fill(s.out * s.in, 0, seed);
     float *b = fill(s.out, 0, seed), *dy = fill(s.B * s.out, 0, seed);
@@ -715,7 +715,7 @@ static void check_split(const nn_kernel_table *K, shape s, uint64_t *seed)
  * (row strides larger than the block): the block gets exactly the bits of the
  * whole product, and nothing outside it changes.  The trainer computes the
  * weight gradient in such blocks. */
-static void check_weight_blocks(const nn_kernel_table *K, shape s, uint64_t *seed)
+static void check_weight_blocks(const nni_kernel_table *K, shape s, uint64_t *seed)
 {
     float *x = fill(s.B * s.in, 0, seed), *dy = fill(s.B * s.out, 0, seed);
     float *dw = fill(s.out * s.in, 0, seed), *db = fill(s.out, 0, seed);
@@ -747,7 +747,7 @@ static void check_weight_blocks(const nn_kernel_table *K, shape s, uint64_t *see
 
 static void test_weight_blocks(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     const shape block_shapes[] = {{33, 785, 10}, {17, 200, 17}, {128, 784, 13}, {5, 7, 3}};
     for (size_t k = 0; k < nv; k++) {
@@ -759,7 +759,7 @@ static void test_weight_blocks(void)
 
 static void test_split_batches(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     const shape split_shapes[] = {{33, 785, 10}, {17, 10, 17}, {40, 64, 7}, {13, 7, 1},
                                   {21, 32, 64}};
@@ -770,9 +770,105 @@ static void test_split_batches(void)
     }
 }
 
+/* The strided weight gradient that training runs on blocks of a layer, against
+ * naive loops in double: inside matrices dw (rows ldw apart), dy (ldy) and x
+ * (ldx) wider than the block, the block of `out` rows by `width` columns
+ * starting at row o0 and column k0 of dw (columns o0.. of dy, k0.. of x) gets
+ * dw[o][k] += sum_i dy[i][o] x[i][k], db[o] += sum_i dy[i][o]; every float
+ * outside the block, and beyond B rows, keeps its bits. */
+static void check_strided_weights(const nni_kernel_table *K, shape s, size_t o0, size_t k0,
+                                  size_t pad, int dyadic, uint64_t *seed)
+{
+    size_t ldw = k0 + s.in + pad, ldx = k0 + s.in + pad + 1, ldy = o0 + s.out + pad + 2;
+    size_t rows_w = o0 + s.out + 1, rows_x = s.B + 1;
+    float *dw = fill(rows_w * ldw, dyadic, seed), *dw0 = fill_nan(rows_w * ldw);
+    float *db = fill(o0 + s.out + 1, dyadic, seed), *db0 = fill_nan(o0 + s.out + 1);
+    float *dy = fill(rows_x * ldy, dyadic, seed), *x = fill(rows_x * ldx, dyadic, seed);
+    memcpy(dw0, dw, rows_w * ldw * sizeof *dw);
+    memcpy(db0, db, (o0 + s.out + 1) * sizeof *db);
+    K->backward_weights(dw + o0 * ldw + k0, ldw, db + o0, dy + o0, ldy, x + k0, ldx, s.B, s.in,
+                        s.out);
+    size_t bad = 0, outside = 0;
+    for (size_t o = 0; o < rows_w; o++) {
+        int in_rows = o >= o0 && o < o0 + s.out;
+        for (size_t k = 0; k < ldw; k++) {
+            float got = dw[o * ldw + k], was = dw0[o * ldw + k];
+            if (!in_rows || k < k0 || k >= k0 + s.in) {
+                outside += memcmp(&got, &was, sizeof got) != 0;
+                continue;
+            }
+            double g = 0.0, scale = fabs(was);
+            for (size_t i = 0; i < s.B; i++) {
+                double t = (double)dy[i * ldy + o] * x[i * ldx + k];
+                g += t;
+                scale += fabs(t);
+            }
+            bad += !close_enough(got, was + g, scale, dyadic);
+        }
+        if (!in_rows) {
+            outside += memcmp(&db[o], &db0[o], sizeof *db) != 0;
+            continue;
+        }
+        double g = 0.0, scale = fabs(db0[o]);
+        for (size_t i = 0; i < s.B; i++) {
+            g += dy[i * ldy + o];
+            scale += fabs(dy[i * ldy + o]);
+        }
+        bad += !close_enough(db[o], db0[o] + g, scale, dyadic);
+    }
+    if (bad || outside)
+        fprintf(stderr,
+                "%s strided weights B=%zu width=%zu out=%zu at (%zu, %zu) pad %zu: %zu wrong, "
+                "%zu changed outside\n",
+                K->name, s.B, s.in, s.out, o0, k0, pad, bad, outside);
+    CHECK(bad == 0 && outside == 0);
+    free(dw);
+    free(dw0);
+    free(db);
+    free(db0);
+    free(dy);
+    free(x);
+}
+
+static void test_strided_weights(void)
+{
+    const nni_kernel_table *v[3];
+    size_t nv = variants(v);
+    /* blocks at the origin and inside, widths across tile and vector edges */
+    const size_t offsets[][2] = {{0, 0}, {3, 5}, {12, 64}, {1, 17}};
+    const size_t widths[] = {1, 7, 8, 23, 24, 25, 64, 65, 100};
+    const size_t outs[] = {1, 3, 4, 6, 7, 13};
+    for (size_t k = 0; k < nv; k++) {
+        uint64_t seed = 13;
+        for (size_t f = 0; f < COUNT(offsets); f++)
+            for (size_t wi = 0; wi < COUNT(widths); wi++)
+                for (size_t oi = 0; oi < COUNT(outs); oi++) {
+                    shape s = {1 + (wi + oi) % 9 * 5, widths[wi], outs[oi]};
+                    for (int dyadic = 0; dyadic < 2; dyadic++)
+                        check_strided_weights(v[k], s, offsets[f][0], offsets[f][1],
+                                              (wi + f) % 3, dyadic, &seed);
+                }
+    }
+}
+
+/* Each table names the tile of its weight gradient: positive, and for the
+ * vector variants whole vectors of columns. */
+static void test_weight_tiles(void)
+{
+    const nni_kernel_table *v[3];
+    size_t nv = variants(v);
+    CHECK(v[0]->wg_rows == 1 && v[0]->wg_cols == 8);
+    for (size_t k = 0; k < nv; k++)
+        CHECK(v[k]->wg_rows >= 1 && v[k]->wg_cols >= 8 && v[k]->wg_cols % 8 == 0);
+    if (nni_kernels_avx2())
+        CHECK(nni_kernels_avx2()->wg_rows == 4 && nni_kernels_avx2()->wg_cols == 24);
+    if (nni_kernels_avx512())
+        CHECK(nni_kernels_avx512()->wg_rows == 6 && nni_kernels_avx512()->wg_cols == 64);
+}
+
 int main(void)
 {
-    const nn_kernel_table *v[3];
+    const nni_kernel_table *v[3];
     size_t nv = variants(v);
     printf("kernel variants tested:");
     for (size_t k = 0; k < nv; k++)
@@ -788,6 +884,8 @@ int main(void)
     RUN(test_variant);
     RUN(test_choose);
     RUN(test_deterministic);
+    RUN(test_strided_weights);
+    RUN(test_weight_tiles);
     RUN(test_split_batches);
     RUN(test_weight_blocks);
     RUN(test_adam);

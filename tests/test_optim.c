@@ -305,6 +305,87 @@ static void test_quadratic_converges(void)
     run_quadratic(NN_OPT_ADAM, 0.01f, 3000, 1e-2);
 }
 
+/* A step in parts: nn_optim_begin_step counts the step and computes a_t once
+ * (the values of test_adam_three_steps_by_hand: a1 = 3.1622566998e-4,
+ * a2 = 2.3531516930e-4, a3 = 2.0200926474e-4), and nn_optim_update of the
+ * ranges [3, 5), [0, 3) - out of order, as threads may take them - gives the
+ * bits of nn_optim_step on the whole buffer. */
+static void test_adam_step_in_ranges(void)
+{
+    static const double a_hand[3] = {3.1622566998e-4, 2.3531516930e-4, 2.0200926474e-4};
+    static const float g[3][5] = {{0.5f, -1.0f, 0.25f, 3.0f, -0.125f},
+                                  {0.5f, 0.25f, -2.0f, 1.0f, 0.0f},
+                                  {0.5f, 2.0f, 0.75f, -0.5f, 1e-3f}};
+    nn_optim whole, parts;
+    nn_error err = {0};
+    CHECK_OK(nn_optim_create(&whole, NN_OPT_ADAM, 5, 0.001f, &err), &err);
+    CHECK_OK(nn_optim_create(&parts, NN_OPT_ADAM, 5, 0.001f, &err), &err);
+    if (err.code != NN_OK)
+        return;
+    float w[5] = {0.1f, -0.2f, 0.3f, 0.0f, 1.0f}, u[5];
+    memcpy(u, w, sizeof w);
+    for (int s = 0; s < 3; s++) {
+        nn_optim_step(&whole, w, g[s]);
+        nn_optim_begin_step(&parts);
+        CHECK(parts.t == (uint64_t)s + 1);
+        CHECK_REL(parts.step_size, a_hand[s], REL);
+        CHECK(parts.step_size == whole.step_size);
+        nn_optim_update(&parts, u, g[s], 3, 5);
+        nn_optim_update(&parts, u, g[s], 0, 3);
+        CHECK(parts.t == (uint64_t)s + 1); /* updates do not count steps */
+    }
+    CHECK(memcmp(w, u, sizeof w) == 0);
+    CHECK(memcmp(whole.m, parts.m, 5 * sizeof(float)) == 0);
+    CHECK(memcmp(whole.v, parts.v, 5 * sizeof(float)) == 0);
+    nn_optim_free(&whole);
+    nn_optim_free(&parts);
+}
+
+/* The step size is fixed by nn_optim_begin_step: with lr 0.1, b1 0.5, b2 0.75
+ * (dyadic, exact in float) a1 = 0.1 sqrt(1 - 0.75) / (1 - 0.5) = 0.1f exactly,
+ * and a later change of lr does not reach the updates of that step.  One
+ * update from m = v = 0 with g = 1: m = 0.5, v = 0.25, w = -0.1 * 0.5 /
+ * (0.5 + eps); with eps 0.25 that is -0.066666666667 (as in
+ * test_adam_custom_hyperparameters); a range that is not updated stays. */
+static void test_adam_step_size_once(void)
+{
+    nn_optim o;
+    nn_error err = {0};
+    CHECK_OK(nn_optim_create(&o, NN_OPT_ADAM, 2, 0.1f, &err), &err);
+    if (err.code != NN_OK)
+        return;
+    o.beta1 = 0.5f;
+    o.beta2 = 0.75f;
+    o.eps = 0.25f;
+    nn_optim_begin_step(&o);
+    CHECK(o.step_size == 0.1f);
+    o.lr = 1000.0f;
+    float w[2] = {0.0f, 7.0f};
+    const float g[2] = {1.0f, 1.0f};
+    nn_optim_update(&o, w, g, 0, 1);
+    CHECK_REL(w[0], -0.066666666667, REL);
+    CHECK(w[1] == 7.0f && o.m[1] == 0.0f && o.v[1] == 0.0f);
+    CHECK(o.m[0] == 0.5f && o.v[0] == 0.25f);
+    nn_optim_free(&o);
+}
+
+/* SGD in parts: the step size is lr, and w - lr g on every range. */
+static void test_sgd_step_in_ranges(void)
+{
+    nn_optim o;
+    nn_error err = {0};
+    CHECK_OK(nn_optim_create(&o, NN_OPT_SGD, 3, 0.25f, &err), &err);
+    float w[3] = {1.0f, -2.0f, 0.5f};
+    const float g[3] = {0.5f, -4.0f, 2.0f};
+    nn_optim_begin_step(&o);
+    CHECK(o.t == 1 && o.step_size == 0.25f);
+    nn_optim_update(&o, w, g, 1, 3);
+    CHECK(w[0] == 1.0f && w[1] == -1.0f && w[2] == 0.0f);
+    nn_optim_update(&o, w, g, 0, 1);
+    CHECK(w[0] == 0.875f);
+    nn_optim_free(&o);
+}
+
 int main(void)
 {
     RUN(test_create_defaults);
@@ -315,6 +396,9 @@ int main(void)
     RUN(test_adam_keras_eps_placement);
     RUN(test_sgd_step_exact);
     RUN(test_t_increments);
+    RUN(test_adam_step_in_ranges);
+    RUN(test_adam_step_size_once);
+    RUN(test_sgd_step_in_ranges);
     RUN(test_quadratic_converges);
     return t_summary();
 }

@@ -1,7 +1,7 @@
 /* test_threads.c - training, evaluation and prediction give the same bits for
  * any number of threads, and the same bits as a plain single-threaded
  * reference built from nn_forward, nn_loss, nn_backward and nn_optim_step on
- * whole batches; and the thread team runs every item of every job exactly
+ * whole batches; and the thread pool runs every item of every job exactly
  * once. */
 #if defined(__linux__)
 #define _GNU_SOURCE /* sched_getaffinity, sched_setaffinity and CPU_COUNT */
@@ -12,14 +12,15 @@
 
 #include "run/feeder.h"
 #include "run/pool.h"
+#include "run/wait.h"
 #include "nnart.h"
 #include "test.h"
 
-/* ---- the team ---------------------------------------------------------- */
+/* ---- the pool ---------------------------------------------------------- */
 
 typedef struct count_job {
     unsigned *hits;  /* per item */
-    size_t members;  /* team size */
+    size_t members;  /* pool size */
     unsigned bad;    /* calls with a member index out of range */
 } count_job;
 
@@ -31,39 +32,39 @@ static void count_item(void *ctx, size_t item, size_t member)
         j->bad++;
 }
 
-/* Every item of every job is done once, for teams of 1-4 members (more than
+/* Every item of every job is done once, for pools of 1-4 members (more than
  * this machine's cores too) and jobs of 0, 1, a few and many items, many jobs
  * in a row. */
-static void test_team_runs_every_item_once(void)
+static void test_pool_runs_every_item_once(void)
 {
     static unsigned hits[1000];
     const size_t sizes[] = {0, 1, 2, 5, 1000};
     for (size_t members = 1; members <= 4; members++) {
-        nn_team *t;
+        nni_pool *t;
         nn_error err;
-        CHECK_OK(nn_team_create(&t, members, &err), &err);
+        CHECK_OK(nni_pool_create(&t, members, &err), &err);
         if (!t)
             continue;
-        CHECK(nn_team_size(t) == members);
+        CHECK(nni_pool_size(t) == members);
         size_t wrong = 0;
         for (int rep = 0; rep < 300; rep++) {
             for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
                 size_t n = sizes[s];
                 count_job j = {hits, members, 0};
                 memset(hits, 0, sizeof hits);
-                nn_team_run(t, count_item, &j, n);
+                nni_pool_run(t, count_item, &j, n);
                 for (size_t i = 0; i < 1000; i++)
                     wrong += hits[i] != (i < n ? 1u : 0u);
                 wrong += j.bad;
             }
         }
         if (wrong)
-            fprintf(stderr, "team of %zu: %zu items done wrongly\n", members, wrong);
+            fprintf(stderr, "pool of %zu: %zu items done wrongly\n", members, wrong);
         CHECK(wrong == 0);
-        nn_team_free(t);
+        nni_pool_free(t);
     }
-    nn_team_free(NULL);
-    CHECK(nn_cpu_count() >= 1);
+    nni_pool_free(NULL);
+    CHECK(nni_cpu_count() >= 1);
 }
 
 /* On Linux the processor count is that of the affinity mask: a process
@@ -74,7 +75,7 @@ static void test_cpu_count_follows_affinity(void)
 #if defined(__linux__) && defined(CPU_COUNT)
     cpu_set_t old, one;
     CHECK(sched_getaffinity(0, sizeof old, &old) == 0);
-    CHECK(nn_cpu_count() == (size_t)CPU_COUNT(&old));
+    CHECK(nni_cpu_count() == (size_t)CPU_COUNT(&old));
     int first = -1;
     for (int c = 0; c < CPU_SETSIZE && first < 0; c++)
         if (CPU_ISSET(c, &old))
@@ -82,7 +83,7 @@ static void test_cpu_count_follows_affinity(void)
     CPU_ZERO(&one);
     CPU_SET(first, &one);
     if (sched_setaffinity(0, sizeof one, &one) == 0) {
-        CHECK(nn_cpu_count() == 1);
+        CHECK(nni_cpu_count() == 1);
         CHECK(sched_setaffinity(0, sizeof old, &old) == 0);
     }
 #else
@@ -114,9 +115,9 @@ static void test_feeder_gathers_rows(void)
         d.pixels[i] = (uint8_t)(i * 31 + 7);
     for (size_t i = 0; i < N; i++)
         d.labels[i] = (uint8_t)(i % 10);
-    nn_feeder *f;
+    nni_feeder *f;
     nn_error err;
-    CHECK_OK(nn_feeder_create(&f, &d, BATCH, &err), &err);
+    CHECK_OK(nni_feeder_create(&f, &d, BATCH, &err), &err);
     if (!f) {
         nn_dataset_free(&d);
         return;
@@ -132,40 +133,88 @@ static void test_feeder_gathers_rows(void)
                 idx[k % 2][i] = (uint32_t)nn_rng_below(&r, N);
             sizes[k % 2] = B;
             if (k == 0)
-                nn_feeder_request(f, idx[0], B);
+                nni_feeder_request(f, idx[0], B);
         }
         if (k == 0)
             continue;
         const uint8_t *labels;
-        const uint8_t *px = nn_feeder_wait(f, &labels);
+        const uint8_t *px = nni_feeder_wait(f, &labels);
         size_t prev = (k - 1) % 2;
         if (k < 500)
-            nn_feeder_request(f, idx[k % 2], sizes[k % 2]);
+            nni_feeder_request(f, idx[k % 2], sizes[k % 2]);
         for (size_t i = 0; i < sizes[prev]; i++) {
             bad += memcmp(px + i * DIM, d.pixels + (size_t)idx[prev][i] * DIM, DIM) != 0;
             bad += labels[i] != d.labels[idx[prev][i]];
         }
     }
     CHECK(bad == 0);
-    nn_feeder_free(f);
-    nn_feeder_free(NULL);
+    nni_feeder_free(f);
+    nni_feeder_free(NULL);
     nn_dataset_free(&d);
 }
 
-/* A team of 0 is a team of 1: the caller alone. */
-static void test_team_of_zero(void)
+/* ---- the wait ------------------------------------------------------------ */
+
+typedef struct ping {
+    nni_counter ball;  /* odd: the thread's turn, even: the caller's */
+    nni_counter added; /* counts the thread's additions */
+    unsigned long rounds;
+} ping;
+
+static void *ping_thread(void *arg)
 {
-    nn_team *t;
+    ping *p = arg;
+    for (unsigned long k = 1; k <= p->rounds; k++) {
+        nni_counter_add(&p->added, p->rounds);
+        unsigned long v = 2 * k - 1;
+        while (nni_counter_wait_change(&p->ball, v - 1) != v)
+            ;
+        nni_counter_set(&p->ball, v + 1);
+    }
+    return NULL;
+}
+
+/* Two threads hand a counter back and forth, each waiting for the other's
+ * value, with spinning (wakes by the spin) and without (every wait sleeps and
+ * needs its wake-up); the additions of one thread are seen whole by the
+ * other's wait for their total.  A lost wake-up hangs this test. */
+static void test_counter_ping_pong(void)
+{
+    for (unsigned spin = 0; spin <= NNI_SPIN_ROUNDS; spin += NNI_SPIN_ROUNDS) {
+        ping p = {.rounds = 2000};
+        nni_counter_init(&p.ball, spin);
+        nni_counter_init(&p.added, spin);
+        pthread_t th;
+        CHECK(pthread_create(&th, NULL, ping_thread, &p) == 0);
+        size_t wrong = 0;
+        for (unsigned long k = 1; k <= p.rounds; k++) {
+            nni_counter_set(&p.ball, 2 * k - 1);
+            nni_counter_wait_equal(&p.ball, 2 * k);
+            wrong += nni_counter_get(&p.ball) != 2 * k;
+        }
+        nni_counter_wait_equal(&p.added, p.rounds);
+        CHECK(nni_counter_get(&p.added) == p.rounds);
+        CHECK(wrong == 0);
+        pthread_join(th, NULL);
+        nni_counter_destroy(&p.ball);
+        nni_counter_destroy(&p.added);
+    }
+}
+
+/* A pool of 0 is a pool of 1: the caller alone. */
+static void test_pool_of_zero(void)
+{
+    nni_pool *t;
     nn_error err;
-    CHECK_OK(nn_team_create(&t, 0, &err), &err);
+    CHECK_OK(nni_pool_create(&t, 0, &err), &err);
     if (!t)
         return;
-    CHECK(nn_team_size(t) == 1);
+    CHECK(nni_pool_size(t) == 1);
     unsigned hits[3] = {0, 0, 0};
     count_job j = {hits, 1, 0};
-    nn_team_run(t, count_item, &j, 3);
+    nni_pool_run(t, count_item, &j, 3);
     CHECK(hits[0] == 1 && hits[1] == 1 && hits[2] == 1 && j.bad == 0);
-    nn_team_free(t);
+    nni_pool_free(t);
 }
 
 /* ---- synthetic data ---------------------------------------------------- */
@@ -442,10 +491,43 @@ static void test_predict(void)
     nn_dataset_free(&d);
 }
 
+/* nn_train_seeded is nn_rng_seed(c->seed), nn_model_init_glorot and nn_train
+ * with that generator, to the bit; another seed gives another model. */
+static void test_train_seeded(void)
+{
+    setup s = {{DIM, 16, 8, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
+               0.01f};
+    nn_dataset d;
+    make_data(&d, 500, DIM, 14);
+    nn_model m[3];
+    nn_train_info info[3];
+    nn_train_config c;
+    nn_rng r;
+    nn_error err;
+    config(&c, &s, 1);
+    c.seed = 9;
+    make_model(&m[0], &s, c.seed, &r);
+    CHECK_OK(nn_train(&m[0], &d, &c, &r, NULL, NULL, &info[0], &err), &err);
+    make_model(&m[1], &s, 1, &r); /* initialised from another seed: must not matter */
+    CHECK_OK(nn_train_seeded(&m[1], &d, &c, NULL, NULL, &info[1], &err), &err);
+    c.seed = 10;
+    make_model(&m[2], &s, 9, &r);
+    CHECK_OK(nn_train_seeded(&m[2], &d, &c, NULL, NULL, &info[2], &err), &err);
+    CHECK(same_params(&m[0], &m[1]));
+    CHECK(memcmp(&info[0].train_loss, &info[1].train_loss, sizeof(float)) == 0);
+    CHECK(memcmp(&info[0].val_loss, &info[1].val_loss, sizeof(float)) == 0);
+    CHECK(info[0].seed == 9 && info[1].seed == 9);
+    CHECK(!same_params(&m[0], &m[2]) && info[2].seed == 10);
+    for (size_t k = 0; k < 3; k++)
+        nn_model_free(&m[k]);
+    nn_dataset_free(&d);
+}
+
 int main(void)
 {
-    RUN(test_team_runs_every_item_once);
-    RUN(test_team_of_zero);
+    RUN(test_pool_runs_every_item_once);
+    RUN(test_pool_of_zero);
+    RUN(test_counter_ping_pong);
     RUN(test_feeder_gathers_rows);
     RUN(test_cpu_count_follows_affinity);
     RUN(test_training_xent_adam);
@@ -453,5 +535,6 @@ int main(void)
     RUN(test_training_small);
     RUN(test_evaluate);
     RUN(test_predict);
+    RUN(test_train_seeded);
     return t_summary();
 }

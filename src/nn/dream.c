@@ -2,25 +2,28 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "internal.h"
 #include "nn_dream.h"
 
 void nn_dream_config_default(nn_dream_config *c, size_t rows, size_t cols)
 {
-    c->target = 0;
-    c->steps = 600;
-    c->lr = 2.0f;
-    c->ink = 0.001f;
-    c->l2 = 0.0f;
-    c->tv = 0.0f;
-    c->border = 0.5f;
-    c->blur0 = 3.0f;
-    c->blur1 = 1.0f;
-    c->anneal = 1;
-    c->polish = 200;
-    c->p_stop = 0.99f;
-    c->loss = NN_LOSS_XENT;
-    c->rows = rows;
-    c->cols = cols;
+    *c = (nn_dream_config){
+        .target = 0,
+        .steps = 600,
+        .lr = 2.0f,
+        .ink = 0.001f,
+        .l2 = 0.0f,
+        .tv = 0.0f,
+        .border = 0.5f,
+        .blur0 = 3.0f,
+        .blur1 = 1.0f,
+        .anneal = 1,
+        .polish = 200,
+        .p_stop = 0.99f,
+        .loss = NN_LOSS_XENT,
+        .rows = rows,
+        .cols = cols,
+    };
 }
 
 void nn_dream_config_plain(nn_dream_config *c, size_t rows, size_t cols)
@@ -157,8 +160,8 @@ static int weight_ok(float w)
 /* Largest blur sigma accepted: far wider than any image needs. */
 #define MAX_SIGMA 100.0f
 
-int nn_dream(const nn_model *m, const nn_dream_config *c, float *x, nn_dream_result *result,
-             nn_error *err)
+/* The checks of nn_dream's model and configuration. */
+static int check_dream(const nn_model *m, const nn_dream_config *c, nn_error *err)
 {
     size_t n = m->sizes[0], K = m->sizes[m->n_layers];
     if (c->rows == 0 || c->cols == 0 || c->rows > n || c->cols > n || c->rows * c->cols != n)
@@ -176,12 +179,19 @@ int nn_dream(const nn_model *m, const nn_dream_config *c, float *x, nn_dream_res
                        (double)MAX_SIGMA);
     if (!(c->p_stop >= 0.0f && c->p_stop <= 1.0f))
         return nn_fail(err, NN_ERR_ARG, "dream: p_stop must be between 0 and 1");
-    int rc = nn_model_check_loss(m, c->loss, err);
+    return nn_model_check_loss(m, c->loss, err);
+}
+
+int nn_dream(const nn_model *m, const nn_dream_config *c, float *x, nn_dream_result *result,
+             nn_error *err)
+{
+    size_t n = m->sizes[0], K = m->sizes[m->n_layers];
+    int rc = check_dream(m, c, err);
     if (rc)
         return rc;
     float sigma_max = c->blur0 > c->blur1 ? c->blur0 : c->blur1;
-    float *g = malloc(n * sizeof *g), *tmp = malloc(n * sizeof *tmp);
-    float *kernel = malloc((2 * blur_radius(sigma_max) + 1) * sizeof *kernel);
+    float *g = nni_alloc(n, sizeof *g), *tmp = nni_alloc(n, sizeof *tmp);
+    float *kernel = nni_alloc(2 * blur_radius(sigma_max) + 1, sizeof *kernel);
     nn_work w;
     rc = g && tmp && kernel ? nn_work_create(&w, m, 1, err)
                             : nn_fail(err, NN_ERR_NOMEM, "dream: out of memory");
@@ -236,6 +246,6 @@ int nn_dream(const nn_model *m, const nn_dream_config *c, float *x, nn_dream_res
     free(tmp);
     free(g);
     if (!isfinite(loss))
-        return nn_fail(err, NN_ERR_DIVERGED, "dream: the loss became %g (lower --lr)", loss);
+        return nn_fail(err, NN_ERR_DIVERGED, "dream: the loss became %g (try a smaller step size)", loss);
     return NN_OK;
 }

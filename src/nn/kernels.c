@@ -203,51 +203,55 @@ static double generic_xent(const float *z, const unsigned char *labels, float *d
     return total;
 }
 
-const nn_kernel_table *nn_kernels_generic(void)
+const nni_kernel_table *nni_kernels_generic(void)
 {
-    static const nn_kernel_table table = {"generic",
-                                          generic_forward,
-                                          generic_backward_weights,
-                                          generic_backward_input,
-                                          generic_bytes_to_floats,
-                                          generic_adam,
-                                          generic_relu_forward,
-                                          generic_relu_backward,
-                                          generic_xent};
+    static const nni_kernel_table table = {
+        .name = "generic",
+        .forward = generic_forward,
+        .backward_weights = generic_backward_weights,
+        .wg_rows = 1, /* one row at a time */
+        .wg_cols = 8, /* axpy's blocks of 8 */
+        .backward_input = generic_backward_input,
+        .bytes_to_floats = generic_bytes_to_floats,
+        .adam = generic_adam,
+        .relu_forward = generic_relu_forward,
+        .relu_backward = generic_relu_backward,
+        .xent = generic_xent,
+    };
     return &table;
 }
 
-const nn_kernel_table *nn_kernels_find(const char *name)
+const nni_kernel_table *nni_kernels_find(const char *name)
 {
     if (!name)
         return NULL;
     if (strcmp(name, "generic") == 0)
-        return nn_kernels_generic();
+        return nni_kernels_generic();
     if (strcmp(name, "avx2") == 0)
-        return nn_kernels_avx2();
+        return nni_kernels_avx2();
     if (strcmp(name, "avx512") == 0)
-        return nn_kernels_avx512();
+        return nni_kernels_avx512();
     return NULL;
 }
 
-const nn_kernel_table *nn_kernels_choose(const char *request)
+const nni_kernel_table *nni_kernels_choose(const char *request)
 {
-    const nn_kernel_table *t = nn_kernels_find(request);
+    const nni_kernel_table *t = nni_kernels_find(request);
     if (!t)
-        t = nn_kernels_avx512();
+        t = nni_kernels_avx512();
     if (!t)
-        t = nn_kernels_avx2();
-    return t ? t : nn_kernels_generic();
+        t = nni_kernels_avx2();
+    return t ? t : nni_kernels_generic();
 }
 
 /* The choice is made once; a race between first callers is harmless because
  * they all compute the same answer. */
-const nn_kernel_table *nn_kernels_active(void)
+const nni_kernel_table *nni_kernels_active(void)
 {
-    static _Atomic(const nn_kernel_table *) chosen;
-    const nn_kernel_table *t = atomic_load_explicit(&chosen, memory_order_acquire);
+    static _Atomic(const nni_kernel_table *) chosen;
+    const nni_kernel_table *t = atomic_load_explicit(&chosen, memory_order_acquire);
     if (!t) {
-        t = nn_kernels_choose(getenv("NNART_KERNELS"));
+        t = nni_kernels_choose(getenv("NNART_KERNELS"));
         atomic_store_explicit(&chosen, t, memory_order_release);
     }
     return t;
@@ -256,43 +260,43 @@ const nn_kernel_table *nn_kernels_active(void)
 void nn_matmul_forward(float *y, const float *x, const float *w, const float *b, size_t B,
                        size_t in, size_t out)
 {
-    nn_kernels_active()->forward(y, x, w, b, B, in, out);
+    nni_kernels_active()->forward(y, x, w, b, B, in, out);
 }
 
 void nn_matmul_backward_weights(float *dw, float *db, const float *dy, const float *x, size_t B,
                                 size_t in, size_t out)
 {
-    nn_kernels_active()->backward_weights(dw, in, db, dy, out, x, in, B, in, out);
+    nni_kernels_active()->backward_weights(dw, in, db, dy, out, x, in, B, in, out);
 }
 
 void nn_matmul_backward_input(float *dx, const float *dy, const float *w, size_t B, size_t in,
                               size_t out)
 {
-    nn_kernels_active()->backward_input(dx, dy, w, B, in, out);
+    nni_kernels_active()->backward_input(dx, dy, w, B, in, out);
 }
 
 void nn_bytes_to_floats(float *dst, const unsigned char *src, size_t n)
 {
-    nn_kernels_active()->bytes_to_floats(dst, src, n);
+    nni_kernels_active()->bytes_to_floats(dst, src, n);
 }
 
 void nn_adam_update(float *w, float *m, float *v, const float *g, size_t n, float a, float c1,
                     float c2, float eps)
 {
-    nn_kernels_active()->adam(w, m, v, g, n, a, c1, c2, eps);
+    nni_kernels_active()->adam(w, m, v, g, n, a, c1, c2, eps);
 }
 
 void nn_relu_forward(float *y, const float *z, size_t n)
 {
-    nn_kernels_active()->relu_forward(y, z, n);
+    nni_kernels_active()->relu_forward(y, z, n);
 }
 
 void nn_relu_backward(float *dz, const float *dy, const float *z, size_t n)
 {
-    nn_kernels_active()->relu_backward(dz, dy, z, n);
+    nni_kernels_active()->relu_backward(dz, dy, z, n);
 }
 
 const char *nn_kernels_variant(void)
 {
-    return nn_kernels_active()->name;
+    return nni_kernels_active()->name;
 }

@@ -13,12 +13,14 @@
  * bits.  The cross-entropy's exponentials are libm's expf in the generic
  * variant and a polynomial of about the same accuracy in the SIMD ones.
  */
-#ifndef NN_KERNELS_INTERNAL_H
-#define NN_KERNELS_INTERNAL_H
+#ifndef NNI_KERNELS_H
+#define NNI_KERNELS_H
 
 #include <stddef.h>
 
-typedef struct nn_kernel_table {
+#include "internal.h"
+
+typedef struct nni_kernel_table {
     const char *name; /* "generic", "avx2" or "avx512" */
     void (*forward)(float *y, const float *x, const float *w, const float *b, size_t B,
                     size_t in, size_t out);
@@ -29,6 +31,11 @@ typedef struct nn_kernel_table {
      * nn_matmul_backward_weights is (dw, in, db, dy, out, x, in, B, in, out). */
     void (*backward_weights)(float *dw, size_t ldw, float *db, const float *dy, size_t ldy,
                              const float *x, size_t ldx, size_t B, size_t width, size_t out);
+    /* backward_weights works in tiles of wg_rows rows (outputs) by wg_cols
+     * columns (inputs): a block of weights whose height and width are
+     * multiples of these is covered by whole tiles (the results are the same
+     * bits for any block; only the speed differs). */
+    size_t wg_rows, wg_cols;
     void (*backward_input)(float *dx, const float *dy, const float *w, size_t B, size_t in,
                            size_t out);
     void (*bytes_to_floats)(float *dst, const unsigned char *src, size_t n);
@@ -39,25 +46,25 @@ typedef struct nn_kernel_table {
     /* nn_xent_forward_backward (nn_layers.h) for C >= 1 */
     double (*xent)(const float *z, const unsigned char *labels, float *dz, size_t B, size_t C,
                    size_t norm);
-} nn_kernel_table;
+} nni_kernel_table;
 
 /* The portable C kernels; always available. */
-const nn_kernel_table *nn_kernels_generic(void);
+NNI_HIDDEN const nni_kernel_table *nni_kernels_generic(void);
 /* AVX2 + FMA kernels: NULL unless built for x86-64 and the CPU has both. */
-const nn_kernel_table *nn_kernels_avx2(void);
+NNI_HIDDEN const nni_kernel_table *nni_kernels_avx2(void);
 /* AVX-512F kernels: NULL unless built for x86-64 and the CPU (and OS) has it. */
-const nn_kernel_table *nn_kernels_avx512(void);
+NNI_HIDDEN const nni_kernel_table *nni_kernels_avx512(void);
 
 /* The table for a variant name, or NULL if the name is unknown or this CPU
  * cannot run it. */
-const nn_kernel_table *nn_kernels_find(const char *name);
+NNI_HIDDEN const nni_kernel_table *nni_kernels_find(const char *name);
 
 /* What a request (a variant name, or NULL for none) resolves to: the named
  * variant if this CPU can run it, otherwise the widest supported one. */
-const nn_kernel_table *nn_kernels_choose(const char *request);
+NNI_HIDDEN const nni_kernel_table *nni_kernels_choose(const char *request);
 
-/* The table in use: nn_kernels_choose(getenv("NNART_KERNELS")), resolved on
+/* The table in use: nni_kernels_choose(getenv("NNART_KERNELS")), resolved on
  * the first call and then fixed for the life of the process. */
-const nn_kernel_table *nn_kernels_active(void);
+NNI_HIDDEN const nni_kernel_table *nni_kernels_active(void);
 
 #endif

@@ -80,17 +80,21 @@ SIMD_FN static inline float v_hsum(vec v)
 
 #include "nn/kernels_simd.h"
 
-const nn_kernel_table *nn_kernels_avx2(void)
+const nni_kernel_table *nni_kernels_avx2(void)
 {
-    static const nn_kernel_table table = {"avx2",
-                                          simd_forward,
-                                          simd_backward_weights,
-                                          simd_backward_input,
-                                          simd_bytes_to_floats,
-                                          simd_adam,
-                                          simd_relu_forward,
-                                          simd_relu_backward,
-                                          simd_xent};
+    static const nni_kernel_table table = {
+        .name = "avx2",
+        .forward = simd_forward,
+        .backward_weights = simd_backward_weights,
+        .wg_rows = WG_NO,
+        .wg_cols = WG_KV * W,
+        .backward_input = simd_backward_input,
+        .bytes_to_floats = simd_bytes_to_floats,
+        .adam = simd_adam,
+        .relu_forward = simd_relu_forward,
+        .relu_backward = simd_relu_backward,
+        .xent = simd_xent,
+    };
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? &table : NULL;
 }
@@ -98,7 +102,7 @@ const nn_kernel_table *nn_kernels_avx2(void)
 #else
 
 /* Built for another architecture: never available. */
-const nn_kernel_table *nn_kernels_avx2(void)
+const nni_kernel_table *nni_kernels_avx2(void)
 {
     return NULL;
 }

@@ -9,11 +9,21 @@
  *              da_{l-1} = dz_l W_l              (B, n_in)
  * with a_{-1} = x and, at the top, da_L from the loss (or dz_L directly for
  * softmax + cross-entropy, fused).
+ *
+ * Everything that runs the network (nn_backward, the threaded training step,
+ * evaluation, prediction, dream) is made of the passes below: forward, loss
+ * and dz_L, backward to dz_0 and dE/dx on a range of rows [r0, r1), which
+ * threads may split a batch into, and dW, db on a block of one layer's
+ * parameters over the batch.  The buffers are nn_work's (nn_model.h), row i
+ * of each at offset i * width; the row-range kernels compute each row alone,
+ * so the bits never depend on the ranges.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
+#include "nn/kernels.h"
 #include "nn_kernels.h"
 #include "nn_model.h"
 
@@ -69,12 +79,15 @@ int nn_model_create(nn_model *m, size_t n_layers, const size_t *sizes,
     int rc = nn_arch_check(n_layers, sizes, act, err);
     if (rc)
         return rc;
-    size_t n_params = 0;
+    size_t n_params = 0, layer, bytes;
     for (size_t l = 0; l < n_layers; l++) {
-        if (sizes[l + 1] > (SIZE_MAX / sizeof(float) - n_params) / (sizes[l] + 1))
+        /* W_l and b_l: sizes[l+1] (sizes[l] + 1) values */
+        if (nni_size_mul(&layer, sizes[l + 1], sizes[l] + 1) ||
+            nni_size_add(&n_params, n_params, layer))
             return nn_fail(err, NN_ERR_ARG, "too many parameters for this machine");
-        n_params += sizes[l + 1] * (sizes[l] + 1);
     }
+    if (nni_size_mul(&bytes, n_params, sizeof(float)))
+        return nn_fail(err, NN_ERR_ARG, "too many parameters for this machine");
     m->params = calloc(n_params, sizeof(float));
     if (!m->params)
         return nn_fail(err, NN_ERR_NOMEM, "out of memory for %zu parameters", n_params);
@@ -117,13 +130,19 @@ void nn_model_init_glorot(nn_model *m, nn_rng *r)
     }
 }
 
-static size_t max_width(const nn_model *m)
+/* Floats of an nn_work for batches of max_batch: 3 max_batch sizes[l+1] per
+ * layer (z, a, dz).  Returns -1 if that does not fit in a size_t of bytes. */
+static int work_floats(size_t *out, const nn_model *m, size_t max_batch)
 {
-    size_t w = 0;
-    for (size_t l = 0; l <= m->n_layers; l++)
-        if (m->sizes[l] > w)
-            w = m->sizes[l];
-    return w;
+    size_t per_row = 0, floats, bytes;
+    for (size_t l = 0; l < m->n_layers; l++)
+        if (nni_size_add(&per_row, per_row, m->sizes[l + 1]))
+            return -1;
+    if (nni_size_mul(&floats, per_row, 3) || nni_size_mul(&floats, floats, max_batch) ||
+        nni_size_mul(&bytes, floats, sizeof(float)))
+        return -1;
+    *out = floats;
+    return 0;
 }
 
 int nn_work_create(nn_work *w, const nn_model *m, size_t max_batch, nn_error *err)
@@ -131,21 +150,19 @@ int nn_work_create(nn_work *w, const nn_model *m, size_t max_batch, nn_error *er
     memset(w, 0, sizeof *w);
     if (max_batch < 1)
         return nn_fail(err, NN_ERR_ARG, "work: batch size must be at least 1");
-    size_t total = 2 * max_width(m); /* d0 and d1 */
-    for (size_t l = 0; l < m->n_layers; l++)
-        total += 2 * m->sizes[l + 1]; /* z[l] and a[l] */
-    if (max_batch > SIZE_MAX / sizeof(float) / total)
+    size_t floats;
+    if (work_floats(&floats, m, max_batch))
         return nn_fail(err, NN_ERR_NOMEM, "work: batch of %zu is too large", max_batch);
-    w->mem = malloc(max_batch * total * sizeof(float));
+    w->mem = nni_alloc(floats, sizeof(float));
     if (!w->mem)
         return nn_fail(err, NN_ERR_NOMEM, "work: out of memory for a batch of %zu", max_batch);
     float *p = w->mem;
     for (size_t l = 0; l < m->n_layers; l++) {
-        w->z[l] = p, p += max_batch * m->sizes[l + 1];
-        w->a[l] = p, p += max_batch * m->sizes[l + 1];
+        size_t n = max_batch * m->sizes[l + 1];
+        w->z[l] = p, p += n;
+        w->a[l] = p, p += n;
+        w->dz[l] = p, p += n;
     }
-    w->d0 = p, p += max_batch * max_width(m);
-    w->d1 = p;
     w->max_batch = max_batch;
     return NN_OK;
 }
@@ -156,71 +173,142 @@ void nn_work_free(nn_work *w)
     memset(w, 0, sizeof *w);
 }
 
+/* ---- passes over rows [r0, r1) ------------------------------------------- */
+
+/* z_l = a_{l-1} W_l^T + b_l, a_l = act_l(z_l): (n, sizes[l+1]) each for the
+ * n = r1 - r0 rows, from a_{-1} = x (n, sizes[0]). */
+void nn_forward_rows(const nn_model *m, nn_work *w, const float *x, size_t r0, size_t r1,
+                     int to_logits)
+{
+    size_t L = m->n_layers, n = r1 - r0;
+    const float *in = x + r0 * m->sizes[0];
+    for (size_t l = 0; l < L; l++) {
+        size_t n_in = m->sizes[l], n_out = m->sizes[l + 1];
+        float *z = w->z[l] + r0 * n_out, *a = w->a[l] + r0 * n_out;
+        const float *W = m->params + nn_model_weight_offset(m, l);
+        nn_matmul_forward(z, in, W, m->params + nn_model_bias_offset(m, l), n, n_in, n_out);
+        if (l + 1 < L || !to_logits)
+            nn_activation_forward(m->act[l], a, z, n, n_out);
+        in = a;
+    }
+}
+
+/* The loss function on the n rows from r0: cross-entropy from the logits
+ * z_L, mean squared error from the output a_L, both (n, C); with norm > 0 its
+ * gradient for E = sum / norm into dz_L (n, C): dE/dz_L for cross-entropy,
+ * dE/da_L for mean squared error. */
+static double loss_function(const nn_model *m, const nn_work *w, nn_loss_kind loss,
+                            const uint8_t *labels, size_t r0, size_t n, size_t norm)
+{
+    size_t L = m->n_layers, C = m->sizes[L];
+    float *grad = norm ? w->dz[L - 1] + r0 * C : NULL;
+    if (loss == NN_LOSS_XENT)
+        return nn_xent_forward_backward(w->z[L - 1] + r0 * C, labels + r0, grad, n, C,
+                                        norm ? norm : 1);
+    return nn_mse_forward_backward(w->a[L - 1] + r0 * C, labels + r0, grad, n, C,
+                                   norm ? norm : 1);
+}
+
+double nn_loss_rows(const nn_model *m, nn_work *w, nn_loss_kind loss, const uint8_t *labels,
+                    size_t r0, size_t r1, size_t norm, double *row_loss)
+{
+    size_t L = m->n_layers, C = m->sizes[L];
+    double total = 0.0;
+    if (!row_loss) {
+        total = loss_function(m, w, loss, labels, r0, r1 - r0, norm);
+    } else {
+        for (size_t i = r0; i < r1; i++) {
+            row_loss[i] = loss_function(m, w, loss, labels, i, 1, norm);
+            total += row_loss[i];
+        }
+    }
+    if (norm && loss != NN_LOSS_XENT) {
+        /* dE/dz_L = act_L'(z_L) * dE/da_L, in place */
+        size_t off = r0 * C;
+        nn_activation_backward(m->act[L - 1], w->dz[L - 1] + off, w->dz[L - 1] + off,
+                               w->z[L - 1] + off, w->a[L - 1] + off, r1 - r0, C);
+    }
+    return total;
+}
+
+size_t nn_correct_rows(const nn_model *m, const nn_work *w, const uint8_t *labels, size_t r0,
+                       size_t r1, int from_logits)
+{
+    size_t L = m->n_layers, C = m->sizes[L], correct = 0;
+    const float *scores = from_logits ? w->z[L - 1] : w->a[L - 1];
+    for (size_t i = r0; i < r1; i++) {
+        size_t best;
+        nn_argmax_rows(&best, scores + i * C, 1, C);
+        correct += best == labels[i];
+    }
+    return correct;
+}
+
+/* dz_{l-1} = act_{l-1}'(z_{l-1}) * da_{l-1},  da_{l-1} = dz_l W_l:
+ * (n, sizes[l]) from (n, sizes[l+1]) and W_l (sizes[l+1], sizes[l]). */
+void nn_backward_rows(const nn_model *m, nn_work *w, size_t r0, size_t r1)
+{
+    size_t n = r1 - r0;
+    for (size_t l = m->n_layers - 1; l > 0; l--) {
+        size_t n_in = m->sizes[l], n_out = m->sizes[l + 1];
+        float *da = w->dz[l - 1] + r0 * n_in;
+        nn_matmul_backward_input(da, w->dz[l] + r0 * n_out,
+                                 m->params + nn_model_weight_offset(m, l), n, n_in, n_out);
+        nn_activation_backward(m->act[l - 1], da, da, w->z[l - 1] + r0 * n_in,
+                               w->a[l - 1] + r0 * n_in, n, n_in);
+    }
+}
+
+/* dx = dz_0 W_0: (n, sizes[0]) from (n, sizes[1]) and W_0 (sizes[1], sizes[0]). */
+void nn_input_grad_rows(const nn_model *m, const nn_work *w, float *dx, size_t r0, size_t r1)
+{
+    size_t n_in = m->sizes[0], n_out = m->sizes[1];
+    nn_matmul_backward_input(dx + r0 * n_in, w->dz[0] + r0 * n_out, m->params, r1 - r0, n_in,
+                             n_out);
+}
+
+/* dW_l += dz_l^T a_{l-1} on the block: rows [o0, o1) of dW_l (sizes[l+1],
+ * sizes[l]) by columns [k0, k1), from columns [o0, o1) of dz_l (B, sizes[l+1])
+ * and columns [k0, k1) of a_{l-1} (B, sizes[l]); db_l[o0, o1) += column sums
+ * of dz_l when k0 = 0.  The kernel takes row strides for all three. */
+void nn_param_grad(const nn_model *m, const nn_work *w, const float *x, size_t B,
+                   const nn_param_block *b, float *grads)
+{
+    size_t in = m->sizes[b->l], out = m->sizes[b->l + 1];
+    float *dw = grads + nn_model_weight_offset(m, b->l) + b->o0 * in + b->k0;
+    float *db = b->k0 == 0 ? grads + nn_model_bias_offset(m, b->l) + b->o0 : NULL;
+    const float *act = b->l > 0 ? w->a[b->l - 1] : x;
+    nni_kernels_active()->backward_weights(dw, in, db, w->dz[b->l] + b->o0, out, act + b->k0, in,
+                                           B, b->k1 - b->k0, b->o1 - b->o0);
+}
+
+/* ---- whole batches --------------------------------------------------------- */
+
 const float *nn_forward(const nn_model *m, nn_work *w, const float *x, size_t B)
 {
-    const float *in = x;
-    for (size_t l = 0; l < m->n_layers; l++) {
-        size_t n_in = m->sizes[l], n_out = m->sizes[l + 1];
-        const float *W = m->params + nn_model_weight_offset(m, l);
-        nn_matmul_forward(w->z[l], in, W, W + n_out * n_in, B, n_in, n_out);
-        nn_activation_forward(m->act[l], w->a[l], w->z[l], B, n_out);
-        in = w->a[l];
-    }
+    nn_forward_rows(m, w, x, 0, B, 0);
     return w->a[m->n_layers - 1];
 }
 
 double nn_loss(const nn_model *m, const nn_work *w, nn_loss_kind loss, const uint8_t *labels,
                size_t B, size_t *n_correct)
 {
-    size_t L = m->n_layers, C = m->sizes[L];
-    if (n_correct) {
-        size_t correct = 0;
-        const float *y = w->a[L - 1];
-        for (size_t i = 0; i < B; i++) {
-            size_t best;
-            nn_argmax_rows(&best, y + i * C, 1, C);
-            correct += best == labels[i];
-        }
-        *n_correct = correct;
-    }
-    if (loss == NN_LOSS_XENT)
-        return nn_xent_forward_backward(w->z[L - 1], labels, NULL, B, C, 1);
-    return nn_mse_forward_backward(w->a[L - 1], labels, NULL, B, C, 1);
+    if (n_correct)
+        *n_correct = nn_correct_rows(m, w, labels, 0, B, 0);
+    return loss_function(m, w, loss, labels, 0, B, 0);
 }
 
 void nn_backward(const nn_model *m, nn_work *w, nn_loss_kind loss, const float *x,
                  const uint8_t *labels, size_t B, size_t norm, float *grads, float *dx)
 {
-    size_t L = m->n_layers, C = m->sizes[L];
-    /* d0 holds dz_l for the layer being processed, d1 receives da_{l-1}. */
-    float *dz = w->d0, *da = w->d1;
-    if (loss == NN_LOSS_XENT) {
-        /* Fused softmax + cross-entropy: dz_L = (p - onehot) / norm. */
-        nn_xent_forward_backward(w->z[L - 1], labels, dz, B, C, norm);
-    } else {
-        /* dE/da_L = (y - onehot) / norm, then through the output activation. */
-        nn_mse_forward_backward(w->a[L - 1], labels, da, B, C, norm);
-        nn_activation_backward(m->act[L - 1], dz, da, w->z[L - 1], w->a[L - 1], B, C);
+    nn_loss_rows(m, w, loss, labels, 0, B, norm, NULL);
+    nn_backward_rows(m, w, 0, B);
+    for (size_t l = 0; grads && l < m->n_layers; l++) {
+        nn_param_block all = {.l = l, .o0 = 0, .o1 = m->sizes[l + 1], .k0 = 0, .k1 = m->sizes[l]};
+        nn_param_grad(m, w, x, B, &all, grads);
     }
-    for (size_t l = L; l-- > 0;) {
-        size_t n_in = m->sizes[l], n_out = m->sizes[l + 1];
-        const float *in = l > 0 ? w->a[l - 1] : x;
-        const float *W = m->params + nn_model_weight_offset(m, l);
-        if (grads) {
-            float *dW = grads + nn_model_weight_offset(m, l);
-            nn_matmul_backward_weights(dW, dW + n_out * n_in, dz, in, B, n_in, n_out);
-        }
-        if (l == 0) {
-            if (dx)
-                nn_matmul_backward_input(dx, dz, W, B, n_in, n_out);
-            break;
-        }
-        nn_matmul_backward_input(da, dz, W, B, n_in, n_out);
-        nn_activation_backward(m->act[l - 1], da, da, w->z[l - 1], w->a[l - 1], B, n_in);
-        float *t = dz;
-        dz = da;
-        da = t;
-    }
+    if (dx)
+        nn_input_grad_rows(m, w, dx, 0, B);
 }
 
 int nn_model_check_loss(const nn_model *m, nn_loss_kind loss, nn_error *err)

@@ -11,35 +11,37 @@
  * so the trained model does not depend on whether a feeder is used.
  *
  * Two slots alternate: request k is gathered into slot k mod 2, and the slot
- * that nn_feeder_wait returns stays untouched until the request after the
- * next one.  At most one request is outstanding.  The waits spin briefly and
- * then sleep, as the thread team's do (pool.h).
+ * that nni_feeder_wait returns stays untouched until the request after the
+ * next one.  At most one request is outstanding.  Both sides wait as wait.h
+ * describes.
  */
-#ifndef NN_FEEDER_H
-#define NN_FEEDER_H
+#ifndef NNI_FEEDER_H
+#define NNI_FEEDER_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "internal.h"
 #include "nn_data.h"
 #include "nn_error.h"
 
-typedef struct nn_feeder nn_feeder;
+typedef struct nni_feeder nni_feeder;
 
 /* Starts a feeder for batches of up to `batch` samples of d (which must
  * outlive it).  On failure *f is NULL. */
-int nn_feeder_create(nn_feeder **f, const nn_dataset *d, size_t batch, nn_error *err);
+NNI_HIDDEN int nni_feeder_create(nni_feeder **f, const nn_dataset *d, size_t batch,
+                                 nn_error *err);
 
 /* Asks for samples idx[0..B) (B <= batch) to be gathered, and returns at
- * once.  idx must stay unchanged until nn_feeder_wait returns. */
-void nn_feeder_request(nn_feeder *f, const uint32_t *idx, size_t B);
+ * once.  idx must stay unchanged until nni_feeder_wait returns. */
+NNI_HIDDEN void nni_feeder_request(nni_feeder *f, const uint32_t *idx, size_t B);
 
 /* Waits for the outstanding request and returns its pixels (B rows of dim
  * bytes, in request order) and, in *labels, its B labels (NULL when the data
  * set has none). */
-const uint8_t *nn_feeder_wait(nn_feeder *f, const uint8_t **labels);
+NNI_HIDDEN const uint8_t *nni_feeder_wait(nni_feeder *f, const uint8_t **labels);
 
 /* Stops and joins the thread.  f may be NULL. */
-void nn_feeder_free(nn_feeder *f);
+NNI_HIDDEN void nni_feeder_free(nni_feeder *f);
 
 #endif
