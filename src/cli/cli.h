@@ -139,15 +139,30 @@ int cmd_dream(int argc, char **argv);
 int cmd_weights(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 
-/* ---- pictures (predict.c) ------------------------------------------ */
+/* ---- pictures (render.c) ----------------------------------------------- */
 
-/* Each returns 0 or an exit status after printing the error.  A --render path
- * must end in .ppm, .pgm or .png (usage error otherwise; NULL passes). */
-int cli_check_render_path(const char *cmd, const char *path);
-int cli_parse_cmap(const char *cmd, const char *name, nn_colormap *out);
+/* The picture options the commands share: --render and --cmap, and where the
+ * command has them --scale, --vmin and --vmax. */
+typedef struct cli_render {
+    const char *path; /* --render FILE, NULL if not given */
+    const char *cmap; /* --cmap NAME, NULL for a command without it */
+    size_t scale;     /* --scale S: pixels per cell */
+    float vmin, vmax; /* --vmin V, --vmax V: used only if given */
+} cli_render;
+
+/* Checks the picture options cmd has just parsed into r: a --render path must
+ * end in .ppm, .pgm or .png, the colormap must be known and --vmin may not be
+ * above --vmax.  Fills style with them (nn_render_style_default otherwise).
+ * Returns 0 or an exit status after printing the error. */
+int cli_render_style(const cli_command *cmd, const cli_render *r, nn_render_style *style);
 /* Saves img (then frees it); prints "wrote PATH (W x H pixels)" unless quiet. */
 int cli_save_image(const char *path, nn_image *img, int quiet);
-int cli_load_model(const char *path, nn_model *m);
+
+/* ---- models (common.c) ------------------------------------------------ */
+
+/* Loads the model at path, and how it was trained into info if not NULL,
+ * reporting errors.  Returns 0 or an exit status. */
+int cli_load_model(const char *path, nn_model *m, nn_train_info *info);
 /* The side of the square images the model at model_path takes. */
 int cli_input_side(const char *model_path, const nn_model *m, size_t *side);
 
