@@ -277,6 +277,9 @@ int cli_given(const cli_command *cmd, const char *name)
 int cli_parse_or_exit(cli_command *cmd, int argc, char **argv, const char **pos, size_t *n_pos)
 {
     char msg[512];
+    size_t none;
+    if (!n_pos)
+        n_pos = &none; /* cmd->max_positional is 0: pos is never written */
     int r = cli_parse(cmd, argc, argv, pos, n_pos, msg, sizeof msg);
     if (r == CLI_HELP) {
         cli_print_help(stdout, cmd);

@@ -1,6 +1,8 @@
 /* cli.h - what the nnart command's files share: the option parser, the
- * progress display, defaults and exit statuses.  The command line only parses
- * arguments, calls the library and reports; all the work is in the library. */
+ * progress display, the picture options, model and data loading, defaults and
+ * exit statuses.  Each command (one file each) parses its arguments into an
+ * options struct, calls the library and reports; all the work is in the
+ * library. */
 #ifndef NNART_CLI_H
 #define NNART_CLI_H
 
@@ -87,7 +89,8 @@ void cli_print_help(FILE *f, const cli_command *cmd);
 const char *cli_suggest(const char *word, const char *const *names, size_t n);
 
 /* Parses cmd's options and handles help and errors in the usual way: returns
- * -1 to go on, or the exit status to return. */
+ * -1 to go on, or the exit status to return.  pos and n_pos may be NULL for a
+ * command that takes no positional argument. */
 int cli_parse_or_exit(cli_command *cmd, int argc, char **argv, const char **pos,
                       size_t *n_pos);
 
@@ -129,7 +132,7 @@ int cli_progress_report(const nn_progress *p, void *ctx);
 /* "469/469 [=====...] - 2s 4ms/step" and so on; exposed for tests and evaluate. */
 void cli_progress_bar(char *buf, size_t len, size_t step, size_t steps);
 
-/* ---- commands ------------------------------------------------------------ */
+/* ---- commands (train.c, evaluate.c, info.c, ...) ------------------------- */
 
 int cmd_train(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);

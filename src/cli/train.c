@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-/* The data files, in the order of names below. */
+/* The data files: --train-images, --train-labels, --test-images, --test-labels. */
 enum { TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS, N_FILES };
 
 typedef struct train_options {
@@ -133,9 +133,7 @@ static int parse_options(int argc, char **argv, train_options *o)
                        .summary = "Train a dense network on MNIST (or any IDX data set) and "
                                   "save it.",
                        .opts = opts, .n_opts = sizeof opts / sizeof *opts};
-    const char *pos[1];
-    size_t n_pos;
-    int st = cli_parse_or_exit(&cmd, argc, argv, pos, &n_pos);
+    int st = cli_parse_or_exit(&cmd, argc, argv, NULL, NULL);
     if (st >= 0 || (st = check_options(o)) >= 0)
         return st;
     return data_files(o);

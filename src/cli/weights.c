@@ -30,9 +30,7 @@ static int parse_options(int argc, char **argv, weights_options *o)
                        .summary = "Draw each first-layer unit's weights as an image: what it "
                                   "looks for (red: ink there raises it, blue: lowers it).",
                        .opts = opts, .n_opts = sizeof opts / sizeof *opts};
-    const char *pos[1];
-    size_t n_pos;
-    int st = cli_parse_or_exit(&cmd, argc, argv, pos, &n_pos);
+    int st = cli_parse_or_exit(&cmd, argc, argv, NULL, NULL);
     if (st >= 0)
         return st;
     if (!o->render.path) {
