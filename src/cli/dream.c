@@ -181,11 +181,12 @@ static int draw(const dream_options *o, const float *dreams, size_t count, size_
 }
 
 /* Dreams of the classes [first, first + count) of m from the start image,
- * with a row of the table for each, and draws them if asked. */
-static int dream_classes(const dream_options *o, const nn_model *m, size_t first, size_t count)
+ * cfg's target set to each in turn, with a row of the table for each, and
+ * draws them if asked. */
+static int dream_classes(const dream_options *o, const nn_model *m, nn_dream_config *cfg,
+                         size_t first, size_t count)
 {
     size_t n = m->sizes[0], total;
-    nn_dream_config cfg = o->cfg;
     float *x0 = nni_alloc(n, sizeof *x0);
     float *dreams = nni_size_mul(&total, count, n) ? NULL : nni_alloc(total, sizeof *dreams);
     char (*labels)[32] = nni_alloc(count, sizeof *labels);
@@ -202,21 +203,21 @@ static int dream_classes(const dream_options *o, const nn_model *m, size_t first
     for (size_t i = 0; i < count; i++) {
         float *x = dreams + i * n;
         memcpy(x, x0, n * sizeof *x);
-        cfg.target = first + i;
+        cfg->target = first + i;
         nn_dream_result res;
         nn_error err;
-        int rc = nn_dream(m, &cfg, x, &res, &err);
+        int rc = nn_dream(m, cfg, x, &res, &err);
         if (rc) {
             cli_error("%s: %s", o->model, err.msg);
             st = cli_status(rc);
             goto done;
         }
-        printf("%5zu  %8.5f  %9zu\n", cfg.target, (double)res.p_target, res.predicted);
-        snprintf(labels[i], sizeof labels[i], "%zu  p=%.4f", cfg.target, (double)res.p_target);
+        printf("%5zu  %8.5f  %9zu\n", cfg->target, (double)res.p_target, res.predicted);
+        snprintf(labels[i], sizeof labels[i], "%zu  p=%.4f", cfg->target, (double)res.p_target);
         label_ptr[i] = labels[i];
     }
     if (o->render.path)
-        st = draw(o, dreams, count, cfg.rows, label_ptr);
+        st = draw(o, dreams, count, cfg->rows, label_ptr);
 done:
     free(label_ptr);
     free(labels);
@@ -225,28 +226,34 @@ done:
     return st;
 }
 
+/* Loads the model and dreams of the class (or of every class). */
+static int dream(const dream_options *o)
+{
+    nn_model m;
+    int st = cli_load_model(o->model, &m, NULL);
+    if (st)
+        return st;
+    size_t side, C = m.sizes[m.n_layers], K = 0;
+    st = cli_input_side(o->model, &m, &side);
+    if (!st && parse_class(o->class_text, C, &K) != 0) {
+        cli_print_error("nnart dream: --class: '%s' is not a class of this model (0 to %zu, "
+                        "or all)",
+                        o->class_text, C - 1);
+        st = EXIT_USAGE;
+    }
+    if (!st) {
+        nn_dream_config cfg = o->cfg;
+        cfg.rows = cfg.cols = side;
+        cfg.loss = nn_loss_default(m.act[m.n_layers - 1]);
+        st = dream_classes(o, &m, &cfg, K == C ? 0 : K, K == C ? C : 1);
+    }
+    nn_model_free(&m);
+    return st;
+}
+
 int cmd_dream(int argc, char **argv)
 {
     dream_options o;
     int st = parse_options(argc, argv, &o);
-    if (st >= 0)
-        return st;
-    nn_model m;
-    if ((st = cli_load_model(o.model, &m, NULL)))
-        return st;
-    size_t side, C = m.sizes[m.n_layers], K = 0;
-    st = cli_input_side(o.model, &m, &side);
-    if (!st && parse_class(o.class_text, C, &K) != 0) {
-        cli_print_error("nnart dream: --class: '%s' is not a class of this model (0 to %zu, "
-                        "or all)",
-                        o.class_text, C - 1);
-        st = EXIT_USAGE;
-    }
-    if (!st) {
-        o.cfg.rows = o.cfg.cols = side;
-        o.cfg.loss = nn_loss_default(m.act[m.n_layers - 1]);
-        st = dream_classes(&o, &m, K == C ? 0 : K, K == C ? C : 1);
-    }
-    nn_model_free(&m);
-    return st;
+    return st >= 0 ? st : dream(&o);
 }

@@ -129,24 +129,29 @@ static int report(const evaluate_options *o, const nn_model *m, const nn_dataset
     return st;
 }
 
-int cmd_evaluate(int argc, char **argv)
+/* Evaluates the model on the data set and reports it. */
+static int evaluate(const evaluate_options *o)
 {
-    evaluate_options o;
-    int st = parse_options(argc, argv, &o);
-    if (st >= 0)
-        return st;
     nn_model m;
     nn_train_info info;
-    if ((st = cli_load_model(o.model, &m, &info)))
+    int st = cli_load_model(o->model, &m, &info);
+    if (st)
         return st;
     nn_loss_kind loss;
     nn_dataset d;
     memset(&d, 0, sizeof d);
-    if (!(st = pick_loss(&o, &m, info.loss, &loss)) &&
-        !(st = cli_load_data(o.images, o.labels, o.limit, &d)) &&
-        !(st = cli_check_data(&m, &d, o.images, o.labels, o.model)))
-        st = report(&o, &m, &d, loss);
+    if (!(st = pick_loss(o, &m, info.loss, &loss)) &&
+        !(st = cli_load_data(o->images, o->labels, o->limit, &d)) &&
+        !(st = cli_check_data(&m, &d, o->images, o->labels, o->model)))
+        st = report(o, &m, &d, loss);
     nn_dataset_free(&d);
     nn_model_free(&m);
     return st;
+}
+
+int cmd_evaluate(int argc, char **argv)
+{
+    evaluate_options o;
+    int st = parse_options(argc, argv, &o);
+    return st >= 0 ? st : evaluate(&o);
 }

@@ -44,17 +44,15 @@ static void print_metrics(const char *what, float loss, float accuracy)
         printf("%-13s loss %.4f - accuracy %.4f\n", what, (double)loss, (double)accuracy);
 }
 
-int cmd_info(int argc, char **argv)
+/* Prints what the model file holds. */
+static int describe(const info_options *o)
 {
-    info_options o;
-    int st = parse_options(argc, argv, &o);
-    if (st >= 0)
-        return st;
     nn_model m;
     nn_train_info in;
-    if ((st = cli_load_model(o.model, &m, &in)))
+    int st = cli_load_model(o->model, &m, &in);
+    if (st)
         return st;
-    printf("model:        %s (format version %u)\n", o.model, NN_MODEL_VERSION);
+    printf("model:        %s (format version %u)\n", o->model, NN_MODEL_VERSION);
     printf("layers:       ");
     for (size_t l = 0; l <= m.n_layers; l++)
         printf("%s%zu", l ? "-" : "", m.sizes[l]);
@@ -73,4 +71,11 @@ int cmd_info(int argc, char **argv)
     print_metrics("test:", in.test_loss, in.test_accuracy);
     nn_model_free(&m);
     return EXIT_OK;
+}
+
+int cmd_info(int argc, char **argv)
+{
+    info_options o;
+    int st = parse_options(argc, argv, &o);
+    return st >= 0 ? st : describe(&o);
 }

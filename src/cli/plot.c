@@ -44,22 +44,19 @@ static int parse_options(int argc, char **argv, plot_options *o)
     return -1;
 }
 
-int cmd_plot(int argc, char **argv)
+/* Prints the history's first and last values and draws it. */
+static int plot(const plot_options *o)
 {
-    plot_options o;
-    int st = parse_options(argc, argv, &o);
-    if (st >= 0)
-        return st;
     nn_error err;
     nn_history h;
-    int rc = nn_history_load(o.history, &h, &err);
+    int rc = nn_history_load(o->history, &h, &err);
     if (rc) {
         cli_error("%s", err.msg);
         return cli_status(rc);
     }
-    if (!o.quiet) {
+    if (!o->quiet) {
         size_t last = h.n - 1;
-        printf("%s: %zu epochs: loss %.4f -> %.4f - accuracy %.4f -> %.4f", o.history, h.n,
+        printf("%s: %zu epochs: loss %.4f -> %.4f - accuracy %.4f -> %.4f", o->history, h.n,
                h.loss[0], h.loss[last], h.accuracy[0], h.accuracy[last]);
         if (h.has_val)
             printf(" - val_loss %.4f -> %.4f - val_accuracy %.4f -> %.4f", h.val_loss[0],
@@ -70,8 +67,15 @@ int cmd_plot(int argc, char **argv)
     rc = nn_plot_history(&h, &img, &err);
     nn_history_free(&h);
     if (rc) {
-        cli_error("%s: %s", o.history, err.msg);
+        cli_error("%s: %s", o->history, err.msg);
         return cli_status(rc);
     }
-    return cli_save_image(o.render.path, &img, o.quiet);
+    return cli_save_image(o->render.path, &img, o->quiet);
+}
+
+int cmd_plot(int argc, char **argv)
+{
+    plot_options o;
+    int st = parse_options(argc, argv, &o);
+    return st >= 0 ? st : plot(&o);
 }

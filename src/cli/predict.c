@@ -266,27 +266,33 @@ static int render(const char *path, const predictions *p, const nn_render_style 
     return cli_save_image(path, &img, quiet);
 }
 
-int cmd_predict(int argc, char **argv)
+/* Runs the model on the images or the drawing, then prints the
+ * probabilities and draws them if asked. */
+static int predict(const predict_options *o)
 {
-    predict_options o;
-    int st = parse_options(argc, argv, &o);
-    if (st >= 0)
-        return st;
     nn_model m;
-    if ((st = cli_load_model(o.model, &m, NULL)))
+    int st = cli_load_model(o->model, &m, NULL);
+    if (st)
         return st;
     predictions p;
     memset(&p, 0, sizeof p);
-    if (o.image)
-        st = predict_drawing(o.image, o.model, &m, o.invert ? 1 : o.no_invert ? 0 : -1, &p);
+    if (o->image)
+        st = predict_drawing(o->image, o->model, &m, o->invert ? 1 : o->no_invert ? 0 : -1, &p);
     else
-        st = predict_dataset(o.images, o.labels, &m, o.index, o.count, &p);
+        st = predict_dataset(o->images, o->labels, &m, o->index, o->count, &p);
     if (st == EXIT_OK) {
-        print_table(&p, o.csv);
-        if (o.render.path)
-            st = render(o.render.path, &p, &o.style, o.poster, o.csv);
+        print_table(&p, o->csv);
+        if (o->render.path)
+            st = render(o->render.path, &p, &o->style, o->poster, o->csv);
     }
     predictions_free(&p);
     nn_model_free(&m);
     return st;
+}
+
+int cmd_predict(int argc, char **argv)
+{
+    predict_options o;
+    int st = parse_options(argc, argv, &o);
+    return st >= 0 ? st : predict(&o);
 }

@@ -266,24 +266,29 @@ static int check_and_fit(const train_options *o, nn_model *m, const nn_dataset *
     return st ? st : fit(o, m, train, test, arch);
 }
 
-int cmd_train(int argc, char **argv)
+/* Loads the data, builds the model, fits it and saves it. */
+static int train_and_save(train_options *o)
 {
-    train_options o;
-    int st = parse_options(argc, argv, &o);
-    if (st >= 0)
-        return st;
+    int st;
     nn_dataset train, test;
     memset(&train, 0, sizeof train);
     memset(&test, 0, sizeof test);
     nn_model m = {0};
-    if (!(st = cli_load_data(o.files[TRAIN_IMAGES], o.files[TRAIN_LABELS], o.limit, &train)) &&
-        !(st = o.no_test ? EXIT_OK
-                         : cli_load_data(o.files[TEST_IMAGES], o.files[TEST_LABELS], o.limit,
+    if (!(st = cli_load_data(o->files[TRAIN_IMAGES], o->files[TRAIN_LABELS], o->limit, &train)) &&
+        !(st = o->no_test ? EXIT_OK
+                         : cli_load_data(o->files[TEST_IMAGES], o->files[TEST_LABELS], o->limit,
                                          &test)) &&
-        !(st = build_model(&o, &train, &m)))
-        st = check_and_fit(&o, &m, &train, &test);
+        !(st = build_model(o, &train, &m)))
+        st = check_and_fit(o, &m, &train, &test);
     nn_dataset_free(&test);
     nn_dataset_free(&train);
     nn_model_free(&m);
     return st;
+}
+
+int cmd_train(int argc, char **argv)
+{
+    train_options o;
+    int st = parse_options(argc, argv, &o);
+    return st >= 0 ? st : train_and_save(&o);
 }

@@ -87,18 +87,23 @@ done:
     return st;
 }
 
+/* Loads the model and draws its first layer's weights. */
+static int draw_weights(const weights_options *o)
+{
+    nn_model m;
+    int st = cli_load_model(o->model, &m, NULL);
+    if (st)
+        return st;
+    size_t side;
+    if (!(st = cli_input_side(o->model, &m, &side)))
+        st = draw(o, &m, side);
+    nn_model_free(&m);
+    return st;
+}
+
 int cmd_weights(int argc, char **argv)
 {
     weights_options o;
     int st = parse_options(argc, argv, &o);
-    if (st >= 0)
-        return st;
-    nn_model m;
-    if ((st = cli_load_model(o.model, &m, NULL)))
-        return st;
-    size_t side;
-    if (!(st = cli_input_side(o.model, &m, &side)))
-        st = draw(&o, &m, side);
-    nn_model_free(&m);
-    return st;
+    return st >= 0 ? st : draw_weights(&o);
 }
