@@ -58,17 +58,16 @@ typedef struct cli_command {
     const char *summary; /* one line */
     cli_opt *opts;
     size_t n_opts;
-    size_t max_positional; /* positional arguments accepted */
+    const char **arg;    /* where the one positional argument goes; NULL if none is taken */
 } cli_command;
 
 enum { CLI_PARSED = 0, CLI_HELP = 1, CLI_BAD = 2 };
 
 /* Parses argv[0..argc) (the words after the command name) against cmd's
- * options.  Positional words are stored in pos (at most cmd->max_positional).
+ * options; a word that is not an option goes to *cmd->arg (one at most).
  * Returns CLI_PARSED, CLI_HELP for -h/--help, or CLI_BAD with a one-line
  * message in msg.  Never prints. */
-int cli_parse(cli_command *cmd, int argc, char **argv, const char **pos, size_t *n_pos,
-              char *msg, size_t msg_len);
+int cli_parse(cli_command *cmd, int argc, char **argv, char *msg, size_t msg_len);
 
 /* Whether the option called name was given in the last cli_parse of cmd. */
 int cli_given(const cli_command *cmd, const char *name);
@@ -89,10 +88,8 @@ void cli_print_help(FILE *f, const cli_command *cmd);
 const char *cli_suggest(const char *word, const char *const *names, size_t n);
 
 /* Parses cmd's options and handles help and errors in the usual way: returns
- * -1 to go on, or the exit status to return.  pos and n_pos may be NULL for a
- * command that takes no positional argument. */
-int cli_parse_or_exit(cli_command *cmd, int argc, char **argv, const char **pos,
-                      size_t *n_pos);
+ * -1 to go on, or the exit status to return. */
+int cli_parse_or_exit(cli_command *cmd, int argc, char **argv);
 
 /* Prints "nnart: MESSAGE" on stderr, as one line (control characters become '?'). */
 void cli_error(const char *fmt, ...)

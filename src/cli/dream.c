@@ -95,7 +95,7 @@ static int parse_options(int argc, char **argv, dream_options *o)
                    "fades out over the steps, and polish steps follow until p >= 0.99.  --plain "
                    "is the bare algorithm.",
         .opts = opts, .n_opts = sizeof opts / sizeof *opts};
-    int st = cli_parse_or_exit(&cmd, argc, argv, NULL, NULL);
+    int st = cli_parse_or_exit(&cmd, argc, argv);
     if (st >= 0)
         return st;
     if (strcmp(o->start, "blank") != 0 && strcmp(o->start, "noise") != 0) {

@@ -39,7 +39,7 @@ static int parse_options(int argc, char **argv, evaluate_options *o)
                        .summary = "Report a saved model's loss, accuracy, per-class accuracy "
                                   "and confusion matrix on a labelled data set.",
                        .opts = opts, .n_opts = sizeof opts / sizeof *opts};
-    int st = cli_parse_or_exit(&cmd, argc, argv, NULL, NULL);
+    int st = cli_parse_or_exit(&cmd, argc, argv);
     if (st >= 0 || (st = cli_render_style(&cmd, &o->render, &o->style)))
         return st;
     if (strcmp(o->range, "global") != 0 && strcmp(o->range, "row") != 0) {

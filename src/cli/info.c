@@ -5,7 +5,7 @@
 #include "cli.h"
 
 typedef struct info_options {
-    const char *model;
+    const char *model, *arg; /* -m MODEL, the argument MODEL */
 } info_options;
 
 /* Parses the options into o: returns -1 to go on, or the exit status to
@@ -19,19 +19,16 @@ static int parse_options(int argc, char **argv, info_options *o)
     cli_command cmd = {.name = "info", .usage = "nnart info [MODEL]",
                        .summary = "Print a model's architecture, parameter count and how it "
                                   "was trained.",
-                       .opts = opts, .n_opts = sizeof opts / sizeof *opts, .max_positional = 1};
-    const char *pos[1];
-    size_t n_pos;
-    int st = cli_parse_or_exit(&cmd, argc, argv, pos, &n_pos);
+                       .opts = opts, .n_opts = sizeof opts / sizeof *opts, .arg = &o->arg};
+    int st = cli_parse_or_exit(&cmd, argc, argv);
     if (st >= 0)
         return st;
-    if (n_pos == 1) {
-        if (cli_given(&cmd, "model")) {
-            cli_print_error("nnart info: give the model either as -m or as an argument, not both");
-            return EXIT_USAGE;
-        }
-        o->model = pos[0];
+    if (o->arg && cli_given(&cmd, "model")) {
+        cli_print_error("nnart info: give the model either as -m or as an argument, not both");
+        return EXIT_USAGE;
     }
+    if (o->arg)
+        o->model = o->arg;
     return -1;
 }
 

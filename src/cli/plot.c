@@ -3,7 +3,7 @@
 #include "cli.h"
 
 typedef struct plot_options {
-    const char *history; /* the one argument */
+    const char *history; /* the argument HISTORY.csv */
     cli_render render;   /* --render only */
     int quiet;
 } plot_options;
@@ -22,18 +22,15 @@ static int parse_options(int argc, char **argv, plot_options *o)
                                   "history (the CSV file nnart train --history writes, or "
                                   "Keras's CSVLogger) as two line charts, training in blue and "
                                   "validation in orange, and print the first and last values.",
-                       .opts = opts, .n_opts = sizeof opts / sizeof *opts, .max_positional = 1};
-    const char *pos[1];
-    size_t n_pos;
-    int st = cli_parse_or_exit(&cmd, argc, argv, pos, &n_pos);
+                       .opts = opts, .n_opts = sizeof opts / sizeof *opts, .arg = &o->history};
+    int st = cli_parse_or_exit(&cmd, argc, argv);
     if (st >= 0)
         return st;
-    if (n_pos == 0) {
+    if (!o->history) {
         cli_print_error("nnart plot: no history file given (nnart train --history FILE.csv "
                         "writes one)");
         return EXIT_USAGE;
     }
-    o->history = pos[0];
     if (!o->render.path) {
         cli_print_error("nnart plot: --render FILE is needed (.png, .ppm or .pgm)");
         return EXIT_USAGE;

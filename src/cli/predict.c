@@ -93,7 +93,7 @@ static int parse_options(int argc, char **argv, predict_options *o)
                                   "own drawing (--image), as a table and as a heat-map "
                                   "(--render).",
                        .opts = opts, .n_opts = sizeof opts / sizeof *opts};
-    int st = cli_parse_or_exit(&cmd, argc, argv, NULL, NULL);
+    int st = cli_parse_or_exit(&cmd, argc, argv);
     return st >= 0 ? st : check_options(&cmd, o);
 }
 

@@ -133,7 +133,7 @@ static int parse_options(int argc, char **argv, train_options *o)
                        .summary = "Train a dense network on MNIST (or any IDX data set) and "
                                   "save it.",
                        .opts = opts, .n_opts = sizeof opts / sizeof *opts};
-    int st = cli_parse_or_exit(&cmd, argc, argv, NULL, NULL);
+    int st = cli_parse_or_exit(&cmd, argc, argv);
     if (st >= 0 || (st = check_options(o)) >= 0)
         return st;
     return data_files(o);

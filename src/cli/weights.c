@@ -30,7 +30,7 @@ static int parse_options(int argc, char **argv, weights_options *o)
                        .summary = "Draw each first-layer unit's weights as an image: what it "
                                   "looks for (red: ink there raises it, blue: lowers it).",
                        .opts = opts, .n_opts = sizeof opts / sizeof *opts};
-    int st = cli_parse_or_exit(&cmd, argc, argv, NULL, NULL);
+    int st = cli_parse_or_exit(&cmd, argc, argv);
     if (st >= 0)
         return st;
     if (!o->render.path) {
