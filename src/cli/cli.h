@@ -141,8 +141,8 @@ int cmd_plot(int argc, char **argv);
 
 /* ---- pictures (render.c) ----------------------------------------------- */
 
-/* The picture options the commands share: --render and --cmap, and where the
- * command has them --scale, --vmin and --vmax. */
+/* The picture options the commands share: --render, and where the command
+ * has them --cmap, --scale, --vmin and --vmax. */
 typedef struct cli_render {
     const char *path; /* --render FILE, NULL if not given */
     const char *cmap; /* --cmap NAME, NULL for a command without it */
