@@ -139,10 +139,9 @@ static void unknown_option(const cli_command *cmd, const char *word, char *msg, 
 }
 
 /* cli_parse without the clean-up of its message. */
-static int parse_words(cli_command *cmd, int argc, char **argv, const char **pos, size_t *n_pos,
-                       char *msg, size_t msg_len)
+static int parse_words(cli_command *cmd, int argc, char **argv, char *msg, size_t msg_len)
 {
-    *n_pos = 0;
+    int have_arg = 0;
     msg[0] = '\0';
     for (size_t i = 0; i < cmd->n_opts; i++)
         cmd->opts[i].seen = 0;
@@ -167,11 +166,12 @@ static int parse_words(cli_command *cmd, int argc, char **argv, const char **pos
             if (o && a[2] != '\0')
                 value = a + 2;
         } else {
-            if (*n_pos >= cmd->max_positional) {
+            if (!cmd->arg || have_arg) {
                 snprintf(msg, msg_len, "nnart %s: unexpected argument '%s'", cmd->name, a);
                 return CLI_BAD;
             }
-            pos[(*n_pos)++] = a;
+            *cmd->arg = a;
+            have_arg = 1;
             continue;
         }
         if (!o) {
@@ -212,10 +212,9 @@ void cli_one_line(char *s)
             *s = '?';
 }
 
-int cli_parse(cli_command *cmd, int argc, char **argv, const char **pos, size_t *n_pos,
-              char *msg, size_t msg_len)
+int cli_parse(cli_command *cmd, int argc, char **argv, char *msg, size_t msg_len)
 {
-    int r = parse_words(cmd, argc, argv, pos, n_pos, msg, msg_len);
+    int r = parse_words(cmd, argc, argv, msg, msg_len);
     cli_one_line(msg); /* it may quote an argument holding a newline */
     return r;
 }
@@ -274,10 +273,10 @@ int cli_given(const cli_command *cmd, const char *name)
     return 0;
 }
 
-int cli_parse_or_exit(cli_command *cmd, int argc, char **argv, const char **pos, size_t *n_pos)
+int cli_parse_or_exit(cli_command *cmd, int argc, char **argv)
 {
     char msg[512];
-    int r = cli_parse(cmd, argc, argv, pos, n_pos, msg, sizeof msg);
+    int r = cli_parse(cmd, argc, argv, msg, sizeof msg);
     if (r == CLI_HELP) {
         cli_print_help(stdout, cmd);
         return EXIT_OK;

@@ -1,6 +1,8 @@
 /* cli.h - what the nnart command's files share: the option parser, the
- * progress display, defaults and exit statuses.  The command line only parses
- * arguments, calls the library and reports; all the work is in the library. */
+ * progress display, the picture options, model and data loading, defaults and
+ * exit statuses.  Each command (one file each) parses its arguments into an
+ * options struct, calls the library and reports; all the work is in the
+ * library. */
 #ifndef NNART_CLI_H
 #define NNART_CLI_H
 
@@ -56,17 +58,16 @@ typedef struct cli_command {
     const char *summary; /* one line */
     cli_opt *opts;
     size_t n_opts;
-    size_t max_positional; /* positional arguments accepted */
+    const char **arg;    /* where the one positional argument goes; NULL if none is taken */
 } cli_command;
 
 enum { CLI_PARSED = 0, CLI_HELP = 1, CLI_BAD = 2 };
 
 /* Parses argv[0..argc) (the words after the command name) against cmd's
- * options.  Positional words are stored in pos (at most cmd->max_positional).
+ * options; a word that is not an option goes to *cmd->arg (one at most).
  * Returns CLI_PARSED, CLI_HELP for -h/--help, or CLI_BAD with a one-line
  * message in msg.  Never prints. */
-int cli_parse(cli_command *cmd, int argc, char **argv, const char **pos, size_t *n_pos,
-              char *msg, size_t msg_len);
+int cli_parse(cli_command *cmd, int argc, char **argv, char *msg, size_t msg_len);
 
 /* Whether the option called name was given in the last cli_parse of cmd. */
 int cli_given(const cli_command *cmd, const char *name);
@@ -88,8 +89,7 @@ const char *cli_suggest(const char *word, const char *const *names, size_t n);
 
 /* Parses cmd's options and handles help and errors in the usual way: returns
  * -1 to go on, or the exit status to return. */
-int cli_parse_or_exit(cli_command *cmd, int argc, char **argv, const char **pos,
-                      size_t *n_pos);
+int cli_parse_or_exit(cli_command *cmd, int argc, char **argv);
 
 /* Prints "nnart: MESSAGE" on stderr, as one line (control characters become '?'). */
 void cli_error(const char *fmt, ...)
@@ -129,7 +129,7 @@ int cli_progress_report(const nn_progress *p, void *ctx);
 /* "469/469 [=====...] - 2s 4ms/step" and so on; exposed for tests and evaluate. */
 void cli_progress_bar(char *buf, size_t len, size_t step, size_t steps);
 
-/* ---- commands ------------------------------------------------------------ */
+/* ---- commands (train.c, evaluate.c, info.c, ...) ------------------------- */
 
 int cmd_train(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
@@ -139,15 +139,30 @@ int cmd_dream(int argc, char **argv);
 int cmd_weights(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 
-/* ---- pictures (predict.c) ------------------------------------------ */
+/* ---- pictures (render.c) ----------------------------------------------- */
 
-/* Each returns 0 or an exit status after printing the error.  A --render path
- * must end in .ppm, .pgm or .png (usage error otherwise; NULL passes). */
-int cli_check_render_path(const char *cmd, const char *path);
-int cli_parse_cmap(const char *cmd, const char *name, nn_colormap *out);
+/* The picture options the commands share: --render, and where the command
+ * has them --cmap, --scale, --vmin and --vmax. */
+typedef struct cli_render {
+    const char *path; /* --render FILE, NULL if not given */
+    const char *cmap; /* --cmap NAME, NULL for a command without it */
+    size_t scale;     /* --scale S: pixels per cell */
+    float vmin, vmax; /* --vmin V, --vmax V: used only if given */
+} cli_render;
+
+/* Checks the picture options cmd has just parsed into r: a --render path must
+ * end in .ppm, .pgm or .png, the colormap must be known and --vmin may not be
+ * above --vmax.  Fills style with them (nn_render_style_default otherwise).
+ * Returns 0 or an exit status after printing the error. */
+int cli_render_style(const cli_command *cmd, const cli_render *r, nn_render_style *style);
 /* Saves img (then frees it); prints "wrote PATH (W x H pixels)" unless quiet. */
 int cli_save_image(const char *path, nn_image *img, int quiet);
-int cli_load_model(const char *path, nn_model *m);
+
+/* ---- models (common.c) ------------------------------------------------ */
+
+/* Loads the model at path, and how it was trained into info if not NULL,
+ * reporting errors.  Returns 0 or an exit status. */
+int cli_load_model(const char *path, nn_model *m, nn_train_info *info);
 /* The side of the square images the model at model_path takes. */
 int cli_input_side(const char *model_path, const nn_model *m, size_t *side);
 

@@ -1,4 +1,4 @@
-/* common.c - pieces every command uses: signals and data loading. */
+/* common.c - pieces every command uses: signals, data sets and models. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <signal.h>
@@ -131,6 +131,27 @@ int cli_check_data(const nn_model *m, const nn_dataset *d, const char *images,
     if (d->labels && d->n_classes > classes) {
         cli_error("%s: label %zu is outside the %zu classes of %s (0-%zu)", labels,
                   d->n_classes - 1, classes, model, classes - 1);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+int cli_load_model(const char *path, nn_model *m, nn_train_info *info)
+{
+    nn_error err;
+    int rc = nn_model_load(path, m, info, &err);
+    if (rc) {
+        cli_error("%s", err.msg);
+        return cli_status(rc);
+    }
+    return EXIT_OK;
+}
+
+int cli_input_side(const char *model_path, const nn_model *m, size_t *side)
+{
+    nn_error err;
+    if (nn_square_side(m->sizes[0], side, &err) != NN_OK) {
+        cli_error("%s: %s", model_path, err.msg);
         return EXIT_RUNTIME;
     }
     return EXIT_OK;

@@ -1,64 +1,100 @@
 /* predict.c - `nnart predict`: the probabilities a model gives test images
- * or a drawing, as a table and as a heat-map or poster; and the helpers every
- * command with --render shares. */
+ * or a drawing, as a table and as a heat-map or poster. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "internal.h"
 
-int cli_check_render_path(const char *cmd, const char *path)
+typedef struct predict_options {
+    const char *model, *images, *labels, *data_dir;
+    const char *image; /* a drawing instead of a data set */
+    const char *format;
+    size_t index, count;
+    int invert, no_invert, poster;
+    int csv;    /* --format csv */
+    cli_render render;
+    nn_render_style style;
+    char images_buf[CLI_PATH_MAX], labels_buf[CLI_PATH_MAX];
+} predict_options;
+
+/* The test set of --data DIR or of the bundled MNIST, with its labels unless
+ * --images names other images: returns -1 to go on, or an exit status. */
+static int data_files(predict_options *o)
 {
-    nn_image_format fmt;
-    if (path && nn_image_format_from_path(path, &fmt) != 0) {
-        cli_print_error("nnart %s: --render: '%s' has no picture extension (.ppm, .pgm or .png)",
-                        cmd, path);
+    int st, own_images = o->images != NULL;
+    if ((o->data_dir && (st = cli_data_dir("predict", o->data_dir))) ||
+        (st = cli_data_option(&o->images, o->images_buf, sizeof o->images_buf, "predict",
+                              o->data_dir, TEST_IMAGES_NAME)))
+        return st;
+    if ((o->labels || !own_images) &&
+        (st = cli_data_option(&o->labels, o->labels_buf, sizeof o->labels_buf, "predict",
+                              o->data_dir, TEST_LABELS_NAME)))
+        return st;
+    return -1;
+}
+
+/* Checks the options cmd has just parsed into o and resolves the data set's
+ * files: returns -1 to go on, or the exit status to return. */
+static int check_options(const cli_command *cmd, predict_options *o)
+{
+    o->csv = strcmp(o->format, "csv") == 0;
+    if (!o->csv && strcmp(o->format, "text") != 0) {
+        cli_print_error("nnart predict: --format: unknown format '%s' (text, csv)", o->format);
         return EXIT_USAGE;
     }
-    return EXIT_OK;
-}
-
-int cli_parse_cmap(const char *cmd, const char *name, nn_colormap *out)
-{
-    if (nn_colormap_parse(name, out) != 0) {
-        cli_print_error("nnart %s: --cmap: unknown colormap '%s' (hot, bwr, gray)", cmd, name);
+    if (o->invert && o->no_invert) {
+        cli_print_error("nnart predict: --invert and --no-invert contradict each other");
         return EXIT_USAGE;
     }
-    return EXIT_OK;
+    if (o->image && (cli_given(cmd, "images") || cli_given(cmd, "labels") ||
+                     cli_given(cmd, "index") || cli_given(cmd, "count") ||
+                     cli_given(cmd, "data"))) {
+        cli_print_error("nnart predict: --image takes the place of --images, --labels, --data, "
+                        "--index and --count");
+        return EXIT_USAGE;
+    }
+    if (!o->image && (o->invert || o->no_invert)) {
+        cli_print_error("nnart predict: --invert and --no-invert apply to --image only");
+        return EXIT_USAGE;
+    }
+    int st = cli_render_style(cmd, &o->render, &o->style);
+    if (st)
+        return st;
+    return o->image ? -1 : data_files(o);
 }
 
-int cli_save_image(const char *path, nn_image *img, int quiet)
+/* Parses and checks the options into o: returns -1 to go on, or the exit
+ * status to return. */
+static int parse_options(int argc, char **argv, predict_options *o)
 {
-    nn_error err;
-    int rc = nn_image_save(path, img, &err);
-    if (rc == NN_OK && !quiet)
-        printf("wrote %s (%zu x %zu pixels)\n", path, img->width, img->height);
-    nn_image_free(img);
-    if (rc) {
-        cli_error("%s", err.msg);
-        return cli_status(rc);
-    }
-    return EXIT_OK;
-}
-
-int cli_load_model(const char *path, nn_model *m)
-{
-    nn_error err;
-    int rc = nn_model_load(path, m, NULL, &err);
-    if (rc) {
-        cli_error("%s", err.msg);
-        return cli_status(rc);
-    }
-    return EXIT_OK;
-}
-
-int cli_input_side(const char *model_path, const nn_model *m, size_t *side)
-{
-    nn_error err;
-    if (nn_square_side(m->sizes[0], side, &err) != NN_OK) {
-        cli_error("%s: %s", model_path, err.msg);
-        return EXIT_RUNTIME;
-    }
-    return EXIT_OK;
+    *o = (predict_options){.model = DEFAULT_MODEL, .format = "text", .count = 1,
+                           .render = {.cmap = "hot", .scale = 32, .vmax = 1.0f}};
+    cli_opt opts[] = {
+        {.name = "model", .short_name = 'm', .type = OPT_STRING, .dest = &o->model, .metavar = "MODEL", .help = "the model (" DEFAULT_MODEL ")"},
+        {.name = "images", .type = OPT_STRING, .dest = &o->images, .metavar = "FILE", .help = "images (IDX; the MNIST test set)"},
+        {.name = "labels", .type = OPT_STRING, .dest = &o->labels, .metavar = "FILE", .help = "their labels (IDX; the MNIST test labels with the default images)"},
+        {.name = "data", .short_name = 'd', .type = OPT_STRING, .dest = &o->data_dir, .metavar = "DIR", .help = "take the test images and labels of the MNIST-format data set in DIR (" NNART_DATADIR ")"},
+        {.name = "index", .short_name = 'i', .type = OPT_SIZE, .dest = &o->index, .min = 0, .max = 1e9, .metavar = "I", .help = "first image (0)"},
+        {.name = "count", .short_name = 'n', .type = OPT_SIZE, .dest = &o->count, .min = 1, .max = 10000, .metavar = "N", .help = "number of images (1)"},
+        {.name = "image", .type = OPT_STRING, .dest = &o->image, .metavar = "FILE", .help = "your own drawing instead (PGM or PPM, any size)"},
+        {.name = "invert", .type = OPT_FLAG, .dest = &o->invert, .help = "the drawing is dark on light: invert it (default: decide from its border)"},
+        {.name = "no-invert", .type = OPT_FLAG, .dest = &o->no_invert, .help = "the drawing is light on dark: keep it"},
+        {.name = "format", .short_name = 'f', .type = OPT_STRING, .dest = &o->format, .metavar = "FMT", .help = "text or csv (text)"},
+        {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "draw the probabilities (.ppm, .pgm or .png)"},
+        {.name = "poster", .type = OPT_FLAG, .dest = &o->poster, .help = "draw a poster (inputs, labels) even for one image"},
+        {.name = "cmap", .type = OPT_STRING, .dest = &o->render.cmap, .metavar = "NAME", .help = "colormap: hot, bwr or gray (hot)"},
+        {.name = "scale", .short_name = 's', .type = OPT_SIZE, .dest = &o->render.scale, .min = 1, .max = 512, .metavar = "S", .help = "pixels per cell (32)"},
+        {.name = "vmin", .type = OPT_FLOAT, .dest = &o->render.vmin, .min = -1e30, .max = 1e30, .metavar = "V", .help = "value drawn as the colormap's start (default: the smallest drawn)"},
+        {.name = "vmax", .type = OPT_FLOAT, .dest = &o->render.vmax, .min = -1e30, .max = 1e30, .metavar = "V", .help = "value drawn as the colormap's end (default: the largest drawn)"},
+    };
+    cli_command cmd = {.name = "predict", .usage = "nnart predict [options]",
+                       .summary = "Show the probabilities a model gives test images, or your "
+                                  "own drawing (--image), as a table and as a heat-map "
+                                  "(--render).",
+                       .opts = opts, .n_opts = sizeof opts / sizeof *opts};
+    int st = cli_parse_or_exit(&cmd, argc, argv);
+    return st >= 0 ? st : check_options(&cmd, o);
 }
 
 /* What predict shows: n samples of dim inputs (values in [0, 1]) and their
@@ -81,10 +117,11 @@ static void predictions_free(predictions *p)
 static int alloc_predictions(predictions *p, size_t n, size_t dim, size_t C)
 {
     p->n = n, p->dim = dim, p->C = C;
-    p->x = malloc(n * dim * sizeof *p->x);
-    p->probs = malloc(n * C * sizeof *p->probs);
-    p->labels = malloc(n * sizeof *p->labels);
-    p->index = malloc(n * sizeof *p->index);
+    size_t values, cells;
+    p->x = nni_size_mul(&values, n, dim) ? NULL : nni_alloc(values, sizeof *p->x);
+    p->probs = nni_size_mul(&cells, n, C) ? NULL : nni_alloc(cells, sizeof *p->probs);
+    p->labels = nni_alloc(n, sizeof *p->labels);
+    p->index = nni_alloc(n, sizeof *p->index);
     if (!p->x || !p->probs || !p->labels || !p->index) {
         cli_error("out of memory for %zu predictions", n);
         return EXIT_RUNTIME;
@@ -161,9 +198,8 @@ static int predict_dataset(const char *images, const char *labels, const nn_mode
     for (size_t i = 0; i < count; i++) {
         p->index[i] = first + i;
         p->labels[i] = d.labels ? d.labels[first + i] : -1;
-        for (size_t j = 0; j < d.dim; j++)
-            p->x[i * d.dim + j] = d.pixels[(first + i) * d.dim + j] / 255.0f;
     }
+    nn_dataset_inputs(&d, first, count, p->x);
     nn_dataset_free(&d);
     return EXIT_OK;
 }
@@ -218,8 +254,9 @@ static int render(const char *path, const predictions *p, const nn_render_style 
         int any_label = 0;
         for (size_t i = 0; i < p->n; i++)
             any_label |= p->labels[i] >= 0;
-        nn_poster ps = {p->n, p->C, p->probs, p->rows ? p->x : NULL, p->rows, p->cols,
-                        any_label ? p->labels : NULL, p->index};
+        nn_poster ps = {.n = p->n, .n_classes = p->C, .probs = p->probs,
+                        .inputs = p->rows ? p->x : NULL, .in_rows = p->rows, .in_cols = p->cols,
+                        .labels = any_label ? p->labels : NULL, .index = p->index};
         rc = nn_render_poster(&img, &ps, s, &err);
     }
     if (rc) {
@@ -229,101 +266,33 @@ static int render(const char *path, const predictions *p, const nn_render_style 
     return cli_save_image(path, &img, quiet);
 }
 
-int cmd_predict(int argc, char **argv)
+/* Runs the model on the images or the drawing, then prints the
+ * probabilities and draws them if asked. */
+static int predict(const predict_options *o)
 {
-    const char *model_path = DEFAULT_MODEL, *images = NULL, *labels = NULL, *data_dir = NULL;
-    const char *image = NULL, *format = "text", *render_path = NULL, *cmap = "hot";
-    size_t index = 0, count = 1, scale = 32;
-    float vmin = 0.0f, vmax = 1.0f;
-    int invert = 0, no_invert = 0, poster = 0;
-    cli_opt opts[] = {
-        {"model", 'm', OPT_STRING, &model_path, 0, 0, "MODEL", "the model (" DEFAULT_MODEL ")", 0},
-        {"images", 0, OPT_STRING, &images, 0, 0, "FILE", "images (IDX; the MNIST test set)", 0},
-        {"labels", 0, OPT_STRING, &labels, 0, 0, "FILE", "their labels (IDX; the MNIST test labels with the default images)", 0},
-        {"data", 'd', OPT_STRING, &data_dir, 0, 0, "DIR", "take the test images and labels of the MNIST-format data set in DIR (" NNART_DATADIR ")", 0},
-        {"index", 'i', OPT_SIZE, &index, 0, 1e9, "I", "first image (0)", 0},
-        {"count", 'n', OPT_SIZE, &count, 1, 10000, "N", "number of images (1)", 0},
-        {"image", 0, OPT_STRING, &image, 0, 0, "FILE", "your own drawing instead (PGM or PPM, any size)", 0},
-        {"invert", 0, OPT_FLAG, &invert, 0, 0, NULL, "the drawing is dark on light: invert it (default: decide from its border)", 0},
-        {"no-invert", 0, OPT_FLAG, &no_invert, 0, 0, NULL, "the drawing is light on dark: keep it", 0},
-        {"format", 'f', OPT_STRING, &format, 0, 0, "FMT", "text or csv (text)", 0},
-        {"render", 'r', OPT_STRING, &render_path, 0, 0, "FILE", "draw the probabilities (.ppm, .pgm or .png)", 0},
-        {"poster", 0, OPT_FLAG, &poster, 0, 0, NULL, "draw a poster (inputs, labels) even for one image", 0},
-        {"cmap", 0, OPT_STRING, &cmap, 0, 0, "NAME", "colormap: hot, bwr or gray (hot)", 0},
-        {"scale", 's', OPT_SIZE, &scale, 1, 512, "S", "pixels per cell (32)", 0},
-        {"vmin", 0, OPT_FLOAT, &vmin, -1e30, 1e30, "V", "value drawn as the colormap's start (default: the smallest drawn)", 0},
-        {"vmax", 0, OPT_FLOAT, &vmax, -1e30, 1e30, "V", "value drawn as the colormap's end (default: the largest drawn)", 0},
-    };
-    cli_command cmd = {"predict", "nnart predict [options]",
-                       "Show the probabilities a model gives test images, or your own drawing "
-                       "(--image), as a table and as a heat-map (--render).",
-                       opts, sizeof opts / sizeof *opts, 0};
-    const char *pos[1];
-    size_t n_pos;
-    int st = cli_parse_or_exit(&cmd, argc, argv, pos, &n_pos);
-    if (st >= 0)
-        return st;
-    int csv = strcmp(format, "csv") == 0;
-    if (!csv && strcmp(format, "text") != 0) {
-        cli_print_error("nnart predict: --format: unknown format '%s' (text, csv)", format);
-        return EXIT_USAGE;
-    }
-    if (invert && no_invert) {
-        cli_print_error("nnart predict: --invert and --no-invert contradict each other");
-        return EXIT_USAGE;
-    }
-    if (image && (cli_given(&cmd, "images") || cli_given(&cmd, "labels") || cli_given(&cmd, "index") ||
-                  cli_given(&cmd, "count") || cli_given(&cmd, "data"))) {
-        cli_print_error("nnart predict: --image takes the place of --images, --labels, --data, "
-                        "--index and --count");
-        return EXIT_USAGE;
-    }
-    if (!image && (invert || no_invert)) {
-        cli_print_error("nnart predict: --invert and --no-invert apply to --image only");
-        return EXIT_USAGE;
-    }
-    if (cli_given(&cmd, "vmin") && cli_given(&cmd, "vmax") && vmin > vmax) {
-        cli_print_error("nnart predict: --vmin %g is above --vmax %g", (double)vmin,
-                (double)vmax);
-        return EXIT_USAGE;
-    }
-    nn_render_style style;
-    nn_render_style_default(&style, scale);
-    style.set_vmin = cli_given(&cmd, "vmin"), style.vmin = vmin;
-    style.set_vmax = cli_given(&cmd, "vmax"), style.vmax = vmax;
-    if ((st = cli_check_render_path("predict", render_path)) ||
-        (st = cli_parse_cmap("predict", cmap, &style.cmap)))
-        return st;
-    /* The test set of --data DIR or of the bundled MNIST, with its labels
-     * unless --images names other images. */
-    char ipath[CLI_PATH_MAX], lpath[CLI_PATH_MAX];
-    if (!image) {
-        int own_images = images != NULL;
-        if ((data_dir && (st = cli_data_dir("predict", data_dir))) ||
-            (st = cli_data_option(&images, ipath, sizeof ipath, "predict", data_dir,
-                                  TEST_IMAGES_NAME)))
-            return st;
-        if ((labels || !own_images) &&
-            (st = cli_data_option(&labels, lpath, sizeof lpath, "predict", data_dir,
-                                  TEST_LABELS_NAME)))
-            return st;
-    }
-
     nn_model m;
-    if ((st = cli_load_model(model_path, &m)))
+    int st = cli_load_model(o->model, &m, NULL);
+    if (st)
         return st;
     predictions p;
     memset(&p, 0, sizeof p);
-    if (image)
-        st = predict_drawing(image, model_path, &m, invert ? 1 : no_invert ? 0 : -1, &p);
+    if (o->image)
+        st = predict_drawing(o->image, o->model, &m, o->invert ? 1 : o->no_invert ? 0 : -1, &p);
     else
-        st = predict_dataset(images, labels, &m, index, count, &p);
+        st = predict_dataset(o->images, o->labels, &m, o->index, o->count, &p);
     if (st == EXIT_OK) {
-        print_table(&p, csv);
-        if (render_path)
-            st = render(render_path, &p, &style, poster, csv);
+        print_table(&p, o->csv);
+        if (o->render.path)
+            st = render(o->render.path, &p, &o->style, o->poster, o->csv);
     }
     predictions_free(&p);
     nn_model_free(&m);
     return st;
+}
+
+int cmd_predict(int argc, char **argv)
+{
+    predict_options o;
+    int st = parse_options(argc, argv, &o);
+    return st >= 0 ? st : predict(&o);
 }

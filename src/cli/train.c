@@ -1,10 +1,23 @@
 /* train.c - `nnart train`: build the model, fit it, test it, save it. */
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+
+/* The data files: --train-images, --train-labels, --test-images, --test-labels. */
+enum { TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS, N_FILES };
+
+typedef struct train_options {
+    nn_train_config cfg;
+    const char *layers; /* --layers as given, NULL for INPUT-10-10-CLASSES */
+    const char *activation, *output, *optimizer, *loss, *out_path, *history, *data_dir;
+    const char *files[N_FILES]; /* as given, then resolved */
+    int quiet, no_test;
+    size_t limit;
+    size_t n_layers, sizes[NN_MAX_LAYERS + 2]; /* from --layers, or the data's */
+    nn_activation act[NN_MAX_LAYERS];
+    char paths[N_FILES][CLI_PATH_MAX]; /* where files point when resolved */
+} train_options;
 
 /* Parses "784-10-10-10" into sizes; returns the number of layers, 0 if bad. */
 static size_t parse_layers(const char *spec, size_t *sizes)
@@ -31,210 +44,251 @@ static size_t parse_layers(const char *spec, size_t *sizes)
     return n >= 2 ? n - 1 : 0;
 }
 
-int cmd_train(int argc, char **argv)
+/* Checks the architecture and training options in o, before any file is
+ * read: returns -1 to go on, or the exit status to return. */
+static int check_options(train_options *o)
 {
-    nn_train_config cfg;
-    nn_train_config_default(&cfg);
-    const char *layers = NULL, *activation = "relu", *output = "softmax", *data_dir = NULL;
-    const char *optimizer = "adam", *loss = "xent", *out_path = DEFAULT_MODEL, *history = NULL;
-    const char *train_images = NULL, *train_labels = NULL, *test_images = NULL,
-               *test_labels = NULL;
-    int quiet = 0, no_test = 0;
-    size_t limit = 0;
-    cli_opt opts[] = {
-        {"layers", 0, OPT_STRING, &layers, 0, 0, "SPEC", "layer widths, input first (INPUT-10-10-CLASSES from the data: 784-10-10-10 for MNIST)", 0},
-        {"activation", 0, OPT_STRING, &activation, 0, 0, "ACT", "hidden activation: relu, sigmoid, tanh, identity (relu)", 0},
-        {"output-activation", 0, OPT_STRING, &output, 0, 0, "ACT", "output activation: softmax, sigmoid, tanh, relu, identity (softmax)", 0},
-        {"optimizer", 0, OPT_STRING, &optimizer, 0, 0, "NAME", "adam or sgd (adam)", 0},
-        {"loss", 0, OPT_STRING, &loss, 0, 0, "NAME", "xent (sparse categorical cross-entropy) or mse (xent)", 0},
-        {"lr", 0, OPT_FLOAT, &cfg.lr, 1e-12, 1e6, "RATE", "learning rate (0.001)", 0},
-        {"epochs", 'e', OPT_SIZE, &cfg.epochs, 1, 1e6, "N", "passes over the training data (10)", 0},
-        {"batch", 'b', OPT_SIZE, &cfg.batch, 1, 1e6, "N", "samples per step (128)", 0},
-        {"seed", 's', OPT_U64, &cfg.seed, 0, 1.8446744073709552e19, "N", "random seed for initialisation and shuffling (1)", 0},
-        {"val-split", 0, OPT_FLOAT, &cfg.val_split, 0, 0.99, "F", "hold out this fraction of the training data for validation (0)", 0},
-        {"threads", 't', OPT_SIZE, &cfg.threads, 0, 256, "N", "worker threads; 0 = every core (small models: one computes, one fetches batches) (0)", 0},
-        {"output", 'o', OPT_STRING, &out_path, 0, 0, "MODEL", "where to save the model (" DEFAULT_MODEL ")", 0},
-        {"history", 0, OPT_STRING, &history, 0, 0, "FILE.csv", "write loss and accuracy per epoch as CSV", 0},
-        {"data", 'd', OPT_STRING, &data_dir, 0, 0, "DIR", "folder of an MNIST-format data set: " TRAIN_IMAGES_NAME " and the rest, raw or .gz (" NNART_DATADIR ")", 0},
-        {"train-images", 0, OPT_STRING, &train_images, 0, 0, "FILE", "training images (IDX)", 0},
-        {"train-labels", 0, OPT_STRING, &train_labels, 0, 0, "FILE", "training labels (IDX)", 0},
-        {"test-images", 0, OPT_STRING, &test_images, 0, 0, "FILE", "test images (IDX)", 0},
-        {"test-labels", 0, OPT_STRING, &test_labels, 0, 0, "FILE", "test labels (IDX)", 0},
-        {"no-test", 0, OPT_FLAG, &no_test, 0, 0, NULL, "skip the evaluation on the test set", 0},
-        {"limit", 0, OPT_SIZE, &limit, 1, 1e9, "N", "use only the first N training and test samples", 0},
-        {"quiet", 'q', OPT_FLAG, &quiet, 0, 0, NULL, "print only the final result", 0},
-    };
-    cli_command cmd = {"train", "nnart train [options]",
-                       "Train a dense network on MNIST (or any IDX data set) and save it.", opts,
-                       sizeof opts / sizeof *opts, 0};
-    const char *pos[1];
-    size_t n_pos;
-    int st = cli_parse_or_exit(&cmd, argc, argv, pos, &n_pos);
-    if (st >= 0)
-        return st;
-
-    /* Without --layers the widths come from the data (INPUT-10-10-CLASSES);
-     * until it is loaded, placeholders let the options be checked first. */
-    size_t sizes[NN_MAX_LAYERS + 2] = {1, 10, 10, 2};
-    size_t n_layers = layers ? parse_layers(layers, sizes) : 3;
-    if (n_layers == 0) {
+    o->n_layers = o->layers ? parse_layers(o->layers, o->sizes) : 3;
+    if (o->n_layers == 0) {
         cli_print_error("nnart train: --layers: '%s' is not a list of 2 to %d widths from 1 to "
                         "%d, such as 784-10-10-10",
-                        layers, NN_MAX_LAYERS + 1, NN_MAX_WIDTH);
+                        o->layers, NN_MAX_LAYERS + 1, NN_MAX_WIDTH);
         return EXIT_USAGE;
     }
-    nn_activation act[NN_MAX_LAYERS], hidden, out_act;
-    if (nn_activation_parse(activation, &hidden) != 0 || hidden == NN_ACT_SOFTMAX) {
-        cli_print_error("nnart train: --activation: unknown activation '%s' (relu, sigmoid, tanh, identity)", activation);
+    nn_activation hidden, out_act;
+    if (nn_activation_parse(o->activation, &hidden) != 0 || hidden == NN_ACT_SOFTMAX) {
+        cli_print_error("nnart train: --activation: unknown activation '%s' (relu, sigmoid, tanh, identity)", o->activation);
         return EXIT_USAGE;
     }
-    if (nn_activation_parse(output, &out_act) != 0) {
-        cli_print_error("nnart train: --output-activation: unknown activation '%s' (softmax, sigmoid, tanh, relu, identity)", output);
+    if (nn_activation_parse(o->output, &out_act) != 0) {
+        cli_print_error("nnart train: --output-activation: unknown activation '%s' (softmax, sigmoid, tanh, relu, identity)", o->output);
         return EXIT_USAGE;
     }
-    if (nn_optimizer_parse(optimizer, &cfg.optimizer) != 0) {
-        cli_print_error("nnart train: --optimizer: unknown optimizer '%s' (adam, sgd)", optimizer);
+    if (nn_optimizer_parse(o->optimizer, &o->cfg.optimizer) != 0) {
+        cli_print_error("nnart train: --optimizer: unknown optimizer '%s' (adam, sgd)", o->optimizer);
         return EXIT_USAGE;
     }
-    if (nn_loss_parse(loss, &cfg.loss) != 0) {
-        cli_print_error("nnart train: --loss: unknown loss '%s' (xent, mse)", loss);
+    if (nn_loss_parse(o->loss, &o->cfg.loss) != 0) {
+        cli_print_error("nnart train: --loss: unknown loss '%s' (xent, mse)", o->loss);
         return EXIT_USAGE;
     }
-    for (size_t l = 0; l < n_layers; l++)
-        act[l] = l + 1 < n_layers ? hidden : out_act;
-
+    for (size_t l = 0; l < o->n_layers; l++)
+        o->act[l] = l + 1 < o->n_layers ? hidden : out_act;
     nn_error err;
-    nn_model m;
-    if (nn_model_create(&m, n_layers, sizes, act, &err) != NN_OK ||
-        nn_model_check_loss(&m, cfg.loss, &err) != NN_OK) {
-        nn_model_free(&m);
+    if ((o->layers && nn_arch_check(o->n_layers, o->sizes, o->act, &err) != NN_OK) ||
+        nn_loss_check(out_act, o->cfg.loss, &err) != NN_OK) {
         cli_print_error("nnart train: %s", err.msg);
         return EXIT_USAGE;
     }
+    return -1;
+}
 
-    /* The four files: as given, else in --data DIR or the bundled MNIST. */
-    char paths[4][CLI_PATH_MAX];
-    const char **files[4] = {&train_images, &train_labels, &test_images, &test_labels};
-    const char *const names[4] = {TRAIN_IMAGES_NAME, TRAIN_LABELS_NAME, TEST_IMAGES_NAME,
-                                  TEST_LABELS_NAME};
-    if (data_dir && (st = cli_data_dir("train", data_dir))) {
-        nn_model_free(&m);
+/* The four files: as given, else in --data DIR or the bundled MNIST (the
+ * test set only if it is used).  Returns -1 to go on, or an exit status. */
+static int data_files(train_options *o)
+{
+    static const char *const names[N_FILES] = {TRAIN_IMAGES_NAME, TRAIN_LABELS_NAME,
+                                               TEST_IMAGES_NAME, TEST_LABELS_NAME};
+    int st;
+    if (o->data_dir && (st = cli_data_dir("train", o->data_dir)))
         return st;
-    }
-    for (size_t i = 0; i < (no_test ? 2 : 4); i++) {
-        if ((st = cli_data_option(files[i], paths[i], sizeof paths[i], "train", data_dir,
-                                  names[i]))) {
-            nn_model_free(&m);
+    for (size_t i = 0; i < (o->no_test ? TEST_IMAGES : N_FILES); i++)
+        if ((st = cli_data_option(&o->files[i], o->paths[i], sizeof o->paths[i], "train",
+                                  o->data_dir, names[i])))
             return st;
-        }
-    }
+    return -1;
+}
 
-    nn_dataset train, test;
-    memset(&train, 0, sizeof train);
-    memset(&test, 0, sizeof test);
-    nn_buf hist = {0};
-    int rc = EXIT_OK;
-    if ((st = cli_load_data(train_images, train_labels, limit, &train)) ||
-        (!no_test && (st = cli_load_data(test_images, test_labels, limit, &test)))) {
-        rc = st;
-        goto done;
-    }
-    char described[64 + 12 * (NN_MAX_LAYERS + 1)];
-    if (!layers) {
-        nn_model_free(&m);
-        sizes[0] = train.dim;
-        sizes[3] = train.n_classes;
-        if (train.n_classes < 2) {
+/* Parses and checks the options into o: returns -1 to go on, or the exit
+ * status to return. */
+static int parse_options(int argc, char **argv, train_options *o)
+{
+    *o = (train_options){.activation = "relu", .output = "softmax", .optimizer = "adam",
+                         .loss = "xent", .out_path = DEFAULT_MODEL};
+    nn_train_config_default(&o->cfg);
+    cli_opt opts[] = {
+        {.name = "layers", .type = OPT_STRING, .dest = &o->layers, .metavar = "SPEC", .help = "layer widths, input first (INPUT-10-10-CLASSES from the data: 784-10-10-10 for MNIST)"},
+        {.name = "activation", .type = OPT_STRING, .dest = &o->activation, .metavar = "ACT", .help = "hidden activation: relu, sigmoid, tanh, identity (relu)"},
+        {.name = "output-activation", .type = OPT_STRING, .dest = &o->output, .metavar = "ACT", .help = "output activation: softmax, sigmoid, tanh, relu, identity (softmax)"},
+        {.name = "optimizer", .type = OPT_STRING, .dest = &o->optimizer, .metavar = "NAME", .help = "adam or sgd (adam)"},
+        {.name = "loss", .type = OPT_STRING, .dest = &o->loss, .metavar = "NAME", .help = "xent (sparse categorical cross-entropy) or mse (xent)"},
+        {.name = "lr", .type = OPT_FLOAT, .dest = &o->cfg.lr, .min = 1e-12, .max = 1e6, .metavar = "RATE", .help = "learning rate (0.001)"},
+        {.name = "epochs", .short_name = 'e', .type = OPT_SIZE, .dest = &o->cfg.epochs, .min = 1, .max = 1e6, .metavar = "N", .help = "passes over the training data (10)"},
+        {.name = "batch", .short_name = 'b', .type = OPT_SIZE, .dest = &o->cfg.batch, .min = 1, .max = 1e6, .metavar = "N", .help = "samples per step (128)"},
+        {.name = "seed", .short_name = 's', .type = OPT_U64, .dest = &o->cfg.seed, .min = 0, .max = 1.8446744073709552e19, .metavar = "N", .help = "random seed for initialisation and shuffling (1)"},
+        {.name = "val-split", .type = OPT_FLOAT, .dest = &o->cfg.val_split, .min = 0, .max = 0.99, .metavar = "F", .help = "hold out this fraction of the training data for validation (0)"},
+        {.name = "threads", .short_name = 't', .type = OPT_SIZE, .dest = &o->cfg.threads, .min = 0, .max = 256, .metavar = "N", .help = "worker threads; 0 = every core (small models: one computes, one fetches batches) (0)"},
+        {.name = "output", .short_name = 'o', .type = OPT_STRING, .dest = &o->out_path, .metavar = "MODEL", .help = "where to save the model (" DEFAULT_MODEL ")"},
+        {.name = "history", .type = OPT_STRING, .dest = &o->history, .metavar = "FILE.csv", .help = "write loss and accuracy per epoch as CSV"},
+        {.name = "data", .short_name = 'd', .type = OPT_STRING, .dest = &o->data_dir, .metavar = "DIR", .help = "folder of an MNIST-format data set: " TRAIN_IMAGES_NAME " and the rest, raw or .gz (" NNART_DATADIR ")"},
+        {.name = "train-images", .type = OPT_STRING, .dest = &o->files[TRAIN_IMAGES], .metavar = "FILE", .help = "training images (IDX)"},
+        {.name = "train-labels", .type = OPT_STRING, .dest = &o->files[TRAIN_LABELS], .metavar = "FILE", .help = "training labels (IDX)"},
+        {.name = "test-images", .type = OPT_STRING, .dest = &o->files[TEST_IMAGES], .metavar = "FILE", .help = "test images (IDX)"},
+        {.name = "test-labels", .type = OPT_STRING, .dest = &o->files[TEST_LABELS], .metavar = "FILE", .help = "test labels (IDX)"},
+        {.name = "no-test", .type = OPT_FLAG, .dest = &o->no_test, .help = "skip the evaluation on the test set"},
+        {.name = "limit", .type = OPT_SIZE, .dest = &o->limit, .min = 1, .max = 1e9, .metavar = "N", .help = "use only the first N training and test samples"},
+        {.name = "quiet", .short_name = 'q', .type = OPT_FLAG, .dest = &o->quiet, .help = "print only the final result"},
+    };
+    cli_command cmd = {.name = "train", .usage = "nnart train [options]",
+                       .summary = "Train a dense network on MNIST (or any IDX data set) and "
+                                  "save it.",
+                       .opts = opts, .n_opts = sizeof opts / sizeof *opts};
+    int st = cli_parse_or_exit(&cmd, argc, argv);
+    if (st >= 0 || (st = check_options(o)) >= 0)
+        return st;
+    return data_files(o);
+}
+
+/* Builds the model, once the data is loaded: the widths of --layers, or
+ * INPUT-10-10-CLASSES from the training set.  Returns 0 or an exit status. */
+static int build_model(train_options *o, const nn_dataset *train, nn_model *m)
+{
+    if (!o->layers) {
+        if (train->n_classes < 2) {
             cli_error("%s: only class 0 in the labels; a classifier needs at least two",
-                      train_labels);
-            rc = EXIT_RUNTIME;
-            goto done;
+                      o->files[TRAIN_LABELS]);
+            return EXIT_RUNTIME;
         }
-        if (nn_model_create(&m, n_layers, sizes, act, &err) != NN_OK) {
-            cli_error("%s: %s", train_images, err.msg);
-            rc = EXIT_RUNTIME;
-            goto done;
+        o->sizes[0] = train->dim;
+        o->sizes[1] = o->sizes[2] = 10;
+        o->sizes[3] = train->n_classes;
+    }
+    nn_error err;
+    if (nn_model_create(m, o->n_layers, o->sizes, o->act, &err) == NN_OK)
+        return EXIT_OK;
+    if (o->layers) { /* widths the user chose */
+        cli_print_error("nnart train: %s", err.msg);
+        return EXIT_USAGE;
+    }
+    cli_error("%s: %s", o->files[TRAIN_IMAGES], err.msg);
+    return EXIT_RUNTIME;
+}
+
+/* The test set's loss and accuracy, printed and kept in info. */
+static int test_model(const train_options *o, const nn_model *m, const nn_dataset *test,
+                      nn_train_info *info)
+{
+    nn_error err;
+    nn_eval ev;
+    int rc = nn_evaluate(m, test, o->cfg.loss, o->cfg.threads, &ev, &err);
+    if (rc) {
+        cli_error("%s", err.msg);
+        return cli_status(rc);
+    }
+    info->test_loss = (float)ev.loss;
+    info->test_accuracy = (float)ev.accuracy;
+    printf("test: loss %.4f - accuracy %.4f (%zu samples)\n", ev.loss, ev.accuracy, ev.n);
+    nn_eval_free(&ev);
+    return EXIT_OK;
+}
+
+/* Writes the history (if asked) and the model. */
+static int save(const train_options *o, const nn_model *m, const nn_train_info *info,
+                const nn_buf *hist)
+{
+    nn_error err;
+    if (o->history) {
+        if (hist->failed) {
+            cli_error("%s: out of memory", o->history);
+            return EXIT_RUNTIME;
+        }
+        if (nn_write_file_atomic(o->history, hist->data, hist->len, &err)) {
+            cli_error("%s", err.msg);
+            return EXIT_RUNTIME;
         }
     }
-    int at = snprintf(described, sizeof described, "%s", layers ? "--layers " : "");
-    for (size_t l = 0; l <= m.n_layers && at >= 0 && (size_t)at < sizeof described; l++)
-        at += snprintf(described + at, sizeof described - (size_t)at, "%s%zu", l ? "-" : "",
-                       m.sizes[l]);
-    const char *arch = described + (layers ? 9 : 0); /* "784-10-10-10" */
-    if ((st = cli_check_data(&m, &train, train_images, train_labels,
-                             layers ? described : "the model")) ||
-        (!no_test && (st = cli_check_data(&m, &test, test_images, test_labels,
-                                          layers ? described : "the model")))) {
-        rc = st;
-        goto done;
+    if (nn_model_save(o->out_path, m, info, &err)) {
+        cli_error("%s", err.msg);
+        return EXIT_RUNTIME;
     }
-    if (history) {
+    if (!o->quiet)
+        printf("saved %s\n", o->out_path);
+    return EXIT_OK;
+}
+
+/* Initialises m, trains it on train with a progress display, tests it on
+ * test (unless --no-test) and saves it; arch names its widths. */
+static int fit(const train_options *o, nn_model *m, const nn_dataset *train,
+               const nn_dataset *test, const char *arch)
+{
+    nn_buf hist = {0};
+    if (o->history) {
         static const char header[] = "epoch,loss,accuracy,val_loss,val_accuracy,seconds\n";
         nn_buf_put(&hist, header, sizeof header - 1);
     }
-
-    if (!quiet)
+    if (!o->quiet)
         printf("Training %s (%zu parameters) on %zu samples, %zu epochs of batch %zu, %s lr %g\n",
-               arch, m.n_params, train.n, cfg.epochs, cfg.batch,
-               nn_optimizer_name(cfg.optimizer), (double)cfg.lr);
+               arch, m->n_params, train->n, o->cfg.epochs, o->cfg.batch,
+               nn_optimizer_name(o->cfg.optimizer), (double)o->cfg.lr);
     nn_rng rng;
-    nn_rng_seed(&rng, cfg.seed);
-    nn_model_init_glorot(&m, &rng);
-    cli_progress prog = {stdout, isatty(STDOUT_FILENO), quiet, history ? &hist : NULL, 0.0,
-                         cli_catch_signals(), cli_color(stdout)};
+    nn_rng_seed(&rng, o->cfg.seed);
+    nn_model_init_glorot(m, &rng);
+    cli_progress prog = {.out = stdout, .tty = isatty(STDOUT_FILENO), .quiet = o->quiet,
+                         .history = o->history ? &hist : NULL, .stop = cli_catch_signals(),
+                         .color = cli_color(stdout)};
     nn_train_info info;
-    int lrc = nn_train(&m, &train, &cfg, &rng, cli_progress_report, &prog, &info, &err);
-    if (lrc == NN_ERR_INTERRUPTED) {
+    nn_error err;
+    int st, rc = nn_train(m, train, &o->cfg, &rng, cli_progress_report, &prog, &info, &err);
+    if (rc == NN_ERR_INTERRUPTED) {
         cli_error("%s, by %s; no model saved", err.msg, cli_signal_name(*prog.stop));
-        rc = 128 + *prog.stop;
-        goto done;
-    }
-    if (lrc) {
+        st = 128 + *prog.stop;
+    } else if (rc) {
         cli_error("%s", err.msg);
-        rc = cli_status(lrc);
-        goto done;
-    }
-    if (!no_test) {
-        nn_eval ev;
-        if ((lrc = nn_evaluate(&m, &test, cfg.loss, cfg.threads, &ev, &err))) {
-            cli_error("%s", err.msg);
-            rc = cli_status(lrc);
-            goto done;
+        st = cli_status(rc);
+    } else {
+        st = o->no_test ? EXIT_OK : test_model(o, m, test, &info);
+        if (!st && *prog.stop) { /* a signal came during the test evaluation */
+            cli_error("interrupted by %s after training; no model saved",
+                      cli_signal_name(*prog.stop));
+            st = 128 + *prog.stop;
         }
-        info.test_loss = (float)ev.loss;
-        info.test_accuracy = (float)ev.accuracy;
-        printf("test: loss %.4f - accuracy %.4f (%zu samples)\n", ev.loss, ev.accuracy, ev.n);
-        nn_eval_free(&ev);
+        if (!st)
+            st = save(o, m, &info, &hist);
     }
-    if (*prog.stop) { /* a signal came during the test evaluation */
-        cli_error("interrupted by %s after training; no model saved",
-                  cli_signal_name(*prog.stop));
-        rc = 128 + *prog.stop;
-        goto done;
-    }
-    if (history) {
-        if (hist.failed) {
-            cli_error("%s: out of memory", history);
-            rc = EXIT_RUNTIME;
-            goto done;
-        }
-        if ((lrc = nn_write_file_atomic(history, hist.data, hist.len, &err))) {
-            cli_error("%s", err.msg);
-            rc = EXIT_RUNTIME;
-            goto done;
-        }
-    }
-    if ((lrc = nn_model_save(out_path, &m, &info, &err))) {
-        cli_error("%s", err.msg);
-        rc = EXIT_RUNTIME;
-        goto done;
-    }
-    if (!quiet)
-        printf("saved %s\n", out_path);
-done:
     nn_buf_free(&hist);
+    return st;
+}
+
+/* Checks that the data fits m, then fits it. */
+static int check_and_fit(const train_options *o, nn_model *m, const nn_dataset *train,
+                         const nn_dataset *test)
+{
+    /* "784-10-10-10", and "--layers 784-10-10-10" for the widths the user chose */
+    char arch[12 * (NN_MAX_LAYERS + 1)], described[sizeof arch + 16];
+    int at = 0;
+    for (size_t l = 0; l <= m->n_layers && at >= 0 && (size_t)at < sizeof arch; l++)
+        at += snprintf(arch + at, sizeof arch - (size_t)at, "%s%zu", l ? "-" : "", m->sizes[l]);
+    snprintf(described, sizeof described, "--layers %s", arch);
+    const char *model = o->layers ? described : "the model";
+    int st = cli_check_data(m, train, o->files[TRAIN_IMAGES], o->files[TRAIN_LABELS], model);
+    if (!st && !o->no_test)
+        st = cli_check_data(m, test, o->files[TEST_IMAGES], o->files[TEST_LABELS], model);
+    return st ? st : fit(o, m, train, test, arch);
+}
+
+/* Loads the data, builds the model, fits it and saves it. */
+static int train_and_save(train_options *o)
+{
+    int st;
+    nn_dataset train, test;
+    memset(&train, 0, sizeof train);
+    memset(&test, 0, sizeof test);
+    nn_model m = {0};
+    if (!(st = cli_load_data(o->files[TRAIN_IMAGES], o->files[TRAIN_LABELS], o->limit, &train)) &&
+        !(st = o->no_test ? EXIT_OK
+                         : cli_load_data(o->files[TEST_IMAGES], o->files[TEST_LABELS], o->limit,
+                                         &test)) &&
+        !(st = build_model(o, &train, &m)))
+        st = check_and_fit(o, &m, &train, &test);
     nn_dataset_free(&test);
     nn_dataset_free(&train);
     nn_model_free(&m);
-    return rc;
+    return st;
+}
+
+int cmd_train(int argc, char **argv)
+{
+    train_options o;
+    int st = parse_options(argc, argv, &o);
+    return st >= 0 ? st : train_and_save(&o);
 }

@@ -49,12 +49,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         {"limit", 0, OPT_SIZE, &limit, 1, 1e9, "N", "first N samples", 0},
         {"quiet", 'q', OPT_FLAG, &quiet, 0, 0, NULL, "quiet", 0},
     };
-    cli_command cmd = {"train", "nnart train [options]", "Train.", opts,
-                       sizeof opts / sizeof *opts, 1};
-    const char *pos[1];
-    size_t n_pos;
+    const char *arg = NULL;
+    cli_command cmd = {.name = "train", .usage = "nnart train [options]", .summary = "Train.",
+                       .opts = opts, .n_opts = sizeof opts / sizeof *opts, .arg = &arg};
     char msg[512];
-    int r = cli_parse(&cmd, argc, argv, pos, &n_pos, msg, sizeof msg);
+    int r = cli_parse(&cmd, argc, argv, msg, sizeof msg);
     FUZZ_ASSERT(r == CLI_PARSED || r == CLI_HELP || r == CLI_BAD);
     if (r == CLI_BAD) {
         if (msg[0] == '\0' || strchr(msg, '\n') || strncmp(msg, "nnart train: ", 13) != 0) {
@@ -62,7 +61,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
     } else if (r == CLI_PARSED) {
-        FUZZ_ASSERT(n_pos <= 1);
+        int word = 0; /* the argument, if any, is one of the words */
+        for (int i = 0; i < argc; i++)
+            word |= arg == argv[i];
+        FUZZ_ASSERT(!arg || word);
         FUZZ_ASSERT(layers[0] && out_path[0] && (!history || history[0]));
         FUZZ_ASSERT(isfinite(lr) && lr >= 1e-12f && lr <= 1e6f);
         FUZZ_ASSERT(val_split >= 0.0f && val_split <= 0.99f);

@@ -1,0 +1,45 @@
+/* render.c - the picture options every command with --render shares, and the
+ * saving of the picture. */
+#include "cli.h"
+
+int cli_render_style(const cli_command *cmd, const cli_render *r, nn_render_style *style)
+{
+    nn_render_style_default(style, r->scale);
+    nn_image_format fmt;
+    if (r->path && nn_image_format_from_path(r->path, &fmt) != 0) {
+        cli_print_error("nnart %s: --render: '%s' has no picture extension (.ppm, .pgm or .png)",
+                        cmd->name, r->path);
+        return EXIT_USAGE;
+    }
+    if (r->cmap && nn_colormap_parse(r->cmap, &style->cmap) != 0) {
+        cli_print_error("nnart %s: --cmap: unknown colormap '%s' (hot, bwr, gray)", cmd->name,
+                        r->cmap);
+        return EXIT_USAGE;
+    }
+    style->set_vmin = cli_given(cmd, "vmin");
+    style->set_vmax = cli_given(cmd, "vmax");
+    if (style->set_vmin)
+        style->vmin = r->vmin;
+    if (style->set_vmax)
+        style->vmax = r->vmax;
+    if (style->set_vmin && style->set_vmax && r->vmin > r->vmax) {
+        cli_print_error("nnart %s: --vmin %g is above --vmax %g", cmd->name, (double)r->vmin,
+                        (double)r->vmax);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+int cli_save_image(const char *path, nn_image *img, int quiet)
+{
+    nn_error err;
+    int rc = nn_image_save(path, img, &err);
+    if (rc == NN_OK && !quiet)
+        printf("wrote %s (%zu x %zu pixels)\n", path, img->width, img->height);
+    nn_image_free(img);
+    if (rc) {
+        cli_error("%s", err.msg);
+        return cli_status(rc);
+    }
+    return EXIT_OK;
+}
