@@ -60,18 +60,15 @@ int main(int argc, char **argv)
     const size_t sizes[4] = {784, 10, 10, 10};
     const nn_activation act[3] = {NN_ACT_RELU, NN_ACT_RELU, NN_ACT_SOFTMAX};
     nn_model model;
-    nn_rng rng;
     int rc = nn_model_create(&model, 3, sizes, act, &err);
     if (!failed(rc, &err)) {
-        nn_rng_seed(&rng, 1);
-        nn_model_init_glorot(&model, &rng); /* Keras's glorot_uniform, zero biases */
-
         /* model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')
          * model.fit(x_train, y_train, epochs=10, batch_size=128) */
         nn_train_config cfg;
         nn_train_config_default(&cfg); /* Adam, lr 0.001, cross-entropy, 10 epochs of 128 */
         nn_train_info info;
-        rc = nn_train(&model, &train, &cfg, &rng, NULL, NULL, &info, &err);
+        /* Keras's glorot_uniform initialisation and every shuffle from cfg.seed */
+        rc = nn_train_seeded(&model, &train, &cfg, NULL, NULL, &info, &err);
         if (!failed(rc, &err))
             printf("trained %zu parameters on %u samples: loss %.4f - accuracy %.4f\n",
                    model.n_params, info.n_train, (double)info.train_loss,

@@ -220,15 +220,12 @@ static int fit(const train_options *o, nn_model *m, const nn_dataset *train,
         printf("Training %s (%zu parameters) on %zu samples, %zu epochs of batch %zu, %s lr %g\n",
                arch, m->n_params, train->n, o->cfg.epochs, o->cfg.batch,
                nn_optimizer_name(o->cfg.optimizer), (double)o->cfg.lr);
-    nn_rng rng;
-    nn_rng_seed(&rng, o->cfg.seed);
-    nn_model_init_glorot(m, &rng);
     cli_progress prog = {.out = stdout, .tty = isatty(STDOUT_FILENO), .quiet = o->quiet,
                          .history = o->history ? &hist : NULL, .stop = cli_catch_signals(),
                          .color = cli_color(stdout)};
     nn_train_info info;
     nn_error err;
-    int st, rc = nn_train(m, train, &o->cfg, &rng, cli_progress_report, &prog, &info, &err);
+    int st, rc = nn_train_seeded(m, train, &o->cfg, cli_progress_report, &prog, &info, &err);
     if (rc == NN_ERR_INTERRUPTED) {
         cli_error("%s, by %s; no model saved", err.msg, cli_signal_name(*prog.stop));
         st = 128 + *prog.stop;
