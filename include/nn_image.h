@@ -66,11 +66,9 @@ typedef enum nn_colormap {
 } nn_colormap;
 
 /* Name <-> value ("hot", "bwr", "gray"); from_name returns 0, or -1 if the
- * name is none of these.  nn_colormap_parse is the older name of
- * nn_colormap_from_name. */
+ * name is none of these. */
 const char *nn_colormap_name(nn_colormap c);
 int nn_colormap_from_name(const char *name, nn_colormap *out);
-int nn_colormap_parse(const char *name, nn_colormap *out);
 
 /* Colour of a value v already scaled to [0, 1], exactly as matplotlib turns it
  * into bytes: table entry min(floor(v * 256), 255) of the 256-entry table

@@ -26,9 +26,9 @@ typedef enum nn_loss_kind {
 /* Name <-> value ("relu", "softmax", ...; "xent", "mse").  The parsers return
  * 0 and set *out on success, -1 for an unknown name. */
 const char *nn_activation_name(nn_activation a);
-int nn_activation_parse(const char *name, nn_activation *out);
+int nn_activation_from_name(const char *name, nn_activation *out);
 const char *nn_loss_name(nn_loss_kind l);
-int nn_loss_parse(const char *name, nn_loss_kind *out);
+int nn_loss_from_name(const char *name, nn_loss_kind *out);
 
 /* y = f(z), (B, n).  y may equal z (in place). */
 void nn_activation_forward(nn_activation a, float *y, const float *z, size_t B, size_t n);

@@ -35,7 +35,7 @@ typedef struct nn_optim {
 } nn_optim;
 
 const char *nn_optimizer_name(nn_optimizer_kind k);
-int nn_optimizer_parse(const char *name, nn_optimizer_kind *out); /* 0 or -1 */
+int nn_optimizer_from_name(const char *name, nn_optimizer_kind *out); /* 0 or -1 */
 
 /* Prepares an optimizer for n parameters with Keras's defaults and the given lr. */
 int nn_optim_create(nn_optim *o, nn_optimizer_kind kind, size_t n, float lr, nn_error *err);

@@ -181,9 +181,7 @@ static void test_names(void)
     CHECK(nn_colormap_from_name("viridis", &c) == -1);
     CHECK(nn_colormap_from_name("", &c) == -1);
     CHECK(nn_colormap_from_name("hot ", &c) == -1);
-    /* The older name does the same. */
-    CHECK(nn_colormap_parse("bwr", &c) == 0 && c == NN_CMAP_BWR);
-    CHECK(nn_colormap_parse("Hot", &c) == -1);
+    CHECK(nn_colormap_from_name("Hot", &c) == -1);
     CHECK(strcmp(nn_colormap_name(NN_CMAP_HOT), "hot") == 0);
     CHECK(strcmp(nn_colormap_name(NN_CMAP_BWR), "bwr") == 0);
     CHECK(strcmp(nn_colormap_name(NN_CMAP_GRAY), "gray") == 0);

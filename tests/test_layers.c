@@ -353,23 +353,23 @@ static void test_names(void)
         nn_activation a = NN_ACT_IDENTITY;
         const char *name = nn_activation_name(all_acts[t]);
         CHECK(name && !strcmp(name, act_names[t]));
-        CHECK(nn_activation_parse(act_names[t], &a) == 0 && a == all_acts[t]);
+        CHECK(nn_activation_from_name(act_names[t], &a) == 0 && a == all_acts[t]);
     }
     nn_loss_kind l = NN_LOSS_MSE;
     CHECK(!strcmp(nn_loss_name(NN_LOSS_XENT), "xent"));
     CHECK(!strcmp(nn_loss_name(NN_LOSS_MSE), "mse"));
-    CHECK(nn_loss_parse("xent", &l) == 0 && l == NN_LOSS_XENT);
-    CHECK(nn_loss_parse("mse", &l) == 0 && l == NN_LOSS_MSE);
+    CHECK(nn_loss_from_name("xent", &l) == 0 && l == NN_LOSS_XENT);
+    CHECK(nn_loss_from_name("mse", &l) == 0 && l == NN_LOSS_MSE);
 
     static const char *const wrong[] = {"", "ReLU", "relu ", "softplus", "xent", "soft"};
     for (size_t t = 0; t < sizeof wrong / sizeof wrong[0]; t++) {
         nn_activation a = NN_ACT_TANH;
-        CHECK(nn_activation_parse(wrong[t], &a) == -1 && a == NN_ACT_TANH);
+        CHECK(nn_activation_from_name(wrong[t], &a) == -1 && a == NN_ACT_TANH);
     }
     static const char *const wrong_loss[] = {"", "MSE", "relu", "crossentropy", "xen"};
     for (size_t t = 0; t < sizeof wrong_loss / sizeof wrong_loss[0]; t++) {
         l = NN_LOSS_MSE;
-        CHECK(nn_loss_parse(wrong_loss[t], &l) == -1 && l == NN_LOSS_MSE);
+        CHECK(nn_loss_from_name(wrong_loss[t], &l) == -1 && l == NN_LOSS_MSE);
     }
     CHECK(nn_activation_name((nn_activation)99) != NULL);
     CHECK(nn_loss_name((nn_loss_kind)99) != NULL);

@@ -60,16 +60,16 @@ static void test_names(void)
     nn_optimizer_kind k = NN_OPT_SGD;
     CHECK(strcmp(nn_optimizer_name(NN_OPT_ADAM), "adam") == 0);
     CHECK(strcmp(nn_optimizer_name(NN_OPT_SGD), "sgd") == 0);
-    CHECK(nn_optimizer_parse("adam", &k) == 0 && k == NN_OPT_ADAM);
-    CHECK(nn_optimizer_parse("sgd", &k) == 0 && k == NN_OPT_SGD);
+    CHECK(nn_optimizer_from_name("adam", &k) == 0 && k == NN_OPT_ADAM);
+    CHECK(nn_optimizer_from_name("sgd", &k) == 0 && k == NN_OPT_SGD);
     /* Unknown names fail and leave the output alone. */
     static const char *bad[] = {"", "adamw", "rmsprop", "sg", "sgd ", "adam2"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         k = NN_OPT_ADAM;
-        CHECK(nn_optimizer_parse(bad[i], &k) == -1);
+        CHECK(nn_optimizer_from_name(bad[i], &k) == -1);
         CHECK(k == NN_OPT_ADAM);
     }
-    CHECK(nn_optimizer_parse(NULL, &k) == -1);
+    CHECK(nn_optimizer_from_name(NULL, &k) == -1);
 }
 
 /* Adam with Keras's defaults, two parameters starting at 0 (so w is minus the

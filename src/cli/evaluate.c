@@ -63,7 +63,7 @@ static int pick_loss(const evaluate_options *o, const nn_model *m, nn_loss_kind 
                      nn_loss_kind *loss)
 {
     *loss = trained;
-    if (o->loss && nn_loss_parse(o->loss, loss) != 0) {
+    if (o->loss && nn_loss_from_name(o->loss, loss) != 0) {
         cli_print_error("nnart evaluate: --loss: unknown loss '%s' (xent, mse)", o->loss);
         return EXIT_USAGE;
     }

@@ -11,7 +11,7 @@ int cli_render_style(const cli_command *cmd, const cli_render *r, nn_render_styl
                         cmd->name, r->path);
         return EXIT_USAGE;
     }
-    if (r->cmap && nn_colormap_parse(r->cmap, &style->cmap) != 0) {
+    if (r->cmap && nn_colormap_from_name(r->cmap, &style->cmap) != 0) {
         cli_print_error("nnart %s: --cmap: unknown colormap '%s' (hot, bwr, gray)", cmd->name,
                         r->cmap);
         return EXIT_USAGE;

@@ -56,19 +56,19 @@ static int check_options(train_options *o)
         return EXIT_USAGE;
     }
     nn_activation hidden, out_act;
-    if (nn_activation_parse(o->activation, &hidden) != 0 || hidden == NN_ACT_SOFTMAX) {
+    if (nn_activation_from_name(o->activation, &hidden) != 0 || hidden == NN_ACT_SOFTMAX) {
         cli_print_error("nnart train: --activation: unknown activation '%s' (relu, sigmoid, tanh, identity)", o->activation);
         return EXIT_USAGE;
     }
-    if (nn_activation_parse(o->output, &out_act) != 0) {
+    if (nn_activation_from_name(o->output, &out_act) != 0) {
         cli_print_error("nnart train: --output-activation: unknown activation '%s' (softmax, sigmoid, tanh, relu, identity)", o->output);
         return EXIT_USAGE;
     }
-    if (nn_optimizer_parse(o->optimizer, &o->cfg.optimizer) != 0) {
+    if (nn_optimizer_from_name(o->optimizer, &o->cfg.optimizer) != 0) {
         cli_print_error("nnart train: --optimizer: unknown optimizer '%s' (adam, sgd)", o->optimizer);
         return EXIT_USAGE;
     }
-    if (nn_loss_parse(o->loss, &o->cfg.loss) != 0) {
+    if (nn_loss_from_name(o->loss, &o->cfg.loss) != 0) {
         cli_print_error("nnart train: --loss: unknown loss '%s' (xent, mse)", o->loss);
         return EXIT_USAGE;
     }

@@ -17,7 +17,7 @@ const char *nn_activation_name(nn_activation a)
     return (size_t)a < COUNT(activation_names) ? activation_names[a] : "unknown";
 }
 
-int nn_activation_parse(const char *name, nn_activation *out)
+int nn_activation_from_name(const char *name, nn_activation *out)
 {
     for (size_t i = 0; i < COUNT(activation_names); i++) {
         if (strcmp(name, activation_names[i]) == 0) {
@@ -33,7 +33,7 @@ const char *nn_loss_name(nn_loss_kind l)
     return (size_t)l < COUNT(loss_names) ? loss_names[l] : "unknown";
 }
 
-int nn_loss_parse(const char *name, nn_loss_kind *out)
+int nn_loss_from_name(const char *name, nn_loss_kind *out)
 {
     for (size_t i = 0; i < COUNT(loss_names); i++) {
         if (strcmp(name, loss_names[i]) == 0) {

@@ -19,7 +19,7 @@ const char *nn_optimizer_name(nn_optimizer_kind k)
 }
 
 /* Accepts exactly the names nn_optimizer_name gives. */
-int nn_optimizer_parse(const char *name, nn_optimizer_kind *out)
+int nn_optimizer_from_name(const char *name, nn_optimizer_kind *out)
 {
     if (!name)
         return -1;

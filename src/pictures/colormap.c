@@ -135,11 +135,6 @@ int nn_colormap_from_name(const char *name, nn_colormap *out)
     return -1;
 }
 
-int nn_colormap_parse(const char *name, nn_colormap *out)
-{
-    return nn_colormap_from_name(name, out);
-}
-
 float nn_normalize(float x, float vmin, float vmax)
 {
     /* matplotlib Normalize: (x - vmin) / (vmax - vmin) in the data's type
