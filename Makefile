@@ -3,7 +3,7 @@
 #   make            the nnart binary, libnnart.a and the unpacked MNIST data
 #   make test       unit and command-line tests, then again under ASan + UBSan
 #   make demo       train the default model on MNIST and evaluate it
-#   make install    nnart, libnnart.a, headers, data, man page, pkg-config file and
+#   make install    nnart, libnnart.a, headers, data, man pages, pkg-config file and
 #                   bash completion under PREFIX (/usr/local), staged in DESTDIR
 #   make uninstall  remove what make install put there
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (60) seconds (needs clang)
@@ -130,18 +130,21 @@ $(BUILD)/inst/nnart.pc: src/cli/nnart.pc.in $(BUILD)/inst/dirs
 
 install: $(BUILD)/inst/nnart $(BUILD)/libnnart.a $(BUILD)/inst/nnart.pc
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PCDIR) \
-	    $(DESTDIR)$(INCDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
+	    $(DESTDIR)$(INCDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(COMPDIR)
 	$(INSTALL) -m 755 $(BUILD)/inst/nnart $(DESTDIR)$(BINDIR)/nnart
 	$(INSTALL) -m 644 $(BUILD)/libnnart.a $(DESTDIR)$(LIBDIR)/libnnart.a
 	$(INSTALL) -m 644 $(BUILD)/inst/nnart.pc $(DESTDIR)$(PCDIR)/nnart.pc
 	$(INSTALL) -m 644 include/nn*.h $(DESTDIR)$(INCDIR)/
 	$(INSTALL) -m 644 $(MNIST:=.gz) data/README.md data/SHA256SUMS $(DESTDIR)$(DATADIR)/
 	$(INSTALL) -m 644 src/cli/nnart.1 $(DESTDIR)$(MANDIR)/man1/nnart.1
+	$(INSTALL) -m 644 src/cli/nnart-model.5 $(DESTDIR)$(MANDIR)/man5/nnart-model.5
 	$(INSTALL) -m 644 src/cli/nnart.bash $(DESTDIR)$(COMPDIR)/nnart
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nnart $(DESTDIR)$(LIBDIR)/libnnart.a $(DESTDIR)$(PCDIR)/nnart.pc \
-	    $(DESTDIR)$(MANDIR)/man1/nnart.1 $(DESTDIR)$(COMPDIR)/nnart \
+	    $(DESTDIR)$(MANDIR)/man1/nnart.1 $(DESTDIR)$(MANDIR)/man5/nnart-model.5 \
+	    $(DESTDIR)$(COMPDIR)/nnart \
 	    $(addprefix $(DESTDIR)$(INCDIR)/,$(notdir $(wildcard include/nn*.h))) \
 	    $(addprefix $(DESTDIR)$(DATADIR)/,$(notdir $(MNIST:=.gz)) README.md SHA256SUMS)
 	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null

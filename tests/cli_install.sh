@@ -19,6 +19,7 @@ CC=${CC:-cc}
 make -s -j2 install BUILD="$ibuild" DESTDIR="$stage" PREFIX=/usr >"$tmp/make.out" 2>&1
 check "make install DESTDIR=... PREFIX=/usr succeeds ($(tail -n 3 "$tmp/make.out"))" [ $? -eq 0 ]
 for f in bin/nnart lib/libnnart.a lib/pkgconfig/nnart.pc share/man/man1/nnart.1 \
+    share/man/man5/nnart-model.5 \
     share/bash-completion/completions/nnart share/nnart/README.md \
     share/nnart/train-images-idx3-ubyte.gz share/nnart/train-labels-idx1-ubyte.gz \
     share/nnart/t10k-images-idx3-ubyte.gz share/nnart/t10k-labels-idx1-ubyte.gz; do
@@ -69,7 +70,7 @@ check "installed nnart evaluates on its bundled test set" grep -q "on $prefix/sh
 (cd "$tmp/elsewhere" && "$prefix/bin/nnart" predict --index 3) >"$tmp/inst3.out" 2>&1
 check "installed nnart predicts" grep -q '^ *3 *0 ' "$tmp/inst3.out"
 
-# ---- man page --------------------------------------------------------------
+# ---- man pages -------------------------------------------------------------
 # lint PAGE TITLE: the installed page is clean for mandoc, groff and man.
 lint() {
     page=$1 title=$2
@@ -96,7 +97,10 @@ lint() {
     fi
 }
 man1="$stage/usr/share/man/man1/nnart.1"
+man5="$stage/usr/share/man/man5/nnart-model.5"
 lint "$man1" 'NNART(1)'
+lint "$man5" 'NNART-MODEL(5)'
+check "nnart.1 refers to nnart-model(5)" grep -q '^\.BR nnart-model (5)' src/cli/nnart.1
 # Every command and every option of every command is documented.
 commands=$("$N" --help | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p')
 check "nnart --help lists commands" [ -n "$commands" ]
