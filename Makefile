@@ -1,7 +1,8 @@
 # nnart - build, test and install.
 #
 #   make            the nnart binary, libnnart.a and the unpacked MNIST data
-#   make test       unit and command-line tests, then again under ASan + UBSan
+#   make test       unit and command-line tests, on a normal and an ASan + UBSan
+#                   build (CI=true: a check skipped for want of a tool fails)
 #   make demo       train the default model on MNIST and evaluate it
 #   make install    nnart, libnnart.a, headers, data, man pages, pkg-config file and
 #                   bash completion under PREFIX (/usr/local), staged in DESTDIR
