@@ -1,7 +1,7 @@
 # cli_install.sh - nnart as a program of the system: make install and make
 # uninstall (PREFIX, DESTDIR), the installed nnart reading its bundled data
 # from any folder, the library through pkg-config (the README's example
-# program), the man page, bash completion, help, and colour only where it
+# program), the man pages, bash completion, help, and colour only where it
 # belongs.
 #
 # The installation is built in its own folder beside the nnart under test
