@@ -1,6 +1,6 @@
 # cli_readme.sh - the README's examples run as shown.
 #
-# Every ```console block of README.md is a session: a line starting with "$ "
+# Every ```console block of README.md is a transcript: a line starting with "$ "
 # is a command, and the lines after it, up to the next command or the end of
 # the block, are what it prints (standard output and error together).
 #   - A line "..." stands for any number of lines (none included).
