@@ -106,17 +106,21 @@ row 1 "nnart: /proc/self/status: file changed size while being read (0 bytes, th
 chmod 000 "$tmp/secret"
 chmod 711 "$tmp"
 unprivileged=
+why=
 if [ "$(id -u)" -ne 0 ]; then
     unprivileged=env
-elif command -v setpriv >/dev/null &&
-    setpriv --reuid=65534 --regid=65534 --clear-groups "$N" --version >/dev/null 2>&1; then
+elif ! have setpriv; then
+    why="running as root, and setpriv (util-linux) is not installed"
+elif setpriv --reuid=65534 --regid=65534 --clear-groups "$N" --version >/dev/null 2>&1; then
     unprivileged="setpriv --reuid=65534 --regid=65534 --clear-groups"
+else
+    why="running as root, and user nobody cannot run $N"
 fi
 if [ -n "$unprivileged" ]; then
     row 1 "nnart: $tmp/secret: cannot open: Permission denied" $unprivileged "$N" info "$tmp/secret"
     row 1 "nnart: $tmp/secret: cannot open: Permission denied" $unprivileged "$N" train --train-images "$tmp/secret"
 else
-    echo "skipped: no way to run as an unprivileged user"
+    skip "an unreadable file" "$why"
 fi
 chmod 700 "$tmp"
 
@@ -251,15 +255,17 @@ huge_msg="nnart: $tmp/huge: truncated: header declares 47040000 bytes of data, f
 row 1 "$bigmodel_msg" $M "$tmp/bigmodel"
 # Under a 16 MB address-space limit, such files must still get their message
 # rather than "out of memory": nothing is allocated from the declared size.
-# (Skipped where the limit stops nnart from starting at all, as under ASan.)
+# (Not for a sanitized build, whose shadow memory needs more address space.)
 small() { sh -c 'ulimit -v 16384 && exec "$@"' small "$@"; }
-if small "$N" --version >/dev/null 2>&1; then
+if sanitized "$N"; then
+    echo "not applicable: ulimit -v 16384 to $N, built with AddressSanitizer"
+elif ! small "$N" --version >/dev/null 2>&1; then
+    skip "a 16 MB address-space limit" "nnart cannot start under ulimit -v 16384 here"
+else
     row 1 "$huge_msg" small $T "$tmp/huge"
     row 1 "$bigmodel_msg" small $M "$tmp/bigmodel"
     # The limit is real: MNIST's 47 MB of training images do not fit under it.
     row 1 "nnart: data/train-images-idx3-ubyte: out of memory reading 47040016 bytes" small "$N" train --no-test
-else
-    echo "skipped: nnart cannot start under ulimit -v 16384"
 fi
 
 # ---- gzip-compressed IDX files --------------------------------------------

@@ -45,11 +45,15 @@ cp "$tmp/orig.nnm" "$tmp/ro/m.nnm"
 chmod 555 "$tmp/ro"
 chmod 711 "$tmp"
 unprivileged=
+why=
 if [ "$(id -u)" -ne 0 ]; then
     unprivileged=env
-elif command -v setpriv >/dev/null &&
-    setpriv --reuid=65534 --regid=65534 --clear-groups "$N" info "$tmp/orig.nnm" >/dev/null 2>&1; then
+elif ! have setpriv; then
+    why="running as root, and setpriv (util-linux) is not installed"
+elif setpriv --reuid=65534 --regid=65534 --clear-groups "$N" info "$tmp/orig.nnm" >/dev/null 2>&1; then
     unprivileged="setpriv --reuid=65534 --regid=65534 --clear-groups"
+else
+    why="running as root, and user nobody cannot run $N or read its data"
 fi
 if [ -n "$unprivileged" ]; then
     row 1 "nnart: $tmp/ro/m.nnm: cannot create: Permission denied" \
@@ -59,22 +63,24 @@ if [ -n "$unprivileged" ]; then
         $unprivileged "$N" train $quick -o "$tmp/ro/m.nnm" --history "$tmp/ro/h.csv"
     intact "$tmp/ro" "read-only folder, history first"
 else
-    echo "skipped: no way to run as an unprivileged user"
+    skip "a read-only folder" "$why"
 fi
 chmod 700 "$tmp"
 
 # ---- a full disk: a 64 KB tmpfs (root only, where mounting is allowed) ------
 # A 784-100-10 model needs 318 KB; the old 32 KB model fits beside it.
 mkdir "$tmp/full"
-if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=64k nnart-test "$tmp/full" 2>/dev/null; then
+if [ "$(id -u)" -ne 0 ]; then
+    skip "a full disk" "mounting a 64 KB tmpfs needs root"
+elif ! mount -t tmpfs -o size=64k nnart-test "$tmp/full" 2>"$tmp/mount.err"; then
+    skip "a full disk" "cannot mount a 64 KB tmpfs here: $(head -n 1 "$tmp/mount.err")"
+else
     mounted=$tmp/full
     cp "$tmp/orig.nnm" "$tmp/full/m.nnm"
     row 1 "nnart: $tmp/full/m.nnm: cannot write: No space left on device" \
         "$N" train $quick --layers 784-100-10 -o "$tmp/full/m.nnm"
     intact "$tmp/full" "full disk"
     umount "$tmp/full" && mounted=
-else
-    echo "skipped: cannot mount a small tmpfs here (the file-size limit below still runs)"
 fi
 
 # ---- a file-size limit (RLIMIT_FSIZE), the same failure for anyone ---------
@@ -146,7 +152,7 @@ if [ -n "$as_foreground" ]; then
     launch=$as_foreground
     stop INT 130
 else
-    echo "skipped: SIGINT (env cannot start a command with it restored)"
+    skip "SIGINT during training" "env cannot start a command with SIGINT restored (coreutils 8.31 or later can)"
 fi
 launch=
 stop TERM 143

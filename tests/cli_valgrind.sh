@@ -1,19 +1,19 @@
 # cli_valgrind.sh - a short training, an evaluation, an info and two failures
 # under valgrind's memcheck: no invalid read or write, no use of an
 # uninitialised value, and no memory definitely or indirectly lost, on the
-# success paths and on the error paths.  Sanitized builds (ASan already
-# checks them, and cannot run under valgrind) and machines without valgrind
-# skip it.
+# success paths and on the error paths.  It does not apply to a sanitized
+# build (ASan already checks it, and cannot run under valgrind); without
+# valgrind its checks are skipped.
 . tests/lib.sh
 N=${NNART:-./nnart}
 
-if ! command -v valgrind >/dev/null; then
-    echo "skipped: valgrind is not installed"
+if sanitized "$N"; then
+    echo "not applicable: $N is built with AddressSanitizer"
     finish
     exit
 fi
-if grep -qa __asan_init "$N"; then
-    echo "skipped: $N is built with AddressSanitizer"
+if ! have valgrind; then
+    skip "memcheck of train, evaluate, info and two failures (6 checks)" "valgrind is not installed"
     finish
     exit
 fi

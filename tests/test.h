@@ -4,8 +4,13 @@
  *   int main(void) { RUN(test_something); return t_summary(); }
  *
  * A test passes when none of its checks failed.  Failed checks print their
- * file, line and values.  t_summary prints "N passed, N failed" and returns the
- * exit status (non-zero when anything failed).
+ * file, line and values.  What cannot run here (an optional tool is missing,
+ * or the system lacks a feature) is counted as skipped, with its reason:
+ *
+ *   if (!have_tool) { SKIP("PNG files checked by pngcheck", "pngcheck is not installed"); }
+ *
+ * t_summary prints "N passed, N failed, N skipped" and returns the exit status
+ * (non-zero when anything failed).
  */
 #ifndef NNART_TEST_H
 #define NNART_TEST_H
@@ -15,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int t_passed, t_failed, t_check_failures;
+static int t_passed, t_failed, t_skipped, t_check_failures;
 
 #define CHECK(cond)                                                                       \
     do {                                                                                  \
@@ -71,9 +76,18 @@ static void t_run(const char *name, void (*fn)(void))
 
 #define RUN(fn) t_run(#fn, fn)
 
+/* Counts what did not run, and prints why. */
+static void t_skip(const char *what, const char *why)
+{
+    t_skipped++;
+    printf("SKIP: %s: %s\n", what, why);
+}
+
+#define SKIP(what, why) t_skip((what), (why))
+
 static int t_summary(void)
 {
-    printf("%d passed, %d failed\n", t_passed, t_failed);
+    printf("%d passed, %d failed, %d skipped\n", t_passed, t_failed, t_skipped);
     return t_failed ? 1 : 0;
 }
 

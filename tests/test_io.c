@@ -183,11 +183,11 @@ int main(void)
     if (access("/proc/self/status", R_OK) == 0)
         RUN(test_proc_file_grows);
     else
-        printf("skipped: no /proc/self/status\n");
+        SKIP("test_proc_file_grows", "no /proc/self/status");
     if (shrinking_file())
         RUN(test_sys_file_shrinks);
     else
-        printf("skipped: no readable page-sized /sys attribute\n");
+        SKIP("test_sys_file_shrinks", "no readable page-sized /sys attribute");
     RUN(test_failed_writes);
     char path[256];
     unlink(in_dir(path, sizeof path, "data"));

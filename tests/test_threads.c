@@ -87,7 +87,7 @@ static void test_cpu_count_follows_affinity(void)
         CHECK(sched_setaffinity(0, sizeof old, &old) == 0);
     }
 #else
-    printf("skipped: no affinity mask on this system\n");
+    SKIP("nn_cpu_count under a one-processor affinity mask", "no affinity mask on this system");
 #endif
 }
 
