@@ -6,38 +6,7 @@
 . tests/lib.sh
 N=${NNART:-./nnart}
 
-# row STATUS MESSAGE CMD...: CMD exits with STATUS and its stderr is exactly
-# the one line MESSAGE.
-row() {
-    want=$1 msg=$2
-    shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-    got=$?
-    printf '%s\n' "$msg" >"$tmp/want"
-    if [ "$got" -ne "$want" ]; then
-        fail "$*: exit status $got, expected $want; stderr: $(head -c 300 "$tmp/err")"
-    elif ! cmp -s "$tmp/want" "$tmp/err"; then
-        fail "$*: stderr is not the one line '$msg': $(head -c 300 "$tmp/err")"
-    else
-        pass
-    fi
-}
 
-# rowre STATUS REGEX CMD...: the same, with the line matched by an extended
-# regular expression (for numbers that cannot be known in advance).
-rowre() {
-    want=$1 re=$2
-    shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-    got=$?
-    if [ "$got" -ne "$want" ]; then
-        fail "$*: exit status $got, expected $want; stderr: $(head -c 300 "$tmp/err")"
-    elif [ "$(wc -l <"$tmp/err")" -ne 1 ] || ! grep -Eq "^$re\$" "$tmp/err"; then
-        fail "$*: stderr is not one line matching '$re': $(head -c 300 "$tmp/err")"
-    else
-        pass
-    fi
-}
 
 # byte V...: the bytes with these decimal values.  be32/le32 V: a uint32.
 byte() { for v in "$@"; do printf "\\$(printf %03o "$v")"; done; }
@@ -101,24 +70,14 @@ row 1 "nnart: $tmp/fifo: not a regular file" timeout 10 "$N" train --train-label
 row 1 "nnart: /proc/self/status: file changed size while being read (0 bytes, then more)" "$N" info /proc/self/status
 
 # A file nnart may not read.  root reads anything, so as root the command
-# runs as nobody (if setpriv exists and nobody can run $N); otherwise as is.
+# runs as nobody (see as_nobody in lib.sh).
 : >"$tmp/secret"
 chmod 000 "$tmp/secret"
-chmod 711 "$tmp"
-unprivileged=
-why=
-if [ "$(id -u)" -ne 0 ]; then
-    unprivileged=env
-elif ! have setpriv; then
-    why="running as root, and setpriv (util-linux) is not installed"
-elif setpriv --reuid=65534 --regid=65534 --clear-groups "$N" --version >/dev/null 2>&1; then
-    unprivileged="setpriv --reuid=65534 --regid=65534 --clear-groups"
-else
-    why="running as root, and user nobody cannot run $N"
-fi
+as_nobody "$N"
 if [ -n "$unprivileged" ]; then
-    row 1 "nnart: $tmp/secret: cannot open: Permission denied" $unprivileged "$N" info "$tmp/secret"
-    row 1 "nnart: $tmp/secret: cannot open: Permission denied" $unprivileged "$N" train --train-images "$tmp/secret"
+    row 1 "nnart: $tmp/secret: cannot open: Permission denied" $unprivileged "$NU" info "$tmp/secret"
+    row 1 "nnart: $tmp/secret: cannot open: Permission denied" \
+        $unprivileged "$NU" train --data "$DU" --train-images "$tmp/secret"
 else
     skip "an unreadable file" "$why"
 fi

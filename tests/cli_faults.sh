@@ -8,21 +8,6 @@ N=${NNART:-./nnart}
 mounted=
 trap '[ -z "$mounted" ] || umount "$mounted"; rm -rf "$tmp"' EXIT
 
-# row STATUS REGEX CMD...: CMD exits with STATUS and prints on stderr exactly
-# one line, matching the extended regular expression REGEX entirely.
-row() {
-    want=$1 re=$2
-    shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-    got=$?
-    if [ "$got" -ne "$want" ]; then
-        fail "$*: exit status $got, expected $want; stderr: $(head -c 300 "$tmp/err")"
-    elif [ "$(wc -l <"$tmp/err")" -ne 1 ] || ! grep -Eq "^$re\$" "$tmp/err"; then
-        fail "$*: stderr is not one line matching '$re': $(head -c 300 "$tmp/err")"
-    else
-        pass
-    fi
-}
 
 # intact DIR WHAT: the model DIR/m.nnm is still the original (a copy of
 # $tmp/orig.nnm), loads, and DIR holds no temporary file.
@@ -38,29 +23,18 @@ quick="--limit 200 --epochs 1 -q"
 check "the original model trains" [ -s "$tmp/orig.nnm" ]
 
 # ---- a folder nnart may not write in -------------------------------------
-# root writes anywhere, so as root the run is made as nobody (when setpriv
-# can, and nobody can reach nnart and the data); otherwise as is.
+# root writes anywhere, so as root the run is made as nobody (see as_nobody
+# in lib.sh).
 mkdir "$tmp/ro"
 cp "$tmp/orig.nnm" "$tmp/ro/m.nnm"
 chmod 555 "$tmp/ro"
-chmod 711 "$tmp"
-unprivileged=
-why=
-if [ "$(id -u)" -ne 0 ]; then
-    unprivileged=env
-elif ! have setpriv; then
-    why="running as root, and setpriv (util-linux) is not installed"
-elif setpriv --reuid=65534 --regid=65534 --clear-groups "$N" info "$tmp/orig.nnm" >/dev/null 2>&1; then
-    unprivileged="setpriv --reuid=65534 --regid=65534 --clear-groups"
-else
-    why="running as root, and user nobody cannot run $N or read its data"
-fi
+as_nobody "$N"
 if [ -n "$unprivileged" ]; then
-    row 1 "nnart: $tmp/ro/m.nnm: cannot create: Permission denied" \
-        $unprivileged "$N" train $quick -o "$tmp/ro/m.nnm"
+    rowre 1 "nnart: $tmp/ro/m.nnm: cannot create: Permission denied" \
+        $unprivileged "$NU" train --data "$DU" $quick -o "$tmp/ro/m.nnm"
     intact "$tmp/ro" "read-only folder"
-    row 1 "nnart: $tmp/ro/h.csv: cannot create: Permission denied" \
-        $unprivileged "$N" train $quick -o "$tmp/ro/m.nnm" --history "$tmp/ro/h.csv"
+    rowre 1 "nnart: $tmp/ro/h.csv: cannot create: Permission denied" \
+        $unprivileged "$NU" train --data "$DU" $quick -o "$tmp/ro/m.nnm" --history "$tmp/ro/h.csv"
     intact "$tmp/ro" "read-only folder, history first"
 else
     skip "a read-only folder" "$why"
@@ -77,7 +51,7 @@ elif ! mount -t tmpfs -o size=64k nnart-test "$tmp/full" 2>"$tmp/mount.err"; the
 else
     mounted=$tmp/full
     cp "$tmp/orig.nnm" "$tmp/full/m.nnm"
-    row 1 "nnart: $tmp/full/m.nnm: cannot write: No space left on device" \
+    rowre 1 "nnart: $tmp/full/m.nnm: cannot write: No space left on device" \
         "$N" train $quick --layers 784-100-10 -o "$tmp/full/m.nnm"
     intact "$tmp/full" "full disk"
     umount "$tmp/full" && mounted=
@@ -87,13 +61,13 @@ fi
 # SIGXFSZ is ignored so that write() fails with EFBIG instead of killing nnart.
 mkdir "$tmp/fsize"
 cp "$tmp/orig.nnm" "$tmp/fsize/m.nnm"
-row 1 "nnart: $tmp/fsize/m.nnm: cannot write: File too large" \
+rowre 1 "nnart: $tmp/fsize/m.nnm: cannot write: File too large" \
     sh -c 'trap "" XFSZ; ulimit -f 16; exec "$@"' fsize "$N" train $quick -o "$tmp/fsize/m.nnm"
 intact "$tmp/fsize" "file-size limit"
 
 # ---- a directory where the model should go --------------------------------
 mkdir "$tmp/dir" "$tmp/dir/m.nnm"
-row 1 "nnart: $tmp/dir/m.nnm: cannot rename into place: Is a directory" \
+rowre 1 "nnart: $tmp/dir/m.nnm: cannot rename into place: Is a directory" \
     "$N" train $quick -o "$tmp/dir/m.nnm"
 check "directory in the way: no temporary file left" [ -z "$(find "$tmp/dir" -name '*.tmp-*')" ]
 
@@ -174,7 +148,7 @@ intact "$tmp/sigign" "ignored SIGINT"
 # ---- divergence ----------------------------------------------------------
 mkdir "$tmp/nan"
 cp "$tmp/orig.nnm" "$tmp/nan/m.nnm"
-row 1 "nnart: training diverged at epoch [0-9]+, step [0-9]+: the loss is (NaN|infinite) \(try a smaller learning rate\)" \
+rowre 1 "nnart: training diverged at epoch [0-9]+, step [0-9]+: the loss is (NaN|infinite) \(try a smaller learning rate\)" \
     "$N" train --limit 1000 --epochs 5 --lr 1e6 --optimizer sgd -o "$tmp/nan/m.nnm"
 intact "$tmp/nan" "divergence"
 

@@ -39,6 +39,65 @@ expect() {
     fi
 }
 
+# row STATUS MESSAGE CMD...: CMD exits with STATUS and its stderr is exactly
+# the one line MESSAGE.
+row() {
+    want=$1 msg=$2
+    shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    got=$?
+    printf '%s\n' "$msg" >"$tmp/want"
+    if [ "$got" -ne "$want" ]; then
+        fail "$*: exit status $got, expected $want; stderr: $(head -c 300 "$tmp/err")"
+    elif ! cmp -s "$tmp/want" "$tmp/err"; then
+        fail "$*: stderr is not the one line '$msg': $(head -c 300 "$tmp/err")"
+    else
+        pass
+    fi
+}
+
+# rowre STATUS REGEX CMD...: the same, with the line matched entirely by an
+# extended regular expression (for numbers that cannot be known in advance).
+rowre() {
+    want=$1 re=$2
+    shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        fail "$*: exit status $got, expected $want; stderr: $(head -c 300 "$tmp/err")"
+    elif [ "$(wc -l <"$tmp/err")" -ne 1 ] || ! grep -Eq "^$re\$" "$tmp/err"; then
+        fail "$*: stderr is not one line matching '$re': $(head -c 300 "$tmp/err")"
+    else
+        pass
+    fi
+}
+
+# as_nobody BINARY: prepares to run BINARY without root's right to read and
+# write anything.  Sets $unprivileged to the command prefix (env when not
+# root), $NU to a copy of the binary and $DU to a copy of the bundled MNIST
+# (.gz) that user nobody can reach wherever the tests run; or, when that is
+# impossible, leaves $unprivileged empty and says why in $why.
+as_nobody() {
+    unprivileged= why= NU=$1 DU=data
+    if [ "$(id -u)" -ne 0 ]; then
+        unprivileged=env
+        return
+    fi
+    if ! have setpriv; then
+        why="running as root, and setpriv (util-linux) is not installed"
+        return
+    fi
+    mkdir -p "$tmp/pub/data"
+    cp "$1" "$tmp/pub/nnart" && cp data/*-ubyte.gz "$tmp/pub/data/" &&
+        chmod -R a+rX "$tmp/pub" && chmod 711 "$tmp"
+    NU=$tmp/pub/nnart DU=$tmp/pub/data
+    if setpriv --reuid=65534 --regid=65534 --clear-groups "$NU" --version >/dev/null 2>&1; then
+        unprivileged="setpriv --reuid=65534 --regid=65534 --clear-groups"
+    else
+        why="running as root, and user nobody cannot run a copy of $1 in $tmp"
+    fi
+}
+
 # check DESCRIPTION CMD...: CMD succeeds.
 check() {
     what=$1
