@@ -35,7 +35,7 @@ VERSION := $(shell sed -n 's/^\#define NNART_VERSION "\(.*\)"/\1/p' include/nnar
 LIB_DIRS := src/nn src/run src/files src/pictures
 LIB_SRC  := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
-HEADERS  := $(wildcard include/*.h src/*/*.h)
+HEADERS  := $(wildcard include/*.h src/*.h src/*/*.h)
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)

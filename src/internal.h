@@ -48,4 +48,25 @@ static inline void *nni_alloc(size_t n, size_t size)
     return malloc(bytes ? bytes : 1);
 }
 
+/* Bytes of alignment for the arrays the kernels stream (a cache line, and
+ * the widest vector), and floats per such line. */
+#define NNI_ALIGN 64
+#define NNI_ALIGN_FLOATS (NNI_ALIGN / sizeof(float))
+
+/* n rounded up to whole cache lines of floats (n <= SIZE_MAX - 15). */
+static inline size_t nni_pad_floats(size_t n)
+{
+    return (n + NNI_ALIGN_FLOATS - 1) / NNI_ALIGN_FLOATS * NNI_ALIGN_FLOATS;
+}
+
+/* nni_alloc aligned to NNI_ALIGN bytes (free with free): NULL when n * size
+ * overflows or memory is short. */
+static inline void *nni_alloc_aligned(size_t n, size_t size)
+{
+    size_t bytes;
+    if (nni_size_mul(&bytes, n, size) || bytes > SIZE_MAX - NNI_ALIGN)
+        return NULL;
+    return aligned_alloc(NNI_ALIGN, (bytes + NNI_ALIGN - 1) / NNI_ALIGN * NNI_ALIGN);
+}
+
 #endif

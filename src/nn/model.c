@@ -132,16 +132,19 @@ void nn_model_init_glorot(nn_model *m, nn_rng *r)
 
 /* Floats of an nn_work for batches of max_batch: 3 max_batch sizes[l+1] per
  * layer (z, a, dz).  Returns -1 if that does not fit in a size_t of bytes. */
+/* Floats of one nn_work for batches of max_batch rows: z, a and dz of every
+ * layer, each padded to whole cache lines; -1 if that overflows. */
 static int work_floats(size_t *out, const nn_model *m, size_t max_batch)
 {
-    size_t per_row = 0, floats, bytes;
-    for (size_t l = 0; l < m->n_layers; l++)
-        if (nni_size_add(&per_row, per_row, m->sizes[l + 1]))
+    size_t total = 0, n;
+    for (size_t l = 0; l < m->n_layers; l++) {
+        if (nni_size_mul(&n, max_batch, m->sizes[l + 1]) || n > SIZE_MAX / 4 ||
+            nni_size_mul(&n, nni_pad_floats(n), 3) || nni_size_add(&total, total, n))
             return -1;
-    if (nni_size_mul(&floats, per_row, 3) || nni_size_mul(&floats, floats, max_batch) ||
-        nni_size_mul(&bytes, floats, sizeof(float)))
+    }
+    if (nni_size_mul(&n, total, sizeof(float)))
         return -1;
-    *out = floats;
+    *out = total;
     return 0;
 }
 
@@ -153,12 +156,12 @@ int nn_work_create(nn_work *w, const nn_model *m, size_t max_batch, nn_error *er
     size_t floats;
     if (work_floats(&floats, m, max_batch))
         return nn_fail(err, NN_ERR_NOMEM, "work: batch of %zu is too large", max_batch);
-    w->mem = nni_alloc(floats, sizeof(float));
+    w->mem = nni_alloc_aligned(floats, sizeof(float));
     if (!w->mem)
         return nn_fail(err, NN_ERR_NOMEM, "work: out of memory for a batch of %zu", max_batch);
     float *p = w->mem;
     for (size_t l = 0; l < m->n_layers; l++) {
-        size_t n = max_batch * m->sizes[l + 1];
+        size_t n = nni_pad_floats(max_batch * m->sizes[l + 1]);
         w->z[l] = p, p += n;
         w->a[l] = p, p += n;
         w->dz[l] = p, p += n;

@@ -249,8 +249,8 @@ static int trainer_create(trainer *t, nn_model *m, const nn_dataset *d, const nn
     t->steps = nni_chunks(t->n_train, t->batch);
     t->n_blocks = make_blocks(NULL, m, t->batch);
     size_t x_floats;
-    t->x = nni_size_mul(&x_floats, t->batch, d->dim) ? NULL : nni_alloc(x_floats, sizeof *t->x);
-    t->grads = nni_alloc(m->n_params, sizeof *t->grads);
+    t->x = nni_size_mul(&x_floats, t->batch, d->dim) ? NULL : nni_alloc_aligned(x_floats, sizeof *t->x);
+    t->grads = nni_alloc_aligned(m->n_params, sizeof *t->grads);
     t->y = nni_alloc(t->batch, 1);
     t->row_loss = nni_alloc(t->batch, sizeof *t->row_loss);
     t->chunk_correct = nni_alloc(nni_chunks(t->batch, CHUNK), sizeof *t->chunk_correct);
