@@ -1,11 +1,22 @@
-/* nn_dream.h - making a network draw what it believes a class looks like:
- * gradient descent on the INPUT with the weights held fixed.
+/* nn_dream.h - making a network draw what it believes a class looks like,
+ * or what one of its hidden units responds to: gradient descent on the INPUT
+ * with the weights held fixed.
  *
- * The objective for target class K is
- *   E(x) = loss(f(x), K) + P(x)
+ * The dream of unit u of layer l (layer 1 the first hidden layer, layer L =
+ * n_layers the output, whose units are the classes) descends
+ *   E(x) = O(T(x)) + P(x)
+ *   O(x) = -z_l[u](x)               a hidden unit, or a class with NN_DREAM_LOGIT:
+ *                                   its pre-activation (a class's logit), which
+ *                                   rises with the activation and still has a
+ *                                   gradient where a ReLU is off;
+ *   O(x) = loss(f(x), u)            a class with NN_DREAM_SOFTMAX: the model's loss
+ *                                   towards the one-hot target of u (cross-entropy
+ *                                   of the softmax), which mostly pushes the
+ *                                   other classes down;
  *   P(x) = ink * sum_i x_i + l2 * ||x||^2 / 2 + tv * V(x) + border * B(x)
- * where loss is the model's loss towards the one-hot target of K (cross-
- * entropy for a softmax output) and, for x seen as a rows x cols image:
+ * where T is the identity, or with jitter > 0 a random transformation drawn
+ * afresh at every step (nn_dream_jitter below) and the gradient is taken
+ * through it: dO/dx = T^T dO/dx'.  For x seen as a rows x cols image:
  *   sum_i x_i   the total ink: the L1 norm, since pixels are >= 0;
  *   V(x) = 1/2 sum_{i,j} (x[i][j+1] - x[i][j])^2 + (x[i+1][j] - x[i][j])^2,
  *               the squared total variation, a smoothness term;
@@ -28,24 +39,33 @@
  * the penalties shape the picture early and let the class probability rise at
  * the end (the border term stays: it is a prior, not a trade-off).
  *
- * After the steps, up to `polish` more steps (sigma = blur1; ink, l2 and tv
- * off; border kept) run while the class probability is below p_stop.
+ * After the steps of a class dream, up to `polish` more steps (sigma = blur1;
+ * ink, l2 and tv off; border kept) run while the class probability is below
+ * p_stop.  A hidden unit's dream has no polish steps.
  *
  * nn_dream_config_plain gives the plain algorithm: no penalties, no blur,
- * 200 steps of x <- clip(x - dE/dx, 0, 1).
+ * 200 steps of x <- clip(x - dE/dx, 0, 1) with E the cross-entropy.
  */
 #ifndef NN_DREAM_H
 #define NN_DREAM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "nn_error.h"
 #include "nn_layers.h"
 #include "nn_model.h"
 #include "nn_rng.h"
 
+typedef enum nn_dream_objective {
+    NN_DREAM_LOGIT,  /* maximise the class's logit z_L[K] */
+    NN_DREAM_SOFTMAX /* minimise the loss towards K: maximise log p(K) */
+} nn_dream_objective;
+
 typedef struct nn_dream_config {
-    size_t target;     /* class K, < the model's number of outputs */
+    size_t layer;      /* 1..n_layers: the unit's layer; 0 = the output layer */
+    size_t target;     /* the unit (for the output layer the class K), < the layer's width */
+    nn_dream_objective objective; /* of a class dream (the output layer) */
     size_t steps;      /* gradient steps */
     float lr;          /* step size */
     float ink;         /* weight of sum_i x_i */
@@ -57,23 +77,34 @@ typedef struct nn_dream_config {
     int anneal;        /* non-zero: ink, l2 and tv fade out over the steps */
     size_t polish;     /* most extra steps while p(K) < p_stop */
     float p_stop;      /* probability the polish steps aim for */
-    nn_loss_kind loss; /* default cross-entropy (needs a softmax output) */
+    nn_loss_kind loss; /* NN_DREAM_SOFTMAX's loss: cross-entropy (needs a softmax output) */
+    float jitter;       /* largest shift of T, pixels; 0: no transformation */
+    float jitter_scale; /* largest relative change of scale of T */
+    float jitter_angle; /* largest rotation of T, degrees */
+    uint64_t seed;      /* of the transformations */
     size_t rows, cols; /* image shape; rows * cols = the model's inputs */
 } nn_dream_config;
 
 /* Fills c with nnart's defaults for class 0 on a rows x cols input:
- * 600 steps, lr 2, ink 0.001, l2 0, tv 0, border 0.5, blur 3 -> 1, anneal on,
- * polish 200 towards p_stop 0.99, cross-entropy. */
+ * the output layer, the logit objective, 600 steps, lr 0.02, ink 0.05, l2 0,
+ * tv 0, border 0.5, blur 3 -> 1, anneal on, polish 200 towards p_stop 0.99,
+ * no jitter (when turned on: scale 0.05, angle 5 degrees), seed 1. */
 void nn_dream_config_default(nn_dream_config *c, size_t rows, size_t cols);
 
+/* Sets c's objective with the step size and ink weight that suit it:
+ * logit lr 0.02, ink 0.05; softmax lr 2, ink 0.001. */
+void nn_dream_config_objective(nn_dream_config *c, nn_dream_objective objective);
+
 /* Fills c with the plain algorithm for class 0: 200 steps, lr 1, every
- * penalty 0, no blur, no anneal, no polish, cross-entropy. */
+ * penalty 0, no blur, no anneal, no polish, the softmax objective
+ * (cross-entropy). */
 void nn_dream_config_plain(nn_dream_config *c, size_t rows, size_t cols);
 
 typedef struct nn_dream_result {
-    float p_target;   /* the model's output for K on the final x */
+    float activation; /* a_l[u] on the final x (for a class: its logit z_L[K]) */
+    float p_target;   /* the model's output for K on the final x (0 for a hidden unit) */
     size_t predicted; /* the model's class for the final x (first argmax) */
-    double loss;      /* loss(f(x), K) on the final x, without the penalties */
+    double loss;      /* O(x) on the final x (T the identity), without the penalties */
     double energy;    /* E(x) on the final x, penalties at their full weights */
     size_t steps;     /* steps taken, polish steps included */
 } nn_dream_result;
@@ -84,6 +115,29 @@ typedef struct nn_dream_result {
  * result may be NULL. */
 int nn_dream(const nn_model *m, const nn_dream_config *c, float *x, nn_dream_result *result,
              nn_error *err);
+
+/* O(x) above for c's unit (T the identity) on the input x of m; writes
+ * dO/dx (sizes[0] values) to grad if grad is not NULL.  w is a work area of
+ * m (max_batch >= 1), left holding the forward pass of x.  c must have
+ * passed nn_dream's checks (layer and target in range). */
+double nn_dream_objective_value(const nn_model *m, nn_work *w, const nn_dream_config *c,
+                                const float *x, float *grad);
+
+/* The random transformation T of one step: a shift (dx, dy) in pixels, a
+ * scale s and a rotation by theta about the image centre c:
+ *   (T x)[p] = x(c + R(-theta) (p - c - d) / s), read bilinearly, 0 outside. */
+typedef struct nn_dream_jitter {
+    float dx, dy, scale, theta; /* theta in radians */
+} nn_dream_jitter;
+
+/* Draws T: dx, dy uniform in [-jitter, jitter], s = 1 + uniform in
+ * [-jitter_scale, jitter_scale], theta uniform in +-jitter_angle degrees. */
+void nn_dream_jitter_draw(const nn_dream_config *c, nn_rng *r, nn_dream_jitter *t);
+
+/* out <- T in (transpose 0) or out <- T^T in (transpose non-zero) on a
+ * rows x cols image; in and out do not overlap. */
+void nn_dream_jitter_apply(const nn_dream_jitter *t, size_t rows, size_t cols, const float *in,
+                           float *out, int transpose);
 
 /* The penalty P(x) above with c's weights for the rows * cols values of x;
  * ADDS its gradient to grad if grad is not NULL. */

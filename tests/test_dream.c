@@ -1,5 +1,7 @@
-/* test_dream.c - gradient descent on the input: the penalty gradients and the
- * whole update (blurred or not) against finite differences, the blur against a
+/* test_dream.c - gradient descent on the input: the penalty gradients, the
+ * objectives' gradients (hidden unit, logit, softmax) and the whole update
+ * (blurred or not) against finite differences, the random transformation and
+ * its adjoint, hidden-unit dreams raising their unit, the blur against a
  * direct 2-D convolution, the schedule (blur, fading penalties, polish) against
  * a loop written out here, a hand-built linear model whose dream is known
  * exactly, small trained networks reaching p >= 0.99 with a dark border,
@@ -217,6 +219,7 @@ static void test_one_step_is_gradient_descent(void)
     for (size_t k = 0; k < 2; k++) {
         nn_dream_config c;
         nn_dream_config_default(&c, S, S);
+        nn_dream_config_objective(&c, NN_DREAM_SOFTMAX);
         c.target = 2, c.steps = 1, c.lr = 0.01f, c.polish = 0;
         c.ink = 0.05f, c.l2 = 0.5f, c.tv = 0.25f, c.border = 0.8f;
         c.blur0 = c.blur1 = sigmas[k];
@@ -271,6 +274,7 @@ static void test_schedule(void)
     CHECK_OK(nn_work_create(&w, &m, 1, &err), &err);
     nn_dream_config c;
     nn_dream_config_default(&c, S, S);
+    nn_dream_config_objective(&c, NN_DREAM_SOFTMAX);
     c.target = 1, c.steps = steps, c.polish = polish, c.p_stop = 1.0f, c.lr = 0.5f;
     c.ink = 0.02f, c.l2 = 0.1f, c.tv = 0.05f, c.border = 0.7f;
     c.blur0 = 2.5f, c.blur1 = 0.5f;
@@ -452,10 +456,12 @@ static void test_trained_network_dreams(void)
     nn_model_free(&m);
 }
 
-/* What the defaults are for: on a 14 x 14 bar network whose training images
- * never ink the 2-pixel margin, the plain algorithm lights margin pixels
- * through their untrained weights; the defaults keep the margin dark, still
- * reach p >= 0.99, and ink the bar more than the rest of the box. */
+/* What the penalties and the blur are for: on a 14 x 14 bar network whose
+ * training images never ink the 2-pixel margin, the plain algorithm lights
+ * margin pixels through their untrained weights; the defaults of the softmax
+ * objective keep the margin dark, still reach p >= 0.99, and ink the bar more
+ * than the rest of the box.  (The logit objective's gradient does not fade,
+ * and it leaves 0.01 to 0.09 of ink in this margin.) */
 static void test_defaults_keep_the_border_dark(void)
 {
     enum { S = 14, N = S * S, MARGIN = 2 };
@@ -469,7 +475,7 @@ static void test_defaults_keep_the_border_dark(void)
             if (plain)
                 nn_dream_config_plain(&c, S, S);
             else
-                nn_dream_config_default(&c, S, S);
+                nn_dream_config_default(&c, S, S), nn_dream_config_objective(&c, NN_DREAM_SOFTMAX);
             c.target = K;
             float x[N] = {0};
             nn_dream_result res;
@@ -572,10 +578,201 @@ static void test_bad_arguments(void)
     nn_activation a[] = {NN_ACT_SIGMOID};
     CHECK_OK(nn_model_create(&m, 1, s, a, &err), &err);
     nn_dream_config_default(&c, 6, 6);
+    CHECK_OK(nn_dream(&m, &c, x, NULL, &err), &err); /* the logit needs no softmax */
+    c.objective = NN_DREAM_SOFTMAX;
     CHECK(nn_dream(&m, &c, x, NULL, &err) == NN_ERR_ARG);
     CHECK_MSG(err.msg, "softmax");
     c.loss = NN_LOSS_MSE;
     CHECK_OK(nn_dream(&m, &c, x, NULL, &err), &err);
+    nn_model_free(&m);
+
+    small_network(&m, 6, 6); /* 36 -> 5 -> 3 */
+    nn_dream_config_default(&c, 6, 6);
+    c.layer = 3;
+    CHECK(nn_dream(&m, &c, x, NULL, &err) == NN_ERR_ARG);
+    CHECK_MSG(err.msg, "layer 3");
+    c.layer = 1, c.target = 5;
+    CHECK(nn_dream(&m, &c, x, NULL, &err) == NN_ERR_ARG);
+    CHECK_MSG(err.msg, "unit 5");
+    c.target = 4, c.steps = 2;
+    CHECK_OK(nn_dream(&m, &c, x, NULL, &err), &err);
+    c.jitter = -1.0f;
+    CHECK(nn_dream(&m, &c, x, NULL, &err) == NN_ERR_ARG);
+    CHECK_MSG(err.msg, "jitter");
+    nn_model_free(&m);
+}
+
+/* A 36 -> 6 -> 5 -> 3 relu network with fixed random weights and biases
+ * 0.1 (every unit alive near the blank image). */
+static void deep_network(nn_model *m, uint64_t seed)
+{
+    nn_error err;
+    size_t s[] = {36, 6, 5, 3};
+    nn_activation a[] = {NN_ACT_RELU, NN_ACT_RELU, NN_ACT_SOFTMAX};
+    CHECK_OK(nn_model_create(m, 3, s, a, &err), &err);
+    nn_rng r;
+    nn_rng_seed(&r, seed);
+    nn_model_init_glorot(m, &r);
+    for (size_t l = 0; l < 2; l++)
+        for (size_t o = 0; o < s[l + 1]; o++)
+            m->params[nn_model_bias_offset(m, l) + o] = 0.1f;
+}
+
+/* nn_dream_objective_value's gradient against central differences of its
+ * value, at an interior point, for a unit of each hidden layer, a class's
+ * logit and the softmax objective. */
+static void test_objective_gradient(void)
+{
+    nn_error err;
+    nn_model m;
+    deep_network(&m, 21);
+    nn_work w;
+    CHECK_OK(nn_work_create(&w, &m, 1, &err), &err);
+    const size_t layer[] = {1, 2, 2, 3, 3};
+    const size_t unit[] = {4, 0, 3, 2, 1};
+    const nn_dream_objective obj[] = {NN_DREAM_LOGIT, NN_DREAM_LOGIT, NN_DREAM_LOGIT,
+                                      NN_DREAM_LOGIT, NN_DREAM_SOFTMAX};
+    for (size_t k = 0; k < 5; k++) {
+        nn_dream_config c;
+        nn_dream_config_default(&c, 6, 6);
+        c.layer = layer[k], c.target = unit[k], c.objective = obj[k];
+        float x[36], g[36];
+        nn_rng r;
+        nn_rng_seed(&r, 30 + k);
+        for (size_t i = 0; i < 36; i++)
+            x[i] = 0.2f + 0.6f * (float)nn_rng_uniform(&r);
+        nn_dream_objective_value(&m, &w, &c, x, g);
+        const double h = 1e-3;
+        int bad = 0;
+        for (size_t i = 0; i < 36; i++) {
+            float keep = x[i];
+            x[i] = keep + (float)h;
+            double up = nn_dream_objective_value(&m, &w, &c, x, NULL);
+            x[i] = keep - (float)h;
+            double down = nn_dream_objective_value(&m, &w, &c, x, NULL);
+            x[i] = keep;
+            double num = (up - down) / (2 * h);
+            if (fabs(num - g[i]) > 1e-3 * (1 + fabs(num)))
+                bad++, fprintf(stderr, "layer %zu unit %zu pixel %zu: numeric %.6f analytic %.6f\n",
+                               layer[k], unit[k], i, num, (double)g[i]);
+        }
+        CHECK(bad == 0);
+        /* The logit's value is -z itself. */
+        if (obj[k] == NN_DREAM_LOGIT)
+            CHECK(nn_dream_objective_value(&m, &w, &c, x, NULL) ==
+                  -(double)w.z[layer[k] - 1][unit[k]]);
+    }
+    nn_work_free(&w);
+    nn_model_free(&m);
+}
+
+/* Every hidden unit's dream, from blank, with the defaults but no blur and
+ * no ink penalty (a blur of 3 pixels and the ink weight are made for 28 x 28
+ * digits, and would swamp a 6 x 6 image's gradient): the unit's
+ * activation ends above its value at the start and above its largest value
+ * over 50 random images. */
+static void test_unit_dreams_raise_their_unit(void)
+{
+    nn_error err;
+    nn_model m;
+    deep_network(&m, 22);
+    nn_work w;
+    CHECK_OK(nn_work_create(&w, &m, 1, &err), &err);
+    for (size_t l = 1; l <= 2; l++)
+        for (size_t u = 0; u < m.sizes[l]; u++) {
+            nn_dream_config c;
+            nn_dream_config_default(&c, 6, 6);
+            c.layer = l, c.target = u;
+            c.blur0 = c.blur1 = c.ink = 0.0f;
+            float x[36] = {0}, best = 0.0f;
+            nn_rng r;
+            nn_rng_seed(&r, 40 + u);
+            for (int k = 0; k < 50; k++) {
+                nn_dream_noise(x, 36, 1.0f, &r);
+                nn_forward(&m, &w, x, 1);
+                best = w.a[l - 1][u] > best ? w.a[l - 1][u] : best;
+            }
+            memset(x, 0, sizeof x);
+            nn_forward(&m, &w, x, 1);
+            float start = w.a[l - 1][u];
+            nn_dream_result res;
+            CHECK_OK(nn_dream(&m, &c, x, &res, &err), &err);
+            nn_forward(&m, &w, x, 1);
+            CHECK(res.activation == w.a[l - 1][u]);
+            CHECK(res.steps == c.steps); /* no polish for a hidden unit */
+            int ok = res.activation > start + 0.05f && res.activation > best;
+            if (!ok)
+                fprintf(stderr, "layer %zu unit %zu: %.4f -> %.4f (random images: %.4f)\n", l,
+                        u, (double)start, (double)res.activation, (double)best);
+            CHECK(ok);
+        }
+    nn_work_free(&w);
+    nn_model_free(&m);
+}
+
+/* T: the identity leaves the image, a shift of one pixel moves it by one
+ * column, T^T is T's adjoint (<T x, y> = <x, T^T y>), and the draws stay in
+ * their limits. */
+static void test_jitter_transform(void)
+{
+    enum { R = 7, C = 9, N = R * C };
+    float x[N], y[N], tx[N], tty[N];
+    nn_rng r;
+    nn_rng_seed(&r, 5);
+    for (size_t i = 0; i < N; i++)
+        x[i] = (float)nn_rng_uniform(&r), y[i] = (float)nn_rng_uniform(&r);
+    nn_dream_jitter id = {0, 0, 1, 0}, right = {1, 0, 1, 0};
+    nn_dream_jitter_apply(&id, R, C, x, tx, 0);
+    CHECK(memcmp(x, tx, sizeof x) == 0);
+    nn_dream_jitter_apply(&right, R, C, x, tx, 0);
+    int bad = 0;
+    for (size_t i = 0; i < R; i++)
+        for (size_t j = 0; j < C; j++)
+            bad += fabsf(tx[i * C + j] - (j == 0 ? 0.0f : x[i * C + j - 1])) > 1e-6f;
+    CHECK(bad == 0);
+    nn_dream_config c;
+    nn_dream_config_default(&c, R, C);
+    c.jitter = 2.0f;
+    for (int k = 0; k < 20; k++) {
+        nn_dream_jitter t;
+        nn_dream_jitter_draw(&c, &r, &t);
+        CHECK(fabsf(t.dx) <= 2.0f && fabsf(t.dy) <= 2.0f);
+        CHECK(fabsf(t.scale - 1.0f) <= 0.05f && fabsf(t.theta) <= 5.0f * 3.1416f / 180.0f);
+        nn_dream_jitter_apply(&t, R, C, x, tx, 0);
+        nn_dream_jitter_apply(&t, R, C, y, tty, 1);
+        double a = 0, b = 0;
+        for (size_t i = 0; i < N; i++)
+            a += (double)tx[i] * y[i], b += (double)x[i] * tty[i];
+        CHECK_NEAR(a, b, 1e-4);
+    }
+}
+
+/* A dream with jitter: the same seed gives the same bytes, another seed
+ * another dream; without jitter the seed does not matter. */
+static void test_jitter_is_seeded(void)
+{
+    nn_error err;
+    nn_model m;
+    deep_network(&m, 23);
+    float x[3][36] = {{0}};
+    const uint64_t seeds[3] = {7, 7, 8};
+    for (int k = 0; k < 3; k++) {
+        nn_dream_config c;
+        nn_dream_config_default(&c, 6, 6);
+        c.target = 1, c.jitter = 1.0f, c.seed = seeds[k], c.steps = 50;
+        CHECK_OK(nn_dream(&m, &c, x[k], NULL, &err), &err);
+    }
+    CHECK(memcmp(x[0], x[1], sizeof x[0]) == 0);
+    CHECK(memcmp(x[0], x[2], sizeof x[0]) != 0);
+    float y[2][36] = {{0}};
+    for (int k = 0; k < 2; k++) {
+        nn_dream_config c;
+        nn_dream_config_default(&c, 6, 6);
+        c.target = 1, c.seed = seeds[k + 1], c.steps = 50;
+        CHECK_OK(nn_dream(&m, &c, y[k], NULL, &err), &err);
+    }
+    CHECK(memcmp(y[0], y[1], sizeof y[0]) == 0);
+    CHECK(memcmp(x[0], y[0], sizeof y[0]) != 0);
     nn_model_free(&m);
 }
 
@@ -592,5 +789,9 @@ int main(void)
     RUN(test_defaults_keep_the_border_dark);
     RUN(test_start_is_clipped);
     RUN(test_bad_arguments);
+    RUN(test_objective_gradient);
+    RUN(test_unit_dreams_raise_their_unit);
+    RUN(test_jitter_transform);
+    RUN(test_jitter_is_seeded);
     return t_summary();
 }

@@ -1,4 +1,5 @@
-/* dream.c - gradient descent on a network's input towards a class (nn_dream.h). */
+/* dream.c - gradient descent on a network's input towards a class or a
+ * unit (nn_dream.h). */
 #include <math.h>
 #include <stdlib.h>
 
@@ -8,10 +9,12 @@
 void nn_dream_config_default(nn_dream_config *c, size_t rows, size_t cols)
 {
     *c = (nn_dream_config){
+        .layer = 0,
         .target = 0,
+        .objective = NN_DREAM_LOGIT,
         .steps = 600,
-        .lr = 2.0f,
-        .ink = 0.001f,
+        .lr = 0.02f,
+        .ink = 0.05f,
         .l2 = 0.0f,
         .tv = 0.0f,
         .border = 0.5f,
@@ -21,9 +24,23 @@ void nn_dream_config_default(nn_dream_config *c, size_t rows, size_t cols)
         .polish = 200,
         .p_stop = 0.99f,
         .loss = NN_LOSS_XENT,
+        .jitter = 0.0f,
+        .jitter_scale = 0.05f,
+        .jitter_angle = 5.0f,
+        .seed = 1,
         .rows = rows,
         .cols = cols,
     };
+}
+
+void nn_dream_config_objective(nn_dream_config *c, nn_dream_objective objective)
+{
+    /* The softmax's gradient (p - onehot) fades as p(K) nears 1; the logit's
+     * does not, so it takes a step 100 times smaller and a heavier ink penalty
+     * to keep the dream from filling the box. */
+    c->objective = objective;
+    c->lr = objective == NN_DREAM_LOGIT ? 0.02f : 2.0f;
+    c->ink = objective == NN_DREAM_LOGIT ? 0.05f : 0.001f;
 }
 
 void nn_dream_config_plain(nn_dream_config *c, size_t rows, size_t cols)
@@ -35,6 +52,7 @@ void nn_dream_config_plain(nn_dream_config *c, size_t rows, size_t cols)
     c->blur0 = c->blur1 = 0.0f;
     c->anneal = 0;
     c->polish = 0;
+    c->objective = NN_DREAM_SOFTMAX;
 }
 
 /* How many rows (columns) index i lies inside a margin of `margin` at either
@@ -160,16 +178,47 @@ static int weight_ok(float w)
 /* Largest blur sigma accepted: far wider than any image needs. */
 #define MAX_SIGMA 100.0f
 
+/* The layer of c's unit, 1..n_layers. */
+static size_t unit_layer(const nn_model *m, const nn_dream_config *c)
+{
+    return c->layer == 0 ? m->n_layers : c->layer;
+}
+
+/* Whether O is the model's loss (a class dream with NN_DREAM_SOFTMAX). */
+static int uses_loss(const nn_model *m, const nn_dream_config *c)
+{
+    return unit_layer(m, c) == m->n_layers && c->objective == NN_DREAM_SOFTMAX;
+}
+
+/* The checks of the transformation's settings. */
+static int check_jitter(const nn_dream_config *c, nn_error *err)
+{
+    if (!weight_ok(c->jitter) || c->jitter > 100.0f || !weight_ok(c->jitter_scale) ||
+        c->jitter_scale > 0.5f || !weight_ok(c->jitter_angle) || c->jitter_angle > 90.0f)
+        return nn_fail(err, NN_ERR_ARG, "dream: jitter must be 0 to 100 pixels, its scale 0 to "
+                                        "0.5 and its angle 0 to 90 degrees");
+    return NN_OK;
+}
+
 /* The checks of nn_dream's model and configuration. */
 static int check_dream(const nn_model *m, const nn_dream_config *c, nn_error *err)
 {
-    size_t n = m->sizes[0], K = m->sizes[m->n_layers];
+    size_t n = m->sizes[0], L = m->n_layers;
     if (c->rows == 0 || c->cols == 0 || c->rows > n || c->cols > n || c->rows * c->cols != n)
         return nn_fail(err, NN_ERR_ARG, "dream: a %zu x %zu image does not fit %zu model inputs",
                        c->rows, c->cols, n);
-    if (c->target >= K || K > 256)
+    if (c->layer > L)
+        return nn_fail(err, NN_ERR_ARG, "dream: layer %zu is out of range (the model has 1 to %zu)",
+                       c->layer, L);
+    size_t width = m->sizes[unit_layer(m, c)];
+    if (unit_layer(m, c) == L && (c->target >= width || width > 256))
         return nn_fail(err, NN_ERR_ARG, "dream: class %zu is out of range (the model has %zu)",
-                       c->target, K);
+                       c->target, width);
+    if (c->target >= width)
+        return nn_fail(err, NN_ERR_ARG, "dream: unit %zu is out of range (layer %zu has %zu)",
+                       c->target, c->layer, width);
+    if (c->objective != NN_DREAM_LOGIT && c->objective != NN_DREAM_SOFTMAX)
+        return nn_fail(err, NN_ERR_ARG, "dream: unknown objective %d", (int)c->objective);
     if (!weight_ok(c->lr) || !weight_ok(c->ink) || !weight_ok(c->l2) || !weight_ok(c->tv) ||
         !weight_ok(c->border))
         return nn_fail(err, NN_ERR_ARG, "dream: lr, ink, l2, tv and border must be finite and >= 0");
@@ -179,73 +228,198 @@ static int check_dream(const nn_model *m, const nn_dream_config *c, nn_error *er
                        (double)MAX_SIGMA);
     if (!(c->p_stop >= 0.0f && c->p_stop <= 1.0f))
         return nn_fail(err, NN_ERR_ARG, "dream: p_stop must be between 0 and 1");
-    return nn_model_check_loss(m, c->loss, err);
+    int rc = check_jitter(c, err);
+    if (rc)
+        return rc;
+    return uses_loss(m, c) ? nn_model_check_loss(m, c->loss, err) : NN_OK;
+}
+
+double nn_dream_objective_value(const nn_model *m, nn_work *w, const nn_dream_config *c,
+                                const float *x, float *grad)
+{
+    if (uses_loss(m, c)) {
+        uint8_t label = (uint8_t)c->target;
+        nn_forward(m, w, x, 1);
+        double loss = nn_loss(m, w, c->loss, &label, 1, NULL);
+        if (grad)
+            nn_backward(m, w, c->loss, x, &label, 1, 1, NULL, grad);
+        return loss;
+    }
+    /* O = -z_l[u]: the layers up to l as a model of their own (the parameters
+     * are stored layer after layer, so they are a prefix), dO/dz_l = -e_u
+     * carried down to the input. */
+    size_t l = unit_layer(m, c), width = m->sizes[l];
+    nn_model upto = *m;
+    upto.n_layers = l;
+    nn_forward(m, w, x, 1);
+    double value = -(double)w->z[l - 1][c->target];
+    if (grad) {
+        for (size_t o = 0; o < width; o++)
+            w->dz[l - 1][o] = o == c->target ? -1.0f : 0.0f;
+        nn_backward_rows(&upto, w, 0, 1);
+        nn_input_grad_rows(&upto, w, grad, 0, 1);
+    }
+    return value;
+}
+
+void nn_dream_jitter_draw(const nn_dream_config *c, nn_rng *r, nn_dream_jitter *t)
+{
+    /* Each parameter uniform in [-limit, limit]: limit (2u - 1). */
+    t->dx = c->jitter * (float)(2.0 * nn_rng_uniform(r) - 1.0);
+    t->dy = c->jitter * (float)(2.0 * nn_rng_uniform(r) - 1.0);
+    t->scale = 1.0f + c->jitter_scale * (float)(2.0 * nn_rng_uniform(r) - 1.0);
+    t->theta = c->jitter_angle * (float)((2.0 * nn_rng_uniform(r) - 1.0) * 3.14159265358979323846 / 180.0);
+}
+
+void nn_dream_jitter_apply(const nn_dream_jitter *t, size_t rows, size_t cols, const float *in,
+                           float *out, int transpose)
+{
+    size_t n = rows * cols;
+    if (transpose)
+        for (size_t i = 0; i < n; i++)
+            out[i] = 0.0f;
+    double ci = ((double)rows - 1) / 2, cj = ((double)cols - 1) / 2;
+    double cs = cos(t->theta), sn = sin(t->theta);
+    for (size_t i = 0; i < rows; i++)
+        for (size_t j = 0; j < cols; j++) {
+            /* q = c + R(-theta) (p - c - d) / s, p = (j, i) as (x, y). */
+            double px = ((double)j - cj - t->dx) / t->scale, py = ((double)i - ci - t->dy) / t->scale;
+            double qx = cj + cs * px + sn * py, qy = ci - sn * px + cs * py;
+            double fx = floor(qx), fy = floor(qy);
+            double ax = qx - fx, ay = qy - fy;
+            /* Bilinear weights of the four neighbours (y0 + a, x0 + b). */
+            double wt[4] = {(1 - ay) * (1 - ax), (1 - ay) * ax, ay * (1 - ax), ay * ax};
+            float acc = 0.0f;
+            for (int k = 0; k < 4; k++) {
+                double y = fy + (k >> 1), x = fx + (k & 1);
+                if (y < 0 || x < 0 || y >= (double)rows || x >= (double)cols)
+                    continue;
+                size_t q = (size_t)y * cols + (size_t)x;
+                if (transpose)
+                    out[q] += (float)wt[k] * in[i * cols + j];
+                else
+                    acc += (float)wt[k] * in[q];
+            }
+            if (!transpose)
+                out[i * cols + j] = acc;
+        }
+}
+
+/* The work buffers of a dream. */
+typedef struct dream_buffers {
+    float *g, *tmp, *xt, *gt, *kernel;
+    nn_work w;
+} dream_buffers;
+
+static void buffers_free(dream_buffers *b)
+{
+    nn_work_free(&b->w);
+    free(b->kernel);
+    free(b->gt);
+    free(b->xt);
+    free(b->tmp);
+    free(b->g);
+}
+
+static int buffers_create(dream_buffers *b, const nn_model *m, const nn_dream_config *c,
+                          nn_error *err)
+{
+    size_t n = m->sizes[0];
+    float sigma_max = c->blur0 > c->blur1 ? c->blur0 : c->blur1;
+    *b = (dream_buffers){0};
+    b->g = nni_alloc(n, sizeof *b->g), b->tmp = nni_alloc(n, sizeof *b->tmp);
+    b->xt = nni_alloc(n, sizeof *b->xt), b->gt = nni_alloc(n, sizeof *b->gt);
+    b->kernel = nni_alloc(2 * blur_radius(sigma_max) + 1, sizeof *b->kernel);
+    int rc = b->g && b->tmp && b->xt && b->gt && b->kernel
+                 ? nn_work_create(&b->w, m, 1, err)
+                 : nn_fail(err, NN_ERR_NOMEM, "dream: out of memory");
+    if (rc)
+        buffers_free(b);
+    return rc;
+}
+
+/* The weights and blur of step s into now and *sigma. */
+static void schedule(const nn_dream_config *c, size_t s, nn_dream_config *now, float *sigma)
+{
+    if (s < c->steps) {
+        /* t = s / (steps - 1);  sigma = blur0 + t (blur1 - blur0);
+         * with anneal, weights w (1 - s / steps). */
+        float t = c->steps > 1 ? (float)s / (float)(c->steps - 1) : 1.0f;
+        *sigma = c->blur0 + t * (c->blur1 - c->blur0);
+        float fade = c->anneal ? 1.0f - (float)s / (float)c->steps : 1.0f;
+        now->ink = c->ink * fade, now->l2 = c->l2 * fade, now->tv = c->tv * fade;
+        return;
+    }
+    /* Polish: sharpen without ink, l2 and tv. */
+    *sigma = c->blur1;
+    now->ink = now->l2 = now->tv = 0.0f;
+}
+
+/* dO/dx of one step into b->g, through a fresh T if jitter is on; returns
+ * the model's output on the input the step saw. */
+static const float *step_gradient(const nn_model *m, const nn_dream_config *c, dream_buffers *b,
+                                  const float *x, nn_rng *r)
+{
+    if (!(c->jitter > 0.0f)) {
+        nn_dream_objective_value(m, &b->w, c, x, b->g);
+        return b->w.a[m->n_layers - 1];
+    }
+    nn_dream_jitter t;
+    nn_dream_jitter_draw(c, r, &t);
+    nn_dream_jitter_apply(&t, c->rows, c->cols, x, b->xt, 0);
+    nn_dream_objective_value(m, &b->w, c, b->xt, b->gt);
+    nn_dream_jitter_apply(&t, c->rows, c->cols, b->gt, b->g, 1); /* T^T dO/dx' */
+    return b->w.a[m->n_layers - 1];
+}
+
+/* The result on the final x; returns O(x). */
+static double dream_result(const nn_model *m, const nn_dream_config *c, dream_buffers *b,
+                           const float *x, size_t steps, nn_dream_result *result)
+{
+    size_t L = m->n_layers, l = unit_layer(m, c), K = m->sizes[L];
+    double value = nn_dream_objective_value(m, &b->w, c, x, NULL);
+    if (result) {
+        const float *y = b->w.a[L - 1];
+        result->activation = l == L ? b->w.z[L - 1][c->target] : b->w.a[l - 1][c->target];
+        result->p_target = l == L ? y[c->target] : 0.0f;
+        nn_argmax_rows(&result->predicted, y, 1, K);
+        result->loss = value;
+        result->energy = value + nn_dream_penalty(c, x, NULL);
+        result->steps = steps;
+    }
+    return value;
 }
 
 int nn_dream(const nn_model *m, const nn_dream_config *c, float *x, nn_dream_result *result,
              nn_error *err)
 {
-    size_t n = m->sizes[0], K = m->sizes[m->n_layers];
+    size_t n = m->sizes[0];
+    dream_buffers b;
     int rc = check_dream(m, c, err);
-    if (rc)
+    if (rc || (rc = buffers_create(&b, m, c, err)))
         return rc;
-    float sigma_max = c->blur0 > c->blur1 ? c->blur0 : c->blur1;
-    float *g = nni_alloc(n, sizeof *g), *tmp = nni_alloc(n, sizeof *tmp);
-    float *kernel = nni_alloc(2 * blur_radius(sigma_max) + 1, sizeof *kernel);
-    nn_work w;
-    rc = g && tmp && kernel ? nn_work_create(&w, m, 1, err)
-                            : nn_fail(err, NN_ERR_NOMEM, "dream: out of memory");
-    if (rc) {
-        free(kernel);
-        free(tmp);
-        free(g);
-        return rc;
-    }
-    uint8_t label = (uint8_t)c->target;
+    int is_class = unit_layer(m, c) == m->n_layers;
+    nn_rng r;
+    nn_rng_seed(&r, c->seed);
     for (size_t i = 0; i < n; i++)
         x[i] = clip01(x[i]);
     nn_dream_config now = *c; /* the weights in force at this step */
-    size_t s = 0;
-    for (; s < c->steps + c->polish; s++) {
-        const float *y = nn_forward(m, &w, x, 1);
+    size_t s = 0, polish = is_class ? c->polish : 0;
+    for (; s < c->steps + polish; s++) {
         float sigma;
-        if (s < c->steps) {
-            /* t = s / (steps - 1);  sigma = blur0 + t (blur1 - blur0);
-             * with anneal, weights w (1 - s / steps). */
-            float t = c->steps > 1 ? (float)s / (float)(c->steps - 1) : 1.0f;
-            sigma = c->blur0 + t * (c->blur1 - c->blur0);
-            float fade = c->anneal ? 1.0f - (float)s / (float)c->steps : 1.0f;
-            now.ink = c->ink * fade, now.l2 = c->l2 * fade, now.tv = c->tv * fade;
-        } else {
-            /* Polish: stop once p(K) >= p_stop; otherwise sharpen without
-             * ink, l2 and tv. */
-            if (y[c->target] >= c->p_stop)
-                break;
-            sigma = c->blur1;
-            now.ink = now.l2 = now.tv = 0.0f;
-        }
-        /* dE/dx = dloss/dx (backpropagation to the input) + dP/dx. */
-        nn_backward(m, &w, c->loss, x, &label, 1, 1, NULL, g);
-        nn_dream_penalty(&now, x, g);
-        /* x <- clip(x - lr * G_sigma(dE/dx), 0, 1) */
-        nn_dream_blur(g, tmp, kernel, c->rows, c->cols, sigma);
+        schedule(c, s, &now, &sigma);
+        const float *y = step_gradient(m, c, &b, x, &r);
+        if (s >= c->steps && y[c->target] >= c->p_stop)
+            break; /* polish until p(K) >= p_stop */
+        /* dE/dx = dO/dx + dP/dx;  x <- clip(x - lr * G_sigma(dE/dx), 0, 1) */
+        nn_dream_penalty(&now, x, b.g);
+        nn_dream_blur(b.g, b.tmp, b.kernel, c->rows, c->cols, sigma);
         for (size_t i = 0; i < n; i++)
-            x[i] = clip01(x[i] - c->lr * g[i]);
+            x[i] = clip01(x[i] - c->lr * b.g[i]);
     }
-    const float *y = nn_forward(m, &w, x, 1);
-    double loss = nn_loss(m, &w, c->loss, &label, 1, NULL);
-    if (result) {
-        result->p_target = y[c->target];
-        nn_argmax_rows(&result->predicted, y, 1, K);
-        result->loss = loss;
-        result->energy = loss + nn_dream_penalty(c, x, NULL);
-        result->steps = s;
-    }
-    nn_work_free(&w);
-    free(kernel);
-    free(tmp);
-    free(g);
-    if (!isfinite(loss))
-        return nn_fail(err, NN_ERR_DIVERGED, "dream: the loss became %g (try a smaller step size)", loss);
+    double value = dream_result(m, c, &b, x, s, result);
+    buffers_free(&b);
+    if (!isfinite(value))
+        return nn_fail(err, NN_ERR_DIVERGED, "dream: the loss became %g (try a smaller step size)", value);
     return NN_OK;
 }
