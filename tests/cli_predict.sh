@@ -116,7 +116,7 @@ check "dream: another seed, another picture" sh -c "! cmp -s '$tmp/n1.png' '$tmp
 "$N" dream -m "$tmp/m.nnm" --class 2 --from-index 0 --steps 50 >"$tmp/f.out"
 check "dream from a test digit" grep -Eq '^ +2  ' "$tmp/f.out"
 "$N" dream -m "$tmp/m.nnm" --class 3 --plain -r "$tmp/pl1.pgm" >"$tmp/pl1.out"
-"$N" dream -m "$tmp/m.nnm" --class 3 --steps 200 --lr 1 --ink 0 --border 0 --blur 0 \
+"$N" dream -m "$tmp/m.nnm" --class 3 --objective softmax --steps 200 --lr 1 --ink 0 --border 0 --blur 0 \
     --blur-end 0 --no-anneal --polish 0 -r "$tmp/pl2.pgm" >"$tmp/pl2.out"
 check "dream --plain: the defaults' extras all off" cmp -s "$tmp/pl1.pgm" "$tmp/pl2.pgm"
 check "dream --plain: same numbers" [ "$(grep -v wrote "$tmp/pl1.out")" = "$(grep -v wrote "$tmp/pl2.out")" ]
@@ -125,6 +125,26 @@ check "dream: the defaults are not plain" sh -c "! cmp -s '$tmp/pl1.pgm' '$tmp/d
 expect 2 "--p-stop: 2 is out of range" "$N" dream -m "$tmp/m.nnm" --p-stop 2
 expect 2 "--blur: 200 is out of range" "$N" dream -m "$tmp/m.nnm" --blur 200
 expect 2 "--class: '10' is not a class" "$N" dream -m "$tmp/m.nnm" --class 10
+"$N" dream -m "$tmp/m.nnm" --layer 1 --unit all -r "$tmp/u1.ppm" >"$tmp/u1.out"
+check "dream of a layer: a header and a row per unit" \
+    [ "$(grep -Ec '^ +1  +[0-9]  +-?[0-9]+\.[0-9]{4}$' "$tmp/u1.out")" -eq 10 ]
+check "dream of a layer: 'layer  unit  activation'" grep -q '^layer  unit  activation$' "$tmp/u1.out"
+"$N" dream -m "$tmp/m.nnm" --layer 3 --unit 4 >"$tmp/l3.out"
+"$N" dream -m "$tmp/m.nnm" --class 4 >"$tmp/c4.out"
+check "dream: --layer LAST --unit K is --class K" cmp -s "$tmp/l3.out" "$tmp/c4.out"
+"$N" dream -m "$tmp/m.nnm" --class 4 --jitter 1 -r "$tmp/j1.pgm" >/dev/null
+"$N" dream -m "$tmp/m.nnm" --class 4 --jitter 1 -r "$tmp/j2.pgm" >/dev/null
+"$N" dream -m "$tmp/m.nnm" --class 4 --jitter 1 --seed 2 -r "$tmp/j3.pgm" >/dev/null
+check "dream --jitter: same seed, same picture" cmp -s "$tmp/j1.pgm" "$tmp/j2.pgm"
+check "dream --jitter: another seed, another picture" sh -c "! cmp -s '$tmp/j1.pgm' '$tmp/j3.pgm'"
+expect 2 "--layer: 0 is out of range (this model has layers 1 to 3; 3 is the output)" \
+    "$N" dream -m "$tmp/m.nnm" --layer 0
+expect 2 "--layer: 4 is out of range (this model has layers 1 to 3" "$N" dream -m "$tmp/m.nnm" --layer 4
+expect 2 "--unit: '10' is out of range (layer 2 has units 0 to 9, or all)" \
+    "$N" dream -m "$tmp/m.nnm" --layer 2 --unit 10
+expect 2 "--unit needs --layer" "$N" dream -m "$tmp/m.nnm" --unit 3
+expect 2 "--class K is --layer LAST --unit K" "$N" dream -m "$tmp/m.nnm" --class 3 --layer 3
+expect 2 "--objective: unknown objective 'prob' (logit, softmax)" "$N" dream -m "$tmp/m.nnm" --objective prob
 expect 2 "--class: 'seven' is not a class" "$N" dream -m "$tmp/m.nnm" --class seven
 expect 2 "--class: '-1' is not a class" "$N" dream -m "$tmp/m.nnm" --class -1
 expect 2 "unknown start 'grey'" "$N" dream -m "$tmp/m.nnm" --start grey
