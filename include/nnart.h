@@ -31,6 +31,7 @@
 #include "nn_layers.h"
 #include "nn_model.h"
 #include "nn_modelfile.h"
+#include "nn_network.h"
 #include "nn_optim.h"
 #include "nn_plot.h"
 #include "nn_render.h"
