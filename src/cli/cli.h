@@ -137,6 +137,7 @@ int cmd_info(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_dream(int argc, char **argv);
 int cmd_weights(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 
 /* ---- pictures (render.c) ----------------------------------------------- */

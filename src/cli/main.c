@@ -16,6 +16,7 @@ static const command commands[] = {
     {"info", cmd_info, "architecture and training settings of a saved model"},
     {"predict", cmd_predict, "probabilities for test images or a drawing, as a table and a heat-map"},
     {"dream", cmd_dream, "what the network believes each class looks like (gradient descent on the input)"},
+    {"show", cmd_show, "the whole network for one input: activations, weights and contributions"},
     {"weights", cmd_weights, "each first-layer unit's weights drawn as an image"},
     {"plot", cmd_plot, "loss and accuracy per epoch of a --history file, as line charts"},
 };
