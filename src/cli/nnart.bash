@@ -58,6 +58,8 @@ _nnart()
     --cmap) COMPREPLY=($(compgen -W "hot bwr gray" -- "$cur")); return ;;
     -f | --format) COMPREPLY=($(compgen -W "text csv" -- "$cur")); return ;;
     --start) COMPREPLY=($(compgen -W "blank noise" -- "$cur")); return ;;
+    --objective) COMPREPLY=($(compgen -W "logit softmax" -- "$cur")); return ;;
+    -u | --unit | -k | --class) COMPREPLY=($(compgen -W "all" -- "$cur")); return ;;
     --range)
         if [[ $cmd == weights ]]; then
             COMPREPLY=($(compgen -W "tile global" -- "$cur"))
