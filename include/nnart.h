@@ -14,6 +14,7 @@
  *   nn_crc.h       CRC-32 and Adler-32
  *   nn_render.h    pictures of predictions, weights and confusion matrices
  *   nn_dream.h     gradient descent on the input: what a class looks like
+ *   nn_explain.h   attributions of a decision to the input pixels
  *   nn_plot.h      training histories drawn as loss and accuracy curves
  */
 #ifndef NNART_H
@@ -25,6 +26,7 @@
 #include "nn_data.h"
 #include "nn_dream.h"
 #include "nn_error.h"
+#include "nn_explain.h"
 #include "nn_gzip.h"
 #include "nn_io.h"
 #include "nn_kernels.h"
