@@ -9,7 +9,7 @@
  * Within a piece the Jacobian J = dz_L/dx is constant, so
  *   integral of dp/dx dt = J^T (integral of s(t) dt),  s = dp/dz_L,
  * with z_L linear in t: only the C numbers of s are integrated (adaptive
- * Gauss-Legendre), then one backward pass through the piece's pattern.  The
+ * Gauss-Legendre), then one backward pass through the pattern the tangents took.  The
  * attributions then add up to p(x) - p(x0) to rounding error, since
  *   sum_i d_i (J^T S)_i = S . (J d) = integral of s . dz_L/dt dt.
  * Smooth hidden activations (sigmoid, tanh) have no pieces: the gradient
@@ -22,6 +22,7 @@
 
 #define MAX_PIECES 1000000
 #define MAX_DEPTH 50
+#define STEP_AHEAD 1e-9 /* of the path: where a piece's pattern is read */
 #define QUAD_TOL 1e-13 /* accepted error of a sub-interval, per unit of length */
 
 /* One input's pass through the network in double: pre-activations z, their
@@ -85,12 +86,14 @@ static void act_forward(nn_activation act, double *y, const double *z, size_t n)
         y[i] /= sum;
 }
 
-/* act'(z) of an element-wise activation, given z and y = act(z); a ReLU at
- * exactly 0 takes the state it has just after (tangent dz > 0: on). */
+/* act'(z) of an element-wise activation, given z and y = act(z).  A ReLU
+ * takes the state it has just after t, at t + STEP_AHEAD (z + STEP_AHEAD dz
+ * with the tangent dz; 0 on a plain pass): a unit that has just crossed zero
+ * may still be a rounding error on the other side. */
 static double act_slope(nn_activation act, double z, double y, double dz)
 {
     switch (act) {
-    case NN_ACT_RELU: return z > 0.0 || (z == 0.0 && dz > 0.0) ? 1.0 : 0.0;
+    case NN_ACT_RELU: return z + STEP_AHEAD * dz > 0.0 ? 1.0 : 0.0;
     case NN_ACT_SIGMOID: return y * (1.0 - y);
     case NN_ACT_TANH: return 1.0 - y * y;
     default: return 1.0;
@@ -252,8 +255,9 @@ static void integrate(quad *q, double a, double b, double *acc)
 /* ---- the path ------------------------------------------------------------ */
 
 /* The end of the linear piece that starts at t0 (after dnet_forward(t0) with
- * tangents): the first t > t0 where a ReLU's pre-activation, linear in t
- * until then, reaches zero; 1 if none does before. */
+ * tangents): the first t > t0 + STEP_AHEAD where a ReLU's pre-activation,
+ * linear in t until then, reaches zero; 1 if none does before.  (A crossing
+ * closer to t0 is taken as passed: the pattern is read at t0 + STEP_AHEAD.) */
 static double piece_end(const dnet *n, double t0)
 {
     double t1 = 1.0;
@@ -264,13 +268,12 @@ static double piece_end(const dnet *n, double t0)
             double z = n->z[l][o], dz = n->t[l][o];
             if ((z > 0.0 && dz < 0.0) || (z < 0.0 && dz > 0.0)) {
                 double t = t0 - z / dz; /* z + (t - t0) dz = 0 */
-                if (t > t0 && t < t1)
+                if (t > t0 + STEP_AHEAD && t < t1)
                     t1 = t;
             }
         }
     }
-    /* a crossing within rounding of t0 is the one just passed */
-    return t1 > t0 + 1e-14 ? t1 : fmin(1.0, t0 + 1e-14);
+    return t1;
 }
 
 /* Whether every hidden layer is ReLU or identity (the path is then piecewise
@@ -284,8 +287,8 @@ static int piecewise_linear(const nn_model *m)
 }
 
 /* G = integral over [0, 1] of dp/dx, piece by piece: s integrated on each
- * piece, then taken back to the inputs through the piece's pattern (at its
- * midpoint). */
+ * piece, then taken back to the inputs through the pattern of the piece's
+ * start, the one its tangents took (so that d . G = S . v exactly). */
 static int integrate_pieces(dnet *n, quad *q, double *S, double *G, double *grad,
                             size_t *pieces, nn_error *err)
 {
@@ -303,8 +306,7 @@ static int integrate_pieces(dnet *n, quad *q, double *S, double *G, double *grad
         q->t0 = t0;
         memset(S, 0, C * sizeof *S);
         integrate(q, t0, t1, S);
-        dnet_forward(n, 0.5 * (t0 + t1), 0);
-        dnet_backward(n, S, grad);
+        dnet_backward(n, S, grad); /* through the pattern the tangents took */
         for (size_t i = 0; i < n0; i++)
             G[i] += grad[i];
         t0 = t1;
