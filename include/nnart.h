@@ -15,6 +15,7 @@
  *   nn_render.h    pictures of predictions, weights and confusion matrices
  *   nn_dream.h     gradient descent on the input: what a class looks like
  *   nn_explain.h   attributions of a decision to the input pixels
+ *   nn_attribution.h pictures of attributions
  *   nn_plot.h      training histories drawn as loss and accuracy curves
  */
 #ifndef NNART_H
@@ -22,6 +23,7 @@
 
 #define NNART_VERSION "0.1.0"
 
+#include "nn_attribution.h"
 #include "nn_crc.h"
 #include "nn_data.h"
 #include "nn_dream.h"
