@@ -372,17 +372,20 @@ static void print_csv(const subject *s)
                (double)s->attr[i]);
 }
 
-/* Spearman's rho of maps a and b (n each), and of their absolute values
- * (buf: 2 n floats). */
+/* Spearman's rho of maps a and b (n each), and of their absolute values on
+ * the pixels where either is non-zero (off the ink both maps of gradxinput
+ * and ig are 0, ties that would say nothing but raise rho) (buf: 2 n floats). */
 static int rank_correlations(const float *a, const float *b, size_t n, float *buf, double *rho,
                              double *rho_abs)
 {
     nn_error err;
+    size_t m = 0;
     for (size_t j = 0; j < n; j++)
-        buf[j] = fabsf(a[j]), buf[n + j] = fabsf(b[j]);
+        if (a[j] != 0.0f || b[j] != 0.0f)
+            buf[m] = fabsf(a[j]), buf[n + m] = fabsf(b[j]), m++;
     int rc = nn_spearman(a, b, n, rho, &err);
     if (!rc)
-        rc = nn_spearman(buf, buf + n, n, rho_abs, &err);
+        rc = nn_spearman(buf, buf + n, m, rho_abs, &err);
     if (rc)
         cli_error("%s", err.msg);
     return rc ? cli_status(rc) : EXIT_OK;
@@ -415,7 +418,8 @@ static int randomized(const explain_options *o, const nn_model *m, subject *s)
             st = rank_correlations(s->attr + i * n0, maps + i * n0, n0,
                                    maps + o->n_methods * n0, &rho, &rho_abs);
             if (!st)
-                printf("%-10s  %+.3f  (of |a|: %+.3f; p = %.6f with random weights)\n",
+                printf("%-10s  %+.3f  (of |a| where either is not 0: %+.3f; p = %.6f with random "
+                       "weights)\n",
                        nn_explain_method_name(o->methods[i]), rho, rho_abs, res[i].p);
         }
     }
