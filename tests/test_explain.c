@@ -2,9 +2,12 @@
  * gradients against central differences of a double-precision forward pass
  * written here, integrated gradients against their completeness and a fine
  * Riemann sum, SmoothGrad and occlusion against their definitions, gradient
- * x input against positive homogeneity, Spearman against a hand example. */
+ * x input against positive homogeneity, Spearman against a hand example;
+ * the picture against its golden file (NNART_UPDATE_GOLDEN=1 writes
+ * tests/golden/explain_sheet.ppm: look at it, then gzip -9nf it). */
 #include "nnart.h"
 #include "test.h"
+#include "golden.h"
 
 /* A random model: n0 inputs, widths h1, h2, C outputs, hidden activation
  * act, output out; Glorot weights from seed, biases drawn too (unless
@@ -416,6 +419,38 @@ static void test_bad_options(void)
     nn_model_free(&m);
 }
 
+/* The percentile interpolates between order statistics as numpy does; the
+ * picture of two maps on an 8 x 8 input matches its golden file. */
+static void test_picture(void)
+{
+    float v[5] = {-4, 1, -2, 3, 0}, q;
+    nn_error err;
+    CHECK_OK(nn_percentile_abs(v, 5, 0.5, &q, &err), &err);
+    CHECK_NEAR(q, 2.0, 0.0);
+    CHECK_OK(nn_percentile_abs(v, 5, 0.9, &q, &err), &err);
+    CHECK_NEAR(q, 3.6, 1e-6); /* pos 3.6: 3 + 0.6 (4 - 3) */
+    CHECK_OK(nn_percentile_abs(v, 5, 1.0, &q, &err), &err);
+    CHECK_NEAR(q, 4.0, 0.0);
+    CHECK(nn_percentile_abs(v, 0, 0.5, &q, &err) == NN_ERR_ARG);
+    float x[64], a[64], b[64];
+    for (size_t i = 0; i < 64; i++) {
+        size_t r = i / 8, c = i % 8;
+        x[i] = (r == 2 || c == 5) ? 1.0f : 0.0f;
+        a[i] = x[i] * ((float)c - 3.5f);
+        b[i] = (float)r - 3.5f + (i == 9 ? 100.0f : 0.0f); /* one outlier, clipped */
+    }
+    const float *maps[2] = {a, b};
+    const char *labels[2] = {"gradxinput: class 1, p 0.5", "saliency"};
+    nn_attribution_sheet s = {.rows = 8, .cols = 8, .input = x, .n = 2, .attr = maps,
+                              .labels = labels, .percentile = 0.99};
+    nn_image img;
+    CHECK_OK(nn_render_attribution(&img, &s, 3, &err), &err);
+    check_golden(&img, "explain_sheet.ppm");
+    nn_image_free(&img);
+    s.percentile = 0.0;
+    CHECK(nn_render_attribution(&img, &s, 3, &err) == NN_ERR_ARG);
+}
+
 int main(void)
 {
     RUN(test_gradients);
@@ -428,5 +463,6 @@ int main(void)
     RUN(test_spearman);
     RUN(test_blur_randomized);
     RUN(test_bad_options);
+    RUN(test_picture);
     return t_summary();
 }
