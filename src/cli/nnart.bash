@@ -58,6 +58,8 @@ _nnart()
     --cmap) COMPREPLY=($(compgen -W "hot bwr gray" -- "$cur")); return ;;
     -f | --format) COMPREPLY=($(compgen -W "text csv" -- "$cur")); return ;;
     --start) COMPREPLY=($(compgen -W "blank noise" -- "$cur")); return ;;
+    --method) COMPREPLY=($(compgen -W "saliency gradxinput ig smoothgrad occlusion all" -- "$cur")); return ;;
+    --baseline) _nnart_files '*.@(pgm|ppm)'; COMPREPLY+=($(compgen -W "black blur" -- "$cur")); return ;;
     --range)
         if [[ $cmd == weights ]]; then
             COMPREPLY=($(compgen -W "tile global" -- "$cur"))
