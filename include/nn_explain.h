@@ -20,7 +20,7 @@
  * or identity: along the straight path each hidden pre-activation is linear
  * in t, so [0, 1] splits into pieces at the t where one crosses zero; within
  * a piece the logits are linear in t, and the integral over it is taken by
- * adaptive Gauss-Legendre quadrature, in double precision, to about 1e-12.
+ * adaptive Gauss-Legendre quadrature, in double precision, to about 1e-13.
  * Other hidden activations (sigmoid, tanh) have no such pieces: the whole
  * path is then integrated by the same adaptive quadrature (result exact = 0).
  * With steps > 0 the usual right Riemann sum of steps gradients (in float)
@@ -72,9 +72,11 @@ void nn_explain_options_default(nn_explain_options *o);
 typedef struct nn_explain_result {
     double p;          /* p(x) */
     double p_baseline; /* p(x'): ig and occlusion, else 0 */
-    double sum;        /* sum of the attributions */
+    double sum;        /* sum of the attributions (exact ig: in double, before
+                          they are rounded to float) */
     size_t pieces;     /* exact ig: linear pieces of the path (0 otherwise) */
-    size_t gradients;  /* gradients (or, for occlusion, forward passes) taken */
+    size_t gradients;  /* gradients taken; occlusion: patches (forward passes);
+                          exact ig: quadrature nodes */
     int exact;         /* ig: 1 piecewise-linear path, 0 adaptive quadrature
                           over a smooth path or a Riemann sum */
 } nn_explain_result;

@@ -32,6 +32,15 @@ check "--steps: a Riemann sum, still checked" grep -q 'a Riemann sum of 20 gradi
 check "--baseline blur: complete" \
     awk '/completeness/ { d = $NF; if (d < 0) d = -d; ok = d < 1e-9 } END { exit !ok }' "$tmp/b.txt"
 
+"$N" train --limit 2000 --epochs 1 --activation tanh -o "$tmp/tanh.nnm" -q >/dev/null 2>&1
+"$N" explain -m "$tmp/tanh.nnm" >"$tmp/tanh.txt"
+check "ig on tanh units: adaptive quadrature, and it says so" \
+    grep -q 'adaptive quadrature from black (hidden units not ReLU' "$tmp/tanh.txt"
+check "ig on tanh units: complete to 1e-9" \
+    awk '/completeness/ { d = $NF; if (d < 0) d = -d; ok = d < 1e-9 } END { exit !ok }' "$tmp/tanh.txt"
+"$N" explain -m "$M" --method saliency --percentile 92 --render "$tmp/p92.ppm" >/dev/null
+check "--percentile 92: a picture" [ -s "$tmp/p92.ppm" ]
+
 # ---- CSV ----------------------------------------------------------------------
 "$N" explain -m "$M" --format csv --render "$tmp/csv.png" >"$tmp/a.csv" 2>"$tmp/a.err"
 check "csv exits 0, nothing on stderr" [ $? -eq 0 ] && [ ! -s "$tmp/a.err" ]

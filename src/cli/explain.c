@@ -315,7 +315,7 @@ static void extremes(const float *a, size_t n, size_t *hi, size_t *lo)
 }
 
 /* What a method's numbers mean, on the line under its summary. */
-static void print_detail(const explain_options *o, const subject *s, nn_explain_method m,
+static void print_detail(const explain_options *o, nn_explain_method m,
                          const nn_explain_result *r)
 {
     if (m == NN_EXPLAIN_IG) {
@@ -340,7 +340,6 @@ static void print_detail(const explain_options *o, const subject *s, nn_explain_
                "is the mean over the patches covering it\n",
                r->gradients, o->patch, o->patch, o->stride, o->baseline);
     }
-    (void)s;
 }
 
 static void print_summary(const explain_options *o, const subject *s)
@@ -360,7 +359,7 @@ static void print_summary(const explain_options *o, const subject *s)
         printf("%-10s  sum %+.6f  largest %+.3e at (%zu, %zu)  smallest %+.3e at (%zu, %zu)\n",
                nn_explain_method_name(o->methods[i]), s->res[i].sum, (double)a[hi],
                hi / s->side, hi % s->side, (double)a[lo], lo / s->side, lo % s->side);
-        print_detail(o, s, o->methods[i], &s->res[i]);
+        print_detail(o, o->methods[i], &s->res[i]);
     }
 }
 

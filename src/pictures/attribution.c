@@ -93,6 +93,15 @@ static sheet_layout sheet_geometry(const nn_attribution_sheet *s, size_t scale,
     return g;
 }
 
+/* "st", "nd", "rd" or "th" after the number q (th for a fraction). */
+static const char *ordinal(double q)
+{
+    long n = (long)q;
+    if ((double)n != q || (n % 100 >= 11 && n % 100 <= 13))
+        return "th";
+    return n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+}
+
 static int check_sheet(const nn_attribution_sheet *s, size_t scale, nn_error *err)
 {
     if (s->n < 1 || s->n > 64 || s->rows < 1 || s->cols < 1 || s->rows > 4096 ||
@@ -118,8 +127,7 @@ int nn_render_attribution(nn_image *img, const nn_attribution_sheet *s, size_t s
         if ((rc = nn_percentile_abs(s->attr[i], n, s->percentile, &clip[i], err)))
             return rc;
         snprintf(notes[i], sizeof notes[i], "colour at +-%.3g: the %g%s percentile of |a|",
-                 (double)clip[i], 100.0 * s->percentile,
-                 fabs(100.0 * s->percentile - 100.0) < 1e-9 ? "th (largest)" : "th");
+                 (double)clip[i], 100.0 * s->percentile, ordinal(100.0 * s->percentile));
     }
     sheet_layout g = sheet_geometry(s, scale, notes);
     if ((rc = nn_image_create(img, g.width, g.height, 3, err)))
