@@ -14,6 +14,8 @@
  *   nn_crc.h       CRC-32 and Adler-32
  *   nn_render.h    pictures of predictions, weights and confusion matrices
  *   nn_dream.h     gradient descent on the input: what a class looks like
+ *   nn_explain.h   attributions of a decision to the input pixels
+ *   nn_attribution.h pictures of attributions
  *   nn_plot.h      training histories drawn as loss and accuracy curves
  */
 #ifndef NNART_H
@@ -21,10 +23,12 @@
 
 #define NNART_VERSION "0.1.0"
 
+#include "nn_attribution.h"
 #include "nn_crc.h"
 #include "nn_data.h"
 #include "nn_dream.h"
 #include "nn_error.h"
+#include "nn_explain.h"
 #include "nn_gzip.h"
 #include "nn_io.h"
 #include "nn_kernels.h"

@@ -139,6 +139,7 @@ int cmd_dream(int argc, char **argv);
 int cmd_weights(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 /* ---- pictures (render.c) ----------------------------------------------- */
 

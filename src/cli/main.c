@@ -18,6 +18,7 @@ static const command commands[] = {
     {"dream", cmd_dream, "what the network believes each class looks like (gradient descent on the input)"},
     {"show", cmd_show, "the whole network for one input: activations, weights and contributions"},
     {"weights", cmd_weights, "each first-layer unit's weights drawn as an image"},
+    {"explain", cmd_explain, "which pixels made the model decide: saliency, integrated gradients and more"},
     {"plot", cmd_plot, "loss and accuracy per epoch of a --history file, as line charts"},
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)

@@ -60,6 +60,8 @@ _nnart()
     --start) COMPREPLY=($(compgen -W "blank noise" -- "$cur")); return ;;
     --objective) COMPREPLY=($(compgen -W "logit softmax" -- "$cur")); return ;;
     -u | --unit | -k | --class) COMPREPLY=($(compgen -W "all" -- "$cur")); return ;;
+    --method) COMPREPLY=($(compgen -W "saliency gradxinput ig smoothgrad occlusion all" -- "$cur")); return ;;
+    --baseline) _nnart_files '*.@(pgm|ppm)'; COMPREPLY+=($(compgen -W "black blur" -- "$cur")); return ;;
     --range)
         if [[ $cmd == weights ]]; then
             COMPREPLY=($(compgen -W "tile global" -- "$cur"))
