@@ -544,7 +544,8 @@ static size_t padded(uint8_t *buf, int two, size_t pad, const uint8_t *tail, siz
     if (two)
         n += stored_member(buf + n, " world", 6);
     memset(buf + n, 0, pad);
-    memcpy(buf + n + pad, tail, tn);
+    if (tn)
+        memcpy(buf + n + pad, tail, tn);
     return n + pad + tn;
 }
 
