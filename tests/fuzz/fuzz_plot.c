@@ -5,13 +5,15 @@
  * Input: one byte of settings, then doubles as 8 little-endian bytes each
  * (any bit pattern: NaN, infinities, denormals, values a bit apart).
  *   settings & 15: the ticks wanted, 1..16; & 16: a minimum step of 1;
- *   & 32: epochs made increasing; & 64: validation columns.
+ *   & 32: epochs made increasing; & 64: validation columns; & 128: the
+ *   history drawn through its CSV rather than directly (one chart per input:
+ *   a chart is most of the time an input takes).
  * Each pair of doubles is an axis range, checked for: finite limits around
  * the values, a positive finite step, at most NNI_PLOT_MAX_TICKS (and about
  * the wanted number of) ticks in increasing order inside it, pixels between
  * the axis ends for any value, labels that read back within half a step.
  * The doubles, three (or five) per row, are also a history of up to 8 rows,
- * drawn as given and written as CSV, read back and drawn. */
+ * drawn as given, or written as CSV, read back and drawn. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -165,7 +167,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     nn_history h = {.n = rows, .has_val = has_val, .epoch = col[0], .loss = col[1],
                     .accuracy = col[2], .val_loss = has_val ? col[3] : NULL,
                     .val_accuracy = has_val ? col[4] : NULL};
-    draw(&h);
-    draw_csv(&h);
+    if (settings & 128)
+        draw_csv(&h);
+    else
+        draw(&h);
     return 0;
 }
