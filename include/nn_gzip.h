@@ -6,8 +6,11 @@
  * and dynamic Huffman blocks, every header flag (FTEXT, FHCRC, FEXTRA, FNAME,
  * FCOMMENT), and several members one after the other (their contents are
  * joined).  It checks everything: the header fields, every Huffman code, every
- * distance, the CRC-32 and the length (ISIZE) of each member, and it rejects
- * any byte after the last member.  Malformed input fails with NN_ERR_FORMAT
+ * distance, the CRC-32 and the length (ISIZE) of each member.  Zero bytes
+ * from the end of the last member to the end of the input are padding (tar
+ * and some uploads leave it) and are ignored, as `gzip -dc` ignores them;
+ * any other byte after the last member, or zeros followed by anything else,
+ * is an error.  Malformed input fails with NN_ERR_FORMAT
  * and a one-line message naming the input, the member and the byte offset.
  *
  * Memory stays bounded: the output buffer starts at the size the last trailer

@@ -41,8 +41,11 @@ void nn_history_free(nn_history *h);
 /* Draws the history as two line charts side by side, loss on the left and
  * accuracy on the right, each against the epoch: the training values in
  * blue, the validation values (if any) in orange, with axes, ticks at round
- * values, grid lines, tick labels, axis labels and a legend.  img is created
- * (RGB, NN_PLOT_WIDTH x NN_PLOT_HEIGHT) and left empty on failure. */
+ * values, grid lines, tick labels, axis labels and a legend.  Any finite
+ * values are drawn in bounded time: an axis ends at +-1e307 at most (values
+ * beyond land on its edge), and values too close together for ticks to tell
+ * apart are spread as equal values are.  img is created (RGB, NN_PLOT_WIDTH x
+ * NN_PLOT_HEIGHT) and left empty on failure. */
 int nn_plot_history(const nn_history *h, nn_image *img, nn_error *err);
 
 #endif

@@ -60,8 +60,10 @@ typedef struct nn_train_info {
 
 /* Trains m in place on d.  The caller has initialised m (nn_model_init_glorot)
  * from r; the trainer draws its shuffles from the same r.  info (optional) is
- * filled with the settings and final metrics.  Returns NN_ERR_DIVERGED if the
- * loss becomes NaN or infinite, naming the epoch and step. */
+ * filled with the settings and final metrics.  Returns NN_ERR_DIVERGED, naming
+ * the epoch and step, when a step's loss, an epoch's validation loss or (as
+ * checked at the end of each epoch) a parameter is NaN or infinite; that
+ * step is not reported to progress, and m is left as it is. */
 int nn_train(nn_model *m, const nn_dataset *d, const nn_train_config *c, nn_rng *r,
              nn_progress_fn progress, void *ctx, nn_train_info *info, nn_error *err);
 
@@ -76,7 +78,8 @@ typedef struct nn_eval {
     size_t n, n_classes;
     double loss;        /* mean loss over the n samples */
     double accuracy;
-    size_t *confusion;  /* owned, n_classes x n_classes: [true][predicted] counts */
+    size_t *confusion;  /* owned, n_classes x n_classes: [true][predicted] counts
+                           (one table, whatever the thread count) */
 } nn_eval;
 
 /* Runs m on all of d (which must have labels) and fills e.  threads: worker

@@ -231,7 +231,7 @@ fi
 { idx 8 2 2; byte 1 2 3 4; } | gzip -n -c >"$tmp/ok.gz"
 len=$(wc -c <"$tmp/ok.gz")
 head -c $((len - 3)) "$tmp/ok.gz" >"$tmp/cut.gz"
-{ cat "$tmp/ok.gz"; byte 0; } >"$tmp/trail.gz"
+{ cat "$tmp/ok.gz"; byte 7; } >"$tmp/trail.gz"
 { head -c $((len - 8)) "$tmp/ok.gz"; byte 1 2 3 4; tail -c 4 "$tmp/ok.gz"; } >"$tmp/crc.gz"
 { head -c 10 "$tmp/ok.gz"; byte 255; tail -c +12 "$tmp/ok.gz"; } >"$tmp/btype.gz"
 { idx 8 60000 28 28; zeros 4; } | gzip -n -c >"$tmp/huge.gz"

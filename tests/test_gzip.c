@@ -469,7 +469,8 @@ static void test_corrupt_fields(void)
     expect_reject(c, zlen + 4, "trailing garbage: 4 bytes after the last member");
     RESET();
     memset(c + zlen, 0, 8);
-    expect_reject(c, zlen + 8, "trailing garbage");
+    c[zlen + 7] = 1;
+    expect_reject(c, zlen + 8, "trailing garbage: 8 bytes after the last member");
     RESET();
     memcpy(c + zlen, "\x1f\x8b", 2);
     expect_reject(c, zlen + 2, "gzip member 2");
@@ -510,6 +511,92 @@ static void test_random_damage(void)
     free(c);
     free(z);
     free(data);
+}
+
+/* A gzip member of data[0..n) in one stored block, built by hand, into m
+ * (room for n + 23 bytes); returns its length. */
+static size_t stored_member(uint8_t *m, const char *data, size_t n)
+{
+    static const uint8_t head[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255};
+    uint32_t crc = nn_crc32(0, data, n);
+    size_t k = 0;
+    memcpy(m, head, 10);
+    k = 10;
+    m[k++] = 1; /* BFINAL = 1, BTYPE = 00, then LEN and NLEN */
+    m[k++] = (uint8_t)n;
+    m[k++] = (uint8_t)(n >> 8);
+    m[k++] = (uint8_t)~n;
+    m[k++] = (uint8_t)(~n >> 8);
+    memcpy(m + k, data, n);
+    k += n;
+    for (int i = 0; i < 4; i++)
+        m[k++] = (uint8_t)(crc >> (8 * i));
+    for (int i = 0; i < 4; i++)
+        m[k++] = (uint8_t)(n >> (8 * i));
+    return k;
+}
+
+/* The input for the padding cases: members "hello" and " world", pad zero
+ * bytes, then tail[0..tn); returns its length. */
+static size_t padded(uint8_t *buf, int two, size_t pad, const uint8_t *tail, size_t tn)
+{
+    size_t n = stored_member(buf, "hello", 5);
+    if (two)
+        n += stored_member(buf + n, " world", 6);
+    memset(buf + n, 0, pad);
+    if (tn)
+        memcpy(buf + n + pad, tail, tn);
+    return n + pad + tn;
+}
+
+/* Zero bytes after the last member are padding, ignored as gzip -d ignores
+ * them; zeros followed by anything else, or anything else, are refused, as
+ * gzip -d (which warns and exits 2 then) refuses them.  The system's gzip
+ * judges the same inputs where it is installed. */
+static void test_trailing_zeros(void)
+{
+    static uint8_t buf[2 * 29 + 10240 + 64];
+    static const uint8_t junk[1] = {'x'}, one[1] = {1}, magic[2] = {0x1f, 0x8b};
+    static const struct {
+        int two;           /* members: "hello", or "hello" and " world" */
+        size_t pad;        /* zero bytes after them */
+        const uint8_t *tail; /* and then these */
+        size_t tn;
+        const char *want;  /* the message; NULL: accepted */
+    } cases[] = {
+        {0, 1, NULL, 0, NULL},
+        {1, 1, NULL, 0, NULL},
+        {0, 2, NULL, 0, NULL},
+        {1, 7, NULL, 0, NULL},
+        {0, 8, NULL, 0, NULL},
+        {1, 9, NULL, 0, NULL},
+        {0, 512, NULL, 0, NULL},
+        {1, 10240, NULL, 0, NULL},
+        {1, 0, NULL, 0, NULL},
+        {0, 2, junk, 1,
+         "trailing garbage: 3 bytes after the last member (gzip member 2, byte 28)"},
+        {1, 10240, one, 1, "trailing garbage: 10241 bytes after the last member"},
+        {0, 0, one, 1, "trailing garbage: 1 bytes after the last member"},
+        {0, 1, magic, 2, "trailing garbage: 3 bytes after the last member"},
+        {0, 0, magic, 2, "gzip member 2"},
+    };
+    int judge = run_sh("gzip --version >/dev/null 2>&1") == 0;
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        size_t n = padded(buf, cases[c].two, cases[c].pad, cases[c].tail, cases[c].tn);
+        const char *want = cases[c].two ? "hello world" : "hello";
+        if (cases[c].want)
+            expect_reject(buf, n, cases[c].want);
+        else
+            expect_data(buf, n, (const uint8_t *)want, strlen(want), "padded");
+        uint8_t *out;
+        size_t on;
+        if (judge) {
+            CHECK(system_gunzip(buf, n, &out, &on) == (cases[c].want == NULL));
+            free(out);
+        }
+    }
+    if (!judge)
+        SKIP("padding judged by the system's gzip", "gzip is not installed");
 }
 
 /* ---- hand-built deflate streams ----------------------------------------- */
@@ -950,6 +1037,7 @@ int main(void)
     RUN(test_truncated);
     RUN(test_bit_flips);
     RUN(test_corrupt_fields);
+    RUN(test_trailing_zeros);
     RUN(test_random_damage);
     RUN(test_crafted_fixed);
     RUN(test_crafted_dynamic);

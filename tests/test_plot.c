@@ -7,9 +7,11 @@
  *   NNART_UPDATE_GOLDEN=1 BUILD/tests/test_plot
  * which writes tests/golden/plot_*.ppm; look at them, then
  *   gzip -9nf tests/golden/plot_*.ppm */
+#include <float.h>
 #include <stdlib.h>
 
 #include "nnart.h"
+#include "pictures/plot.h"
 #include "test.h"
 #include "golden.h"
 
@@ -223,6 +225,109 @@ static void test_chart_train_only(void)
     CHECK(img.px == NULL);
 }
 
+/* An axis around [lo, hi] is finite and wider than the values, its step
+ * positive, its ticks few, increasing, inside, and labelled to within half
+ * a step. */
+static void check_axis(double lo, double hi, double want, double min_step)
+{
+    nni_axis a = nni_plot_axis(lo, hi, want, min_step, 338, 44);
+    CHECK(isfinite(a.lo) && isfinite(a.hi) && isfinite(a.hi - a.lo) && a.lo < a.hi);
+    CHECK(isfinite(a.step) && a.step > 0.0 && a.step >= min_step);
+    CHECK(a.lo < fmax(lo, -NNI_PLOT_LIMIT) && a.hi > fmin(hi, NNI_PLOT_LIMIT));
+    double ticks[NNI_PLOT_MAX_TICKS];
+    size_t n = nni_axis_ticks(&a, ticks);
+    CHECK(n <= want + 2.0);
+    if (min_step == 0.0)
+        CHECK(n >= 1);
+    for (size_t i = 0; i < n; i++) {
+        char s[32];
+        CHECK(ticks[i] >= a.lo - a.step && ticks[i] <= a.hi);
+        CHECK(i == 0 || ticks[i] > ticks[i - 1]);
+        long y = nni_axis_pixel(&a, ticks[i]);
+        CHECK(y >= 44 && y <= 338);
+        nni_tick_label(s, sizeof s, ticks[i], a.step);
+        CHECK(strlen(s) < 30);
+        CHECK(fabs(strtod(s, NULL) - ticks[i]) <= 0.5 * a.step * (1 + 1e-9));
+    }
+}
+
+/* Values that made the layout loop for ever (an axis wider than the largest
+ * double, a step of 0 from a denormal) and others at the edges of double. */
+static void test_layout_hostile(void)
+{
+    check_axis(1.7e308, 1.7e308, 6, 0);    /* widened past DBL_MAX */
+    check_axis(-1.7e308, 1.7e308, 6, 0);   /* hi - lo overflows */
+    check_axis(-DBL_MAX, DBL_MAX, 8, 1);
+    check_axis(5e-324, 5e-324, 6, 0);      /* 10% of it is 0: step 0 */
+    check_axis(-1e-301, 1e-301, 6, 0);
+    check_axis(1e-310, 1e-310, 6, 0);
+    check_axis(1e-300, 1e300, 6, 0);
+    check_axis(1.0, nextafter(1.0, 2.0), 6, 0);
+    check_axis(1e300, nextafter(1e300, 2e300), 6, 0);
+    check_axis(1e300, 1.0000000000001e300, 6, 0);
+    check_axis(1e15, 1e15 + 1, 8, 1);
+    check_axis(9007199254740992.0, 9007199254740994.0, 8, 1); /* 2^53: k + 1 == k */
+    check_axis(0.0, DBL_MIN, 6, 0);
+    check_axis(-0.0, 0.0, 6, 0);
+    /* the same values as before for ordinary ones: 0.16..1.04, ticks 0.2 apart */
+    nni_axis a = nni_plot_axis(0.2, 1.0, 6, 0, 338, 44);
+    double ticks[NNI_PLOT_MAX_TICKS];
+    CHECK_NEAR(a.lo, 0.16, 1e-15);
+    CHECK_NEAR(a.hi, 1.04, 1e-15);
+    CHECK(a.step == 0.2 && nni_axis_ticks(&a, ticks) == 5);
+    CHECK(nni_axis_pixel(&a, 1.0) == 57 && nni_axis_pixel(&a, 0.2) == 325);
+    CHECK(nni_axis_pixel(&a, 1e308) == 44 && nni_axis_pixel(&a, -1e308) == 338);
+    CHECK(nni_axis_pixel(&a, NAN) == 338);
+    /* labels: fixed while short, else exponents with the step's digits */
+    char s[32];
+    nni_tick_label(s, sizeof s, 0.4, 0.2);
+    CHECK(strcmp(s, "0.4") == 0);
+    nni_tick_label(s, sizeof s, -1e-9, 0.2);
+    CHECK(strcmp(s, "0.0") == 0);
+    nni_tick_label(s, sizeof s, 9.5e299, 5e298);
+    CHECK(strcmp(s, "9.5e+299") == 0);
+    nni_tick_label(s, sizeof s, 1.05e300, 5e298);
+    CHECK(strcmp(s, "1.05e+300") == 0);
+    nni_tick_label(s, sizeof s, 3e-300, 1e-300);
+    CHECK(strcmp(s, "3e-300") == 0);
+}
+
+/* Charts of those values: drawn, with the points where the layout puts
+ * them (flat values near 0 in the middle; values beyond 1e307 on the edge). */
+static void test_chart_hostile(void)
+{
+    double epoch[2] = {1, 2}, loss[2], acc[2] = {0.5, 0.5};
+    nn_history h = {.n = 1, .epoch = epoch, .loss = loss, .accuracy = acc};
+    nn_image img;
+    nn_error err = {0};
+    const double flat[] = {5e-324, 1e-310, 0.0, -5e-324};
+    for (size_t i = 0; i < sizeof flat / sizeof flat[0]; i++) {
+        loss[0] = flat[i];
+        CHECK_OK(nn_plot_history(&h, &img, &err), &err);
+        CHECK(img.px && is_rgb(px(&img, 271, 191), 31, 119, 180));
+        nn_image_free(&img);
+    }
+    loss[0] = 1.7e308;
+    CHECK_OK(nn_plot_history(&h, &img, &err), &err);
+    CHECK(img.px && is_rgb(px(&img, 271, 44), 31, 119, 180));
+    nn_image_free(&img);
+    h.n = 2;
+    loss[0] = -1.7e308;
+    loss[1] = 1.7e308;
+    epoch[0] = -DBL_MAX;
+    epoch[1] = DBL_MAX;
+    CHECK_OK(nn_plot_history(&h, &img, &err), &err);
+    CHECK(img.px && is_rgb(px(&img, 78, 338), 31, 119, 180) &&
+          is_rgb(px(&img, 464, 44), 31, 119, 180));
+    nn_image_free(&img);
+    epoch[0] = 1e300;
+    epoch[1] = nextafter(1e300, 2e300);
+    loss[0] = 1e-300;
+    loss[1] = 1e300;
+    CHECK_OK(nn_plot_history(&h, &img, &err), &err);
+    nn_image_free(&img);
+}
+
 int main(void)
 {
     RUN(test_parse_nnart);
@@ -230,5 +335,7 @@ int main(void)
     RUN(test_parse_errors);
     RUN(test_chart_points);
     RUN(test_chart_train_only);
+    RUN(test_layout_hostile);
+    RUN(test_chart_hostile);
     return t_summary();
 }

@@ -677,6 +677,15 @@ static int start_output(inflater *s)
     return s->out ? 0 : -1;
 }
 
+/* 1 if buf[0..len) are all zero bytes. */
+static int only_zeros(const uint8_t *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (buf[i] != 0)
+            return 0;
+    return 1;
+}
+
 int nn_is_gzip(const uint8_t *buf, size_t len)
 {
     return buf && len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b;
@@ -698,7 +707,8 @@ int nn_gunzip(const uint8_t *in, size_t len, const char *name, uint8_t **out, si
                        name, in[0], len > 1 ? " " : "", len > 1 ? in[1] : 0);
     inflater *s = malloc(sizeof *s);
     if (!s)
-        return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory for the decoder", name);
+        return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory for the decoder (%zu bytes)", name,
+                       sizeof *s);
     memset(s, 0, offsetof(inflater, lit));
     s->in = in;
     s->len = len;
@@ -706,9 +716,12 @@ int nn_gunzip(const uint8_t *in, size_t len, const char *name, uint8_t **out, si
     s->err = err;
     int rc = NN_OK;
     if (start_output(s) != 0)
-        rc = nn_fail(err, NN_ERR_NOMEM, "%s: out of memory", name);
+        rc = nn_fail(err, NN_ERR_NOMEM, "%s: out of memory for %zu bytes of output", name,
+                     s->cap);
     while (!rc && s->pos < len) {
         s->member++;
+        if (s->member > 1 && only_zeros(in + s->pos, len - s->pos))
+            break; /* padding after the last member, which gzip -d ignores */
         if (s->member > 1 && !nn_is_gzip(in + s->pos, len - s->pos)) {
             rc = bad_at(s, s->pos, "trailing garbage: %zu bytes after the last member",
                         len - s->pos);

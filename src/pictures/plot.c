@@ -17,7 +17,10 @@
  *   x = x0 + (v - lo) / (hi - lo) * (x1 - x0)   (y likewise, upwards),
  * rounded to the nearest pixel.  The axis spans the values with 5% to spare
  * on each side, and ticks sit at the whole multiples of a step of 1, 2 or 5
- * times a power of ten, as matplotlib's default locator picks them.
+ * times a power of ten, as matplotlib's default locator picks them.  The
+ * values come from a file: the layout (plot.h) holds for any finite ones,
+ * and every loop in it and in the drawing is bounded by the chart's size or
+ * the number of rows.
  */
 #include <math.h>
 #include <stdio.h>
@@ -25,6 +28,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "pictures/plot.h"
 #include "nn_io.h"
 #include "nn_plot.h"
 
@@ -283,6 +287,107 @@ void nn_history_free(nn_history *h)
     memset(h, 0, sizeof *h);
 }
 
+/* ---- layout (plot.h) ------------------------------------------------------- */
+
+/* v moved into [-NNI_PLOT_LIMIT, NNI_PLOT_LIMIT]; NaN is taken as 0. */
+static double clamp_value(double v)
+{
+    if (v > NNI_PLOT_LIMIT)
+        return NNI_PLOT_LIMIT;
+    if (v >= -NNI_PLOT_LIMIT)
+        return v;
+    return v < 0.0 ? -NNI_PLOT_LIMIT : 0.0;
+}
+
+/* Whether [lo, hi] is wide enough for ticks: wider than a millionth of a
+ * millionth of its values and than 1e-300, so that the tick step is a
+ * normal number and lo / step stays far below 2^53 (whole multiples of the
+ * step then differ from one another). */
+static int wide_enough(double lo, double hi)
+{
+    return hi - lo > 1e-12 * (fabs(lo) + fabs(hi)) && hi - lo > 1e-300;
+}
+
+/* 1, 2 or 5 times a power of ten: the step that cuts range into about want
+ * intervals (the next such number at or above range / want). */
+static double nice_step(double range, double want)
+{
+    double raw = range / want, p = pow(10.0, floor(log10(raw))), f = raw / p;
+    return (f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 5.0 ? 5.0 : 10.0) * p;
+}
+
+nni_axis nni_plot_axis(double lo, double hi, double want, double min_step, long p0, long p1)
+{
+    lo = clamp_value(lo);
+    hi = clamp_value(hi);
+    if (lo > hi) {
+        double t = lo;
+        lo = hi;
+        hi = t;
+    }
+    /* Flat values: 10% of their size on each side (half a unit around 0). */
+    if (!wide_enough(lo, hi)) {
+        double d = fabs(lo) > 0.0 ? fabs(lo) * 0.1 : 0.5;
+        lo -= d;
+        hi += d;
+    }
+    /* Values so close to 0 that 10% of them is too little: as if they were 0. */
+    if (!wide_enough(lo, hi)) {
+        double mid = lo / 2.0 + hi / 2.0;
+        lo = mid - 0.5;
+        hi = mid + 0.5;
+    }
+    /* |lo|, |hi| <= 1.1 NNI_PLOT_LIMIT here: the margins below stay finite. */
+    double pad = 0.05 * (hi - lo);
+    nni_axis a = {.lo = lo - pad, .hi = hi + pad, .p0 = p0, .p1 = p1};
+    a.step = nice_step(a.hi - a.lo, want);
+    if (a.step < min_step)
+        a.step = min_step;
+    return a;
+}
+
+/* x = p0 + (v - lo) / (hi - lo) * (p1 - p0), rounded, the fraction held to
+ * [0, 1] (which NaN becomes 0 of). */
+long nni_axis_pixel(const nni_axis *a, double v)
+{
+    double f = (v - a->lo) / (a->hi - a->lo);
+    if (!(f >= 0.0))
+        f = 0.0;
+    if (f > 1.0)
+        f = 1.0;
+    return a->p0 + lround(f * (double)(a->p1 - a->p0));
+}
+
+/* The whole multiples k * step in [lo, hi], from k = ceil(lo / step) up;
+ * counted, so that no arithmetic can make it loop for long. */
+size_t nni_axis_ticks(const nni_axis *a, double *ticks)
+{
+    double k0 = ceil(a->lo / a->step);
+    size_t n = 0;
+    for (int i = 0; i < NNI_PLOT_MAX_TICKS; i++) {
+        double v = (k0 + i) * a->step;
+        if (!(v <= a->hi) || (n > 0 && !(v > ticks[n - 1])))
+            break;
+        ticks[n++] = v;
+    }
+    return n;
+}
+
+void nni_tick_label(char *s, size_t cap, double v, double step)
+{
+    int decimals = step >= 1.0 ? 0 : (int)ceil(-log10(step) - 1e-9);
+    if (fabs(v) < step * 1e-6)
+        v = 0.0; /* no "-0.00" */
+    int digits = fabs(v) < 1.0 ? 1 : (int)floor(log10(fabs(v))) + 1;
+    if (digits + decimals <= 12) {
+        snprintf(s, cap, "%.*f", decimals, v);
+        return;
+    }
+    /* significant digits from v's first down to the step's */
+    int sig = v == 0.0 ? 1 : (int)floor(log10(fabs(v))) - (int)floor(log10(step)) + 1;
+    snprintf(s, cap, "%.*g", sig < 1 ? 1 : sig > 17 ? 17 : sig, v);
+}
+
 /* ---- drawing ------------------------------------------------------------- */
 
 #define PANEL_W (NN_PLOT_WIDTH / 2)
@@ -296,56 +401,6 @@ static const uint8_t WHITE[3] = {255, 255, 255}, BLACK[3] = {0, 0, 0};
 static const uint8_t GRID[3] = {225, 225, 225}, FRAME[3] = {160, 160, 160};
 /* matplotlib's first two default colours, C0 and C1. */
 static const uint8_t BLUE[3] = {31, 119, 180}, ORANGE[3] = {255, 127, 14};
-
-/* An axis: values lo..hi drawn from pixel p0 to p1, ticks every step. */
-typedef struct axis {
-    double lo, hi, step;
-    long p0, p1;
-} axis;
-
-static long axis_pixel(const axis *a, double v)
-{
-    return a->p0 + lround((v - a->lo) / (a->hi - a->lo) * (double)(a->p1 - a->p0));
-}
-
-/* 1, 2 or 5 times a power of ten: the step that cuts range into about want
- * intervals (the next such number at or above range / want). */
-static double nice_step(double range, double want)
-{
-    double raw = range / want, p = pow(10.0, floor(log10(raw))), f = raw / p;
-    return (f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 5.0 ? 5.0 : 10.0) * p;
-}
-
-/* An axis around the values [lo, hi] with 5% of margin on each side, as
- * matplotlib sets its limits; ticks every step (at least min_step: 1 for
- * epochs) at the whole multiples of it inside. */
-static axis make_axis(double lo, double hi, double want, double min_step, long p0, long p1)
-{
-    if (!(hi - lo > 1e-12 * (fabs(lo) + fabs(hi)) && hi - lo > 1e-300)) {
-        double d = fabs(lo) > 0.0 ? fabs(lo) * 0.1 : 0.5;
-        lo -= d;
-        hi += d;
-    }
-    double pad = 0.05 * (hi - lo);
-    axis a;
-    a.lo = lo - pad;
-    a.hi = hi + pad;
-    a.step = nice_step(a.hi - a.lo, want);
-    if (a.step < min_step)
-        a.step = min_step;
-    a.p0 = p0;
-    a.p1 = p1;
-    return a;
-}
-
-/* Writes tick value v with as many decimals as the step needs. */
-static void tick_label(char *s, size_t cap, double v, double step)
-{
-    int decimals = step >= 1.0 ? 0 : (int)ceil(-log10(step) - 1e-9);
-    if (fabs(v) < step * 1e-6)
-        v = 0.0; /* no "-0.00" */
-    snprintf(s, cap, "%.*f", decimals, v);
-}
 
 static void fill(nn_image *img, long x, long y, long w, long h, const uint8_t rgb[3])
 {
@@ -390,19 +445,19 @@ static void line(nn_image *img, long x0, long y0, long x1, long y1, const uint8_
 }
 
 /* One series: lines between the points, a 6 x 6 marker on each. */
-static void series(nn_image *img, const axis *ax, const axis *ay, const double *x,
+static void series(nn_image *img, const nni_axis *ax, const nni_axis *ay, const double *x,
                    const double *y, size_t n, const uint8_t rgb[3])
 {
     for (size_t i = 0; i + 1 < n; i++)
-        line(img, axis_pixel(ax, x[i]), axis_pixel(ay, y[i]), axis_pixel(ax, x[i + 1]),
-             axis_pixel(ay, y[i + 1]), rgb);
+        line(img, nni_axis_pixel(ax, x[i]), nni_axis_pixel(ay, y[i]), nni_axis_pixel(ax, x[i + 1]),
+             nni_axis_pixel(ay, y[i + 1]), rgb);
     for (size_t i = 0; i < n; i++)
-        fill(img, axis_pixel(ax, x[i]) - 2, axis_pixel(ay, y[i]) - 2, 6, 6, rgb);
+        fill(img, nni_axis_pixel(ax, x[i]) - 2, nni_axis_pixel(ay, y[i]) - 2, 6, 6, rgb);
 }
 
 /* How much of a series falls inside the rectangle [x, x + w) x [y, y + h):
  * its points, and 16 samples along each of its segments. */
-static size_t covered(const axis *ax, const axis *ay, const double *xs, const double *ys,
+static size_t covered(const nni_axis *ax, const nni_axis *ay, const double *xs, const double *ys,
                       size_t n, long x, long y, long w, long h)
 {
     size_t hits = 0;
@@ -413,7 +468,7 @@ static size_t covered(const axis *ax, const axis *ay, const double *xs, const do
                 vx += f * (xs[i + 1] - xs[i]);
                 vy += f * (ys[i + 1] - ys[i]);
             }
-            long px = axis_pixel(ax, vx), py = axis_pixel(ay, vy);
+            long px = nni_axis_pixel(ax, vx), py = nni_axis_pixel(ay, vy);
             hits += px >= x - 3 && px < x + w + 3 && py >= y - 3 && py < y + h + 3;
         }
     }
@@ -422,7 +477,7 @@ static size_t covered(const axis *ax, const axis *ay, const double *xs, const do
 
 /* The value axis of a panel: it spans the training values and, if val is
  * not NULL, the validation values. */
-static axis value_axis(const double *train, const double *val, size_t n, long p0, long p1)
+static nni_axis value_axis(const double *train, const double *val, size_t n, long p0, long p1)
 {
     double lo = train[0], hi = train[0];
     for (size_t i = 0; i < n; i++) {
@@ -433,37 +488,32 @@ static axis value_axis(const double *train, const double *val, size_t n, long p0
             hi = fmax(hi, val[i]);
         }
     }
-    return make_axis(lo, hi, 6.0, 0.0, p0, p1);
+    return nni_plot_axis(lo, hi, 6.0, 0.0, p0, p1);
 }
 
 /* Grid lines, tick marks and tick labels of both axes, the x axis's label
  * and the frame around the plot area (ax from px0 to px1, ay from py1 up to
  * py0). */
-static void axes(nn_image *img, const axis *ax, const axis *ay)
+static void axes(nn_image *img, const nni_axis *ax, const nni_axis *ay)
 {
     long px0 = ax->p0, px1 = ax->p1, py0 = ay->p1, py1 = ay->p0;
     long ch = (long)nn_text_height(TEXT);
     char s[32];
+    double ticks[NNI_PLOT_MAX_TICKS];
     /* y ticks: grid line, tick mark, label right-aligned to the left. */
-    for (double k = ceil(ay->lo / ay->step);; k++) {
-        double v = k * ay->step;
-        if (v > ay->hi)
-            break;
-        long y = axis_pixel(ay, v);
+    for (size_t i = 0, n = nni_axis_ticks(ay, ticks); i < n; i++) {
+        long y = nni_axis_pixel(ay, ticks[i]);
         fill(img, px0, y, px1 - px0, 1, GRID);
         fill(img, px0 - 6, y, 6, 1, BLACK);
-        tick_label(s, sizeof s, v, ay->step);
+        nni_tick_label(s, sizeof s, ticks[i], ay->step);
         text(img, px0 - 10 - (long)nn_text_width(s, TEXT) + TEXT, y - ch / 2 + TEXT, s, BLACK);
     }
     /* x ticks: grid line, tick mark, label centred below. */
-    for (double k = ceil(ax->lo / ax->step);; k++) {
-        double v = k * ax->step;
-        if (v > ax->hi)
-            break;
-        long x = axis_pixel(ax, v);
+    for (size_t i = 0, n = nni_axis_ticks(ax, ticks); i < n; i++) {
+        long x = nni_axis_pixel(ax, ticks[i]);
         fill(img, x, py0, 1, py1 - py0, GRID);
         fill(img, x, py1, 1, 6, BLACK);
-        tick_label(s, sizeof s, v, ax->step);
+        nni_tick_label(s, sizeof s, ticks[i], ax->step);
         text(img, x - ((long)nn_text_width(s, TEXT) - TEXT) / 2, py1 + 10, s, BLACK);
     }
     text(img, (px0 + px1) / 2 - ((long)nn_text_width("epoch", TEXT) - TEXT) / 2, py1 + 14 + ch,
@@ -478,7 +528,7 @@ static void axes(nn_image *img, const axis *ax, const axis *ay)
  * corner of the plot area (top right, bottom right, top left, bottom left)
  * that covers the fewest samples of the series (matplotlib's loc='best',
  * over the four corners). */
-static void legend(nn_image *img, const axis *ax, const axis *ay, const double *epoch,
+static void legend(nn_image *img, const nni_axis *ax, const nni_axis *ay, const double *epoch,
                    const double *train, const double *val, size_t n)
 {
     long px0 = ax->p0, px1 = ax->p1, py0 = ay->p1, py1 = ay->p0;
@@ -520,8 +570,8 @@ static void panel(nn_image *img, long x0, const char *title, const nn_history *h
                   const double *train, const double *val)
 {
     long px0 = x0 + LEFT, px1 = x0 + PANEL_W - RIGHT, py0 = TOP, py1 = NN_PLOT_HEIGHT - BOTTOM;
-    axis ay = value_axis(train, val, h->n, py1, py0);
-    axis ax = make_axis(h->epoch[0], h->epoch[h->n - 1], 8.0, 1.0, px0, px1);
+    nni_axis ay = value_axis(train, val, h->n, py1, py0);
+    nni_axis ax = nni_plot_axis(h->epoch[0], h->epoch[h->n - 1], 8.0, 1.0, px0, px1);
     long ch = (long)nn_text_height(TEXT);
     text(img, (px0 + px1) / 2 - (long)nn_text_width(title, TEXT) / 2, (TOP - ch) / 2, title,
          BLACK);

@@ -3,8 +3,13 @@
  * The samples are cut into chunks of NNI_EVAL_CHUNK; each pool member runs
  * its chunks through nn_forward (and nn_loss) in buffers of its own, a lane.
  * A chunk's loss sum goes to its own slot and the slots are added in chunk
- * order; counts are integers, so their order does not matter.
+ * order; counts are integers, so their order does not matter.  A chunk
+ * writes the class it predicts for each of its samples to that sample's
+ * slot, and the confusion matrix is counted from those in one pass at the
+ * end: the memory is one class per sample and one C x C matrix, the
+ * caller's, whatever the thread count.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "run/batch.h"
@@ -17,7 +22,6 @@ typedef struct lane {
     float *x;          /* (NNI_EVAL_CHUNK, dim) */
     uint8_t *y;        /* NNI_EVAL_CHUNK labels */
     size_t correct;    /* rows predicted right, over this member's chunks */
-    size_t *confusion; /* (C, C) [true][predicted] counts, or NULL */
 } lane;
 
 struct nni_evaluator {
@@ -29,6 +33,7 @@ struct nni_evaluator {
     size_t n_lanes;
     size_t first, n;    /* the samples [first, first + n) */
     double *chunk_loss; /* loss sum of each chunk (when evaluating) */
+    uint16_t *pred;     /* (max_n) predicted class of each sample, or NULL */
     float *out;         /* (n, C) network outputs (when predicting) */
 };
 
@@ -40,24 +45,23 @@ void nni_evaluator_free(nni_evaluator *e)
         nn_work_free(&e->lanes[i].w);
         free(e->lanes[i].x);
         free(e->lanes[i].y);
-        free(e->lanes[i].confusion);
     }
     free(e->lanes);
     free(e->chunk_loss);
+    free(e->pred);
     free(e);
 }
 
 /* Lane l's buffers for chunks of up to rows samples. */
-static int lane_create(lane *l, const nni_evaluator *e, size_t rows, int confusion,
-                       nn_error *err)
+static int lane_create(lane *l, const nni_evaluator *e, size_t rows, nn_error *err)
 {
-    size_t C = e->m->sizes[e->m->n_layers], cells, x_floats;
+    size_t x_floats;
     l->x = nni_size_mul(&x_floats, rows, e->d->dim) ? NULL : nni_alloc(x_floats, sizeof *l->x);
     l->y = nni_alloc(rows, 1);
-    l->confusion = confusion && !nni_size_mul(&cells, C, C) ? calloc(cells, sizeof(size_t))
-                                                           : NULL;
-    if (!l->x || !l->y || (confusion && !l->confusion))
-        return nn_fail(err, NN_ERR_NOMEM, "evaluation: out of memory");
+    if (!l->x || !l->y)
+        return nn_fail(err, NN_ERR_NOMEM,
+                       "evaluation: out of memory for a chunk of %zu samples of %zu values",
+                       rows, e->d->dim);
     return nn_work_create(&l->w, e->m, rows, err);
 }
 
@@ -68,15 +72,19 @@ int nni_evaluator_create(nni_evaluator **out, const nn_model *m, const nn_datase
     *out = NULL;
     nni_evaluator *e = calloc(1, sizeof *e);
     if (!e)
-        return nn_fail(err, NN_ERR_NOMEM, "evaluation: out of memory");
+        return nn_fail(err, NN_ERR_NOMEM, "evaluation: out of memory for the evaluator");
     *e = (nni_evaluator){.m = m, .d = d, .loss = loss, .pool = pool};
     e->n_lanes = nni_pool_size(pool);
     e->lanes = calloc(e->n_lanes, sizeof *e->lanes);
     e->chunk_loss = nni_alloc(nni_chunks(max_n, NNI_EVAL_CHUNK), sizeof *e->chunk_loss);
-    int rc = e->lanes && e->chunk_loss ? NN_OK
-                                       : nn_fail(err, NN_ERR_NOMEM, "evaluation: out of memory");
+    e->pred = confusion ? nni_alloc(max_n, sizeof *e->pred) : NULL;
+    int rc = NN_OK;
+    if (!e->lanes || !e->chunk_loss || (confusion && !e->pred))
+        rc = nn_fail(err, NN_ERR_NOMEM,
+                     "evaluation: out of memory for %zu samples on %zu threads", max_n,
+                     e->n_lanes);
     for (size_t i = 0; rc == NN_OK && i < e->n_lanes; i++)
-        rc = lane_create(&e->lanes[i], e, nni_min(max_n, NNI_EVAL_CHUNK), confusion, err);
+        rc = lane_create(&e->lanes[i], e, nni_min(max_n, NNI_EVAL_CHUNK), err);
     if (rc) {
         nni_evaluator_free(e);
         return rc;
@@ -85,8 +93,9 @@ int nni_evaluator_create(nni_evaluator **out, const nn_model *m, const nn_datase
     return NN_OK;
 }
 
-/* Evaluation job, one item per chunk: its loss sum, and correct and
- * confusion counts added to the member's lane. */
+/* Evaluation job, one item per chunk: its loss sum, its correct count added
+ * to the member's lane and, for the confusion matrix, the class predicted
+ * for each of its samples. */
 static void eval_chunk(void *ctx, size_t c, size_t member)
 {
     nni_evaluator *e = ctx;
@@ -100,10 +109,10 @@ static void eval_chunk(void *ctx, size_t c, size_t member)
     size_t ok;
     e->chunk_loss[c] = nn_loss(m, &l->w, e->loss, l->y, B, &ok);
     l->correct += ok;
-    for (size_t i = 0; l->confusion && i < B; i++) {
+    for (size_t i = 0; e->pred && i < B; i++) {
         size_t pred;
         nn_argmax_rows(&pred, out + i * C, 1, C);
-        l->confusion[l->y[i] * C + pred]++;
+        e->pred[c * NNI_EVAL_CHUNK + i] = (uint16_t)pred; /* C <= NN_MAX_WIDTH = 2^16 */
     }
 }
 
@@ -113,21 +122,17 @@ void nni_evaluate_range(nni_evaluator *e, size_t first, size_t n, double *loss_s
     size_t C = e->m->sizes[e->m->n_layers], chunks = nni_chunks(n, NNI_EVAL_CHUNK);
     e->first = first;
     e->n = n;
-    for (size_t i = 0; i < e->n_lanes; i++) {
+    for (size_t i = 0; i < e->n_lanes; i++)
         e->lanes[i].correct = 0;
-        if (e->lanes[i].confusion)
-            memset(e->lanes[i].confusion, 0, C * C * sizeof *e->lanes[i].confusion);
-    }
     nni_pool_run(e->pool, eval_chunk, e, chunks);
     *loss_sum = 0.0;
     *correct = 0;
     for (size_t c = 0; c < chunks; c++)
         *loss_sum += e->chunk_loss[c];
-    for (size_t i = 0; i < e->n_lanes; i++) {
+    for (size_t i = 0; i < e->n_lanes; i++)
         *correct += e->lanes[i].correct;
-        for (size_t j = 0; confusion && j < C * C; j++)
-            confusion[j] += e->lanes[i].confusion[j];
-    }
+    for (size_t i = 0; confusion && e->pred && i < n; i++)
+        confusion[(size_t)e->d->labels[first + i] * C + e->pred[i]]++;
 }
 
 int nn_evaluate(const nn_model *m, const nn_dataset *d, nn_loss_kind loss, size_t threads,
@@ -140,9 +145,11 @@ int nn_evaluate(const nn_model *m, const nn_dataset *d, nn_loss_kind loss, size_
     size_t C = m->sizes[m->n_layers], cells;
     nni_pool *pool = NULL;
     nni_evaluator *ev = NULL;
+    /* calloc: the pages of rows no label reaches are never touched */
     e->confusion = nni_size_mul(&cells, C, C) ? NULL : calloc(cells, sizeof *e->confusion);
     if (!e->confusion)
-        rc = nn_fail(err, NN_ERR_NOMEM, "evaluation: out of memory");
+        rc = nn_fail(err, NN_ERR_NOMEM,
+                     "evaluation: out of memory for a %zu x %zu confusion matrix", C, C);
     if (!rc)
         rc = nni_pool_create(&pool, nni_pool_members(threads, nni_chunks(d->n, NNI_EVAL_CHUNK)),
                              err);

@@ -82,7 +82,7 @@ int nni_feeder_create(nni_feeder **out, const nn_dataset *d, size_t batch, nn_er
     *out = NULL;
     nni_feeder *f = calloc(1, sizeof *f);
     if (!f)
-        return nn_fail(err, NN_ERR_NOMEM, "training: out of memory");
+        return nn_fail(err, NN_ERR_NOMEM, "training: out of memory for the batch feeder");
     f->d = d;
     nni_counter_init(&f->posted, NNI_SPIN_ROUNDS);
     nni_counter_init(&f->done, NNI_SPIN_ROUNDS);

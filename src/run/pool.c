@@ -170,7 +170,7 @@ int nni_pool_create(nni_pool **pool, size_t n, nn_error *err)
         n = 1;
     nni_pool *p = calloc(1, sizeof *p);
     if (!p)
-        return nn_fail(err, NN_ERR_NOMEM, "threads: out of memory");
+        return nn_fail(err, NN_ERR_NOMEM, "threads: out of memory for a pool of %zu threads", n);
     p->n = n;
     /* spin only when every member can have a processor of its own */
     unsigned spin = n <= nni_cpu_count() ? NNI_SPIN_ROUNDS : 0;

@@ -31,6 +31,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -114,7 +115,9 @@ static int check_config(const nn_model *m, const nn_dataset *d, const nn_train_c
     if (d->n > UINT32_MAX)
         return nn_fail(err, NN_ERR_ARG, "training data: more than 2^32 samples");
     if (train_samples(d, c) == 0)
-        return nn_fail(err, NN_ERR_ARG, "validation split leaves no training samples");
+        return nn_fail(err, NN_ERR_ARG,
+                       "a validation split of %g leaves none of the %zu samples for training",
+                       (double)c->val_split, d->n);
     return NN_OK;
 }
 
@@ -363,6 +366,69 @@ static void validate(trainer *t, nn_progress *p)
     p->val_accuracy = (double)correct / (double)t->n_val;
 }
 
+/* ---- divergence -------------------------------------------------------------- */
+
+static const char *non_finite_name(double v)
+{
+    return isnan(v) ? "NaN" : "infinite";
+}
+
+/* NN_ERR_DIVERGED at this epoch and step, because of what (a phrase). */
+static int diverged(nn_error *err, const nn_progress *p, size_t step, const char *what,
+                    double v)
+{
+    return nn_fail(err, NN_ERR_DIVERGED,
+                   "training diverged at epoch %zu, step %zu: %s is %s (try a smaller learning "
+                   "rate)",
+                   p->epoch, step, what, non_finite_name(v));
+}
+
+/* The first of n values that is NaN or infinite, or NULL. */
+static const float *first_non_finite(const float *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return v + i;
+    return NULL;
+}
+
+/* NN_ERR_DIVERGED, naming the first layer with a parameter that is not
+ * finite, if there is one.  One pass over the parameters: the trainer runs
+ * it at the end of each epoch only (the loss of every step is checked, and
+ * a parameter that is not finite makes the next step's loss so as a rule;
+ * this catches the last step of an epoch and what the loss does not show). */
+static int check_params(const nn_model *m, const nn_progress *p, size_t step, nn_error *err)
+{
+    for (size_t l = 0; l < m->n_layers; l++) {
+        const float *w = m->params + nn_model_weight_offset(m, l);
+        const float *b = m->params + nn_model_bias_offset(m, l);
+        const float *bad = first_non_finite(w, m->sizes[l] * m->sizes[l + 1]);
+        const char *kind = "weight";
+        if (!bad) {
+            bad = first_non_finite(b, m->sizes[l + 1]);
+            kind = "bias";
+        }
+        if (bad) {
+            char what[48];
+            snprintf(what, sizeof what, "a %s of layer %zu", kind, l + 1);
+            return diverged(err, p, step, what, *bad);
+        }
+    }
+    return NN_OK;
+}
+
+/* The end of the epoch: the parameters checked, and then the validation
+ * loss and accuracy (if any) measured into p and checked. */
+static int end_epoch(trainer *t, nn_progress *p, size_t step, nn_error *err)
+{
+    int rc = check_params(t->m, p, step, err);
+    if (rc || !t->val)
+        return rc;
+    validate(t, p);
+    return isfinite(p->val_loss) ? NN_OK
+                                 : diverged(err, p, step, "the validation loss", p->val_loss);
+}
+
 /* ---- the loop ---------------------------------------------------------------- */
 
 /* One epoch, reported in p (epoch, epochs and steps set). */
@@ -378,10 +444,7 @@ static int train_epoch(trainer *t, nn_rng *r, nn_progress *p, nn_progress_fn pro
         nni_pool_run(t->pool, forward_backward, t, nni_chunks(t->B, CHUNK));
         double loss = batch_loss(t, &correct);
         if (!isfinite(loss))
-            return nn_fail(err, NN_ERR_DIVERGED,
-                           "training diverged at epoch %zu, step %zu: the loss is %s "
-                           "(try a smaller learning rate)",
-                           p->epoch, step, isnan(loss) ? "NaN" : "infinite");
+            return diverged(err, p, step, "the loss", loss);
         /* weight gradients and the update, blocks of parameters over the pool */
         nn_optim_begin_step(&t->opt);
         nni_pool_run(t->pool, update_block, t, t->n_blocks);
@@ -392,8 +455,9 @@ static int train_epoch(trainer *t, nn_rng *r, nn_progress *p, nn_progress_fn pro
         p->loss = loss_sum / (double)seen;
         p->accuracy = (double)correct / (double)seen;
         p->epoch_done = step == t->steps;
-        if (p->epoch_done && t->val)
-            validate(t, p);
+        int rc = p->epoch_done ? end_epoch(t, p, step, err) : NN_OK;
+        if (rc)
+            return rc;
         p->seconds = now_seconds() - t0;
         if (progress && progress(p, ctx))
             return nn_fail(err, NN_ERR_INTERRUPTED,

@@ -150,3 +150,21 @@ printf 'epoch,loss,accuracy\n2,0.5,0.5\n1,0.4,0.6\n' >"$H/decreasing"
 printf 'epoch,loss\n1,0.5\n' >"$H/no-accuracy"
 printf 'epoch,loss,accuracy\n' >"$H/header-only"
 printf ' epoch , loss , accuracy \n 1 , 0.5 , 0.5 \n\n' >"$H/spaces"
+
+# ---- chart layout: a settings byte, then doubles (fuzz_plot.c) ----
+F=$C/fuzz_plot
+mkdir -p "$F"
+# f64 HEX...: doubles given as 16 hex digits of their bits, written little-endian.
+f64() { for h in "$@"; do i=14; while [ $i -ge 0 ]; do byte $((0x$(echo "$h" | cut -c$((i + 1))-$((i + 2))))); i=$((i - 2)); done; done; }
+ONE=3ff0000000000000 TWO=4000000000000000 THREE=4008000000000000 HALF=3fe0000000000000
+# ordinary rows: epoch, loss, accuracy (and val_loss, val_accuracy)
+{ byte 5; f64 $ONE 3fe6666666666666 $HALF $TWO 3fd3333333333333 3feccccccccccccd; } >"$F/ordinary"
+{ byte 101; f64 $ONE $ONE $HALF 3fe6666666666666 $HALF $TWO $HALF 3fe6666666666666 3fd3333333333333 3feccccccccccccd; } >"$F/ordinary-val"
+# values that once made the layout loop: past DBL_MAX, a denormal
+{ byte 37; f64 $ONE 7fee42d130773b76 $HALF; } >"$F/huge"
+{ byte 37; f64 ffee42d130773b76 7fee42d130773b76 $HALF $TWO 7fee42d130773b76 $HALF; } >"$F/overflowing-range"
+{ byte 21; f64 $ONE 0000000000000001 $HALF; } >"$F/denormal"
+{ byte 37; f64 $ONE 01a56e1fc2f8f359 $HALF $TWO 7e37e43c8800759c $HALF; } >"$F/tiny-to-huge"
+{ byte 53; f64 4340000000000000 $ONE 3ff0000000000001 4340000000000001 $ONE $HALF; } >"$F/last-bit"
+{ byte 5; f64 $ONE 7ff8000000000000 $HALF $TWO 7ff0000000000000 $HALF; } >"$F/nan-inf"
+{ byte 7; f64 000012688b70e62b $THREE; } >"$F/axis-only"
