@@ -12,7 +12,9 @@
  *     target replaced the same way, in the target's own folder: the link stays
  *     a link, and a dangling link creates its target;
  *   - a FIFO, a character device, or "-" (standard output) cannot be replaced:
- *     the bytes are written straight through when the set lands;
+ *     the bytes are written straight through when the set lands ("-" to the
+ *     standard output the process had when it was opened, so the caller may
+ *     point file descriptor 1 elsewhere meanwhile);
  *   - a directory, any other kind of file, or a path whose folder is missing
  *     or not writable is an error when the output is opened.
  * Two outputs of one set that name the same file (after following links) are
@@ -40,7 +42,7 @@ typedef struct nn_output {
     const char *path; /* as given: the caller's string, which must outlive the set */
     char *target;     /* owned: the file replaced (path, or where its links end); NULL for "-" */
     char *tmp;        /* owned: the temporary beside target; NULL for a stream */
-    int fd;           /* open on tmp, -1 otherwise */
+    int fd;           /* open on tmp, or a copy of standard output for "-"; -1 otherwise */
     int stream;       /* written straight through when the set lands */
     int written;      /* nn_output_write was called */
     nn_buf held;      /* a stream's bytes until then */

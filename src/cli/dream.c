@@ -114,6 +114,9 @@ static int parse_options(int argc, char **argv, dream_options *o)
     return -1;
 }
 
+/* The most classes nn_dream works with. */
+#define DREAM_MAX_CLASSES 256
+
 /* Parses --class: a class number below C, or "all" (returns C). */
 static int parse_class(const char *text, size_t C, size_t *out)
 {
@@ -235,6 +238,11 @@ static int dream(const dream_options *o)
         return st;
     size_t side, C = m.sizes[m.n_layers], K = 0;
     st = cli_input_side(o->model, &m, &side);
+    if (!st && C > DREAM_MAX_CLASSES) {
+        cli_error("%s: %zu classes; nnart dream takes models of at most %d", o->model, C,
+                  DREAM_MAX_CLASSES);
+        st = EXIT_RUNTIME;
+    }
     if (!st && parse_class(o->class_text, C, &K) != 0) {
         cli_print_error("nnart dream: --class: '%s' is not a class of this model (0 to %zu, "
                         "or all)",

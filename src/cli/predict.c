@@ -179,7 +179,8 @@ static int predict_dataset(const char *images, const char *labels, const nn_mode
         nn_dataset_free(&d);
         return EXIT_USAGE;
     }
-    if ((st = alloc_predictions(p, count, d.dim, m->sizes[m->n_layers]))) {
+    if ((st = cli_check_data(m, &d, images, labels, "the model")) ||
+        (st = alloc_predictions(p, count, d.dim, m->sizes[m->n_layers]))) {
         nn_dataset_free(&d);
         return st;
     }

@@ -160,8 +160,19 @@ static int prepare(nn_output *o, nn_error *err)
     int exists = 0;
     if (strcmp(o->path, "-") == 0) {
         o->stream = 1;
-        if (fstat(STDOUT_FILENO, &st) != 0)
+        o->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3); /* the caller may reuse fd 1 */
+        if (o->fd < 0 || fstat(o->fd, &st) != 0)
             return nn_fail(err, NN_ERR_IO, "standard output: %s", strerror(errno));
+        return identify(o, &st, 1, err);
+    }
+    /* What the path leads to, through every link (those of /proc included). */
+    if (stat(o->path, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) {
+        o->stream = 1;
+        o->target = copy(o->path, strlen(o->path));
+        if (!o->target)
+            return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory", o->path);
+        if (access(o->path, W_OK) != 0)
+            return nn_fail(err, NN_ERR_IO, "%s: cannot open: %s", o->path, strerror(errno));
         return identify(o, &st, 1, err);
     }
     int rc = resolve(o, &st, &exists, err);
@@ -169,12 +180,6 @@ static int prepare(nn_output *o, nn_error *err)
         return rc;
     if (exists && S_ISDIR(st.st_mode))
         return nn_fail(err, NN_ERR_IO, "%s: is a directory, not a file", o->path);
-    if (exists && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) {
-        o->stream = 1;
-        if (access(o->target, W_OK) != 0)
-            return nn_fail(err, NN_ERR_IO, "%s: cannot open: %s", o->path, strerror(errno));
-        return identify(o, &st, 1, err);
-    }
     if (exists && !S_ISREG(st.st_mode))
         return nn_fail(err, NN_ERR_IO, "%s: not a regular file, FIFO or character device",
                        o->path);
@@ -186,6 +191,8 @@ static int prepare(nn_output *o, nn_error *err)
 /* Whether a and b name the same file. */
 static int same_file(const nn_output *a, const nn_output *b)
 {
+    if (!a->target && !b->target) /* "-" twice */
+        return 1;
     if (a->dev != b->dev || a->ino != b->ino || !a->leaf != !b->leaf)
         return 0;
     return !a->leaf || strcmp(a->leaf, b->leaf) == 0;
@@ -280,12 +287,13 @@ static int finish_temporary(nn_output *o, nn_error *err)
 /* Writes a stream's bytes through. */
 static int write_stream(nn_output *o, nn_error *err)
 {
-    int fd = o->target ? open(o->target, O_WRONLY | O_NOCTTY) : STDOUT_FILENO;
+    int fd = o->target ? open(o->target, O_WRONLY | O_NOCTTY) : o->fd;
     if (fd < 0)
         return nn_fail(err, NN_ERR_IO, "%s: cannot open: %s", name_of(o), strerror(errno));
+    o->fd = -1;
     int bad = write_all(fd, o->held.data, o->held.len) != 0;
     int e = errno;
-    if (o->target && close(fd) != 0 && !bad)
+    if (close(fd) != 0 && !bad)
         bad = 1, e = errno;
     if (bad)
         return nn_fail(err, NN_ERR_IO, "%s: cannot write: %s", name_of(o), strerror(e));
