@@ -211,8 +211,8 @@ int cli_check_data(const nn_model *m, const nn_dataset *d, const char *images,
  * for the run: each is opened before the work (so that a bad path fails at
  * once), written when ready, and all land together in cli_finish, or none. */
 
-/* Opens path as an output of this run; option ("-o", "--render") names it in
- * the error for a file named twice.  Returns 0, or an exit status after the
+/* Opens path as an output of this run; cmd ("train", or NULL) and option
+ * ("-o", "--render") name it in the error for a file named twice.  Returns 0, or an exit status after the
  * error (1 for a path that cannot be written, 2 for the same file twice). */
 int cli_output_open(const char *cmd, const char *option, const char *path, nn_output **out);
 /* The output opened for path, or NULL. */

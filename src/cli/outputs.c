@@ -110,8 +110,12 @@ int cli_output_open(const char *cmd, const char *option, const char *path, nn_ou
     block_stop_signals(SIG_BLOCK);
     int rc = nn_outputs_open(&run_outputs, path, out, &err);
     block_stop_signals(SIG_UNBLOCK);
-    if (rc == NN_ERR_ARG) {
+    if (rc == NN_ERR_ARG && cmd) {
         cli_print_error("nnart %s: %s %s", cmd, option, err.msg);
+        return EXIT_USAGE;
+    }
+    if (rc == NN_ERR_ARG) {
+        cli_error("%s %s", option, err.msg);
         return EXIT_USAGE;
     }
     if (rc) {

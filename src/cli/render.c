@@ -51,7 +51,7 @@ int cli_save_image(const char *path, nn_image *img, int quiet)
         return cli_status(rc);
     }
     nn_output *out = cli_output_find(path);
-    int st = out ? EXIT_OK : cli_output_open("nnart", "--render", path, &out);
+    int st = out ? EXIT_OK : cli_output_open(NULL, "--render", path, &out);
     if (!st)
         st = cli_output_write(out, buf, len, quiet ? NULL : done);
     free(buf);
