@@ -11,6 +11,7 @@
  * fails, and such a failure on standard output ends the command quietly. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +78,7 @@ static void block_stop_signals(int how)
     sigemptyset(&set);
     for (size_t i = 0; i < N_STOP_SIGNALS; i++)
         sigaddset(&set, stop_signals[i]);
-    sigprocmask(how, &set, NULL);
+    pthread_sigmask(how, &set, NULL);
 }
 
 void cli_handle_signals(void)

@@ -98,8 +98,9 @@ static int identify(nn_output *o, const struct stat *st, int exists, nn_error *e
         return NN_OK;
     }
     size_t d = folder_len(o->target);
+    const char *slash = strrchr(o->target, '/'), *leaf = slash ? slash + 1 : o->target;
     char *folder = d ? copy(o->target, d) : copy(".", 1);
-    o->leaf = copy(o->target + (d ? d + 1 : 0), strlen(o->target) - (d ? d + 1 : 0));
+    o->leaf = copy(leaf, strlen(leaf));
     if (!folder || !o->leaf) {
         free(folder);
         return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory", o->path);
