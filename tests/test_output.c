@@ -101,6 +101,15 @@ static void test_new_and_replaced(void)
     CHECK(after.st_uid == before.st_uid && after.st_gid == before.st_gid);
     CHECK(after.st_ino != before.st_ino); /* replaced by rename, not rewritten */
     CHECK(temporaries(dir) == 0);
+
+    /* Someone else's file keeps its owner and group where the process may
+     * set them (root may). */
+    if (geteuid() == 0 && chown(path, 65534, 65534) == 0) {
+        CHECK_OK(save(path, "third", &err), &err);
+        CHECK(stat(path, &after) == 0);
+        CHECK(after.st_uid == 65534 && after.st_gid == 65534);
+        CHECK((after.st_mode & 07777) == 0640 && holds(path, "third"));
+    }
     unlink(path);
     umask(mask);
 }
