@@ -78,7 +78,9 @@ void nn_outputs_discard(nn_outputs *set);
 
 /* Calls fn(path) for each temporary the set holds now: for a signal handler
  * that removes them (with fn = a wrapper of unlink) before the process ends.
- * Safe in a handler if the signal is blocked during the other calls above. */
+ * Safe in a handler that interrupts nn_output_write, nn_outputs_commit or
+ * nn_outputs_discard; block the signal around nn_outputs_open, whose new
+ * temporary is listed only once it returns. */
 void nn_outputs_each_temporary(const nn_outputs *set, void (*fn)(const char *path));
 
 #endif

@@ -185,7 +185,13 @@ static int land(int status)
     }
     if (status == EXIT_OK && run_outputs.n > 0) {
         flush_stdout(); /* what was printed comes before an output written to it */
-        if (nn_outputs_commit(&run_outputs, &err) != NN_OK) {
+        /* A signal while the outputs land (a FIFO nobody reads keeps nnart
+         * waiting) ends the run at once, removing what has not landed. */
+        stop_mode = STOP_AT_ONCE;
+        block_stop_signals(SIG_UNBLOCK);
+        int rc = nn_outputs_commit(&run_outputs, &err);
+        block_stop_signals(SIG_BLOCK);
+        if (rc != NN_OK) {
             cli_error("%s", err.msg);
             status = EXIT_RUNTIME;
         }
