@@ -62,6 +62,9 @@ typedef enum nn_dream_objective {
     NN_DREAM_SOFTMAX /* minimise the loss towards K: maximise log p(K) */
 } nn_dream_objective;
 
+/* Class dreams take models of at most this many classes (labels are bytes). */
+#define NN_DREAM_MAX_CLASSES 256
+
 typedef struct nn_dream_config {
     size_t layer;      /* 1..n_layers: the unit's layer; 0 = the output layer */
     size_t target;     /* the unit (for the output layer the class K), < the layer's width */

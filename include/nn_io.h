@@ -1,11 +1,11 @@
-/* nn_io.h - whole-file reads and atomic writes, with errors that name the file.
+/* nn_io.h - whole-file reads and writes, with errors that name the file.
  *
  * Reads refuse directories and other non-regular files with a clear message
- * and never allocate more than the file holds (plus one byte).  Writes go to a
- * temporary file beside the target (same directory, name ending in .tmp-XXXXXX),
- * are flushed and fsync'ed, then renamed over the target: the target is either
- * the old file or the complete new one, never a mixture, and no temporary file
- * is left behind on failure.
+ * and never allocate more than the file holds (plus one byte).  A write is an
+ * output set of one file (nn_output.h): a file is replaced atomically (a
+ * temporary beside it, synced, then renamed over it: the old file or the
+ * complete new one, never a mixture, and no temporary left on failure), a link
+ * is followed, a FIFO or a device is written through.
  */
 #ifndef NN_IO_H
 #define NN_IO_H
@@ -20,7 +20,7 @@
  * a regular file, or is larger than max_len bytes. */
 int nn_read_file(const char *path, uint8_t **out, size_t *len, size_t max_len, nn_error *err);
 
-/* Writes len bytes to path atomically (see above). */
+/* Writes len bytes to path by the output rule (see above and nn_output.h). */
 int nn_write_file_atomic(const char *path, const void *buf, size_t len, nn_error *err);
 
 /* A growable byte buffer for building a file in memory before writing it.

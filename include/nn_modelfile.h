@@ -2,7 +2,7 @@
  *
  * All multi-byte fields are little-endian; the file ends with a CRC-32 of all
  * the bytes before it.  Files carry no timestamps: the same training gives the
- * same bytes.  Saving is atomic (see nn_io.h). */
+ * same bytes.  Saving follows the output rule of nn_output.h. */
 #ifndef NN_MODELFILE_H
 #define NN_MODELFILE_H
 
@@ -11,6 +11,7 @@
 
 #include "nn_error.h"
 #include "nn_model.h"
+#include "nn_output.h"
 #include "nn_train.h"
 
 #define NN_MODEL_MAGIC "NNARTMDL"
@@ -25,6 +26,10 @@ int nn_model_encode(const nn_model *m, const nn_train_info *info, uint8_t **out,
 int nn_model_parse(const uint8_t *buf, size_t len, const char *name, nn_model *m,
                    nn_train_info *info, nn_error *err);
 
+/* Encodes m and info into the output o (appended), messages naming its path. */
+int nn_model_write(nn_output *o, const nn_model *m, const nn_train_info *info,
+                   nn_error *err);
+/* nn_model_write into an output set of one file, landed at once. */
 int nn_model_save(const char *path, const nn_model *m, const nn_train_info *info,
                   nn_error *err);
 int nn_model_load(const char *path, nn_model *m, nn_train_info *info, nn_error *err);

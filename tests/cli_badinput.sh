@@ -77,7 +77,7 @@ as_nobody "$N"
 if [ -n "$unprivileged" ]; then
     row 1 "nnart: $tmp/secret: cannot open: Permission denied" $unprivileged "$NU" info "$tmp/secret"
     row 1 "nnart: $tmp/secret: cannot open: Permission denied" \
-        $unprivileged "$NU" train --data "$DU" --train-images "$tmp/secret"
+        $unprivileged "$NU" train --data "$DU" --train-images "$tmp/secret" -o /dev/null
 else
     skip "an unreadable file" "$why"
 fi

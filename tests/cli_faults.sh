@@ -67,7 +67,7 @@ intact "$tmp/fsize" "file-size limit"
 
 # ---- a directory where the model should go --------------------------------
 mkdir "$tmp/dir" "$tmp/dir/m.nnm"
-rowre 1 "nnart: $tmp/dir/m.nnm: cannot rename into place: Is a directory" \
+rowre 1 "nnart: $tmp/dir/m.nnm: is a directory, not a file" \
     "$N" train $quick -o "$tmp/dir/m.nnm"
 check "directory in the way: no temporary file left" [ -z "$(find "$tmp/dir" -name '*.tmp-*')" ]
 

@@ -92,7 +92,7 @@ expect 1 "$tmp/nodir/x.ppm" "$N" predict -m "$tmp/m.nnm" --render "$tmp/nodir/x.
 "$N" train --layers 50-10 --train-images "$tmp/x50.idx" --train-labels "$tmp/y50.idx" \
     --no-test --epochs 1 -q -o "$tmp/x50.nnm" >/dev/null 2>&1
 check "a 50-input model trains" [ -s "$tmp/x50.nnm" ]
-expect 1 "samples have 784 values but the model takes 50 inputs" "$N" predict -m "$tmp/x50.nnm"
+expect 1 "t10k-images-idx3-ubyte: samples have 784 values but $tmp/x50.nnm takes 50 inputs" "$N" predict -m "$tmp/x50.nnm"
 expect 1 "$tmp/x50.nnm: the model takes 50 inputs, which is not a square image" \
     "$N" predict -m "$tmp/x50.nnm" --image "$tmp/seven.pgm"
 expect 1 "not a square image" "$N" dream -m "$tmp/x50.nnm"

@@ -151,11 +151,11 @@ static void test_failed_writes(void)
     CHECK(nn_write_file_atomic(path, "x", 1, &err) == NN_ERR_IO);
     CHECK_MSG(err.msg, "/missing/file: cannot create: No such file or directory");
 
-    /* A directory where the file should go: written, then refused by rename. */
+    /* A directory where the file should go: refused before anything is written. */
     in_dir(sub, sizeof sub, "taken");
     CHECK(mkdir(sub, 0700) == 0);
     CHECK(nn_write_file_atomic(sub, "abc", 3, &err) == NN_ERR_IO);
-    CHECK_MSG(err.msg, "/taken: cannot rename into place: Is a directory");
+    CHECK_MSG(err.msg, "/taken: is a directory, not a file");
     CHECK(temp_files(dir) == 0);
     rmdir(sub);
 

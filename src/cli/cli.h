@@ -28,7 +28,7 @@ enum {
     EXIT_OK = 0,
     EXIT_RUNTIME = 1,     /* a file or the computation failed */
     EXIT_USAGE = 2,       /* the command line is wrong */
-    EXIT_INTERRUPTED = 130 /* stopped by SIGINT or SIGTERM */
+    EXIT_INTERRUPTED = 130 /* stopped by SIGINT (128 + the signal's number for the others) */
 };
 
 /* ---- options ---------------------------------------------------------- */
@@ -88,7 +88,8 @@ void cli_print_help(FILE *f, const cli_command *cmd);
 const char *cli_suggest(const char *word, const char *const *names, size_t n);
 
 /* Parses cmd's options and handles help and errors in the usual way: returns
- * -1 to go on, or the exit status to return. */
+ * -1 to go on (the signal policy installed: cli_handle_signals), or the exit
+ * status to return. */
 int cli_parse_or_exit(cli_command *cmd, int argc, char **argv);
 
 /* Prints "nnart: MESSAGE" on stderr, as one line (control characters become '?'). */
@@ -154,10 +155,13 @@ typedef struct cli_render {
 
 /* Checks the picture options cmd has just parsed into r: a --render path must
  * end in .ppm, .pgm or .png, the colormap must be known and --vmin may not be
- * above --vmax.  Fills style with them (nn_render_style_default otherwise).
+ * above --vmax.  Fills style with them (nn_render_style_default otherwise),
+ * and opens the --render file as an output of the run (cli_output_open).
  * Returns 0 or an exit status after printing the error. */
 int cli_render_style(const cli_command *cmd, const cli_render *r, nn_render_style *style);
-/* Saves img (then frees it); prints "wrote PATH (W x H pixels)" unless quiet. */
+/* Encodes img (then frees it) into the output opened for path (opening it
+ * now if it was not); it lands with the run's other outputs, followed by
+ * "wrote PATH (W x H pixels)" unless quiet. */
 int cli_save_image(const char *path, nn_image *img, int quiet);
 
 /* ---- models (common.c) ------------------------------------------------ */
@@ -203,12 +207,44 @@ int cli_load_data(const char *images, const char *labels, size_t limit, nn_datas
 int cli_check_data(const nn_model *m, const nn_dataset *d, const char *images,
                    const char *labels, const char *model);
 
-/* Installs SIGINT/SIGTERM handlers that set the returned flag to the signal's
- * number (leaving a signal the process inherited as ignored ignored).  A
- * command stopped that way exits with 128 + the number, as the shell reports
- * a process killed by it: 130 for SIGINT, 143 for SIGTERM. */
+/* ---- around a run (outputs.c) -------------------------------------------- */
+
+/* Every command's outputs follow one rule (nn_output.h) and belong to one set
+ * for the run: each is opened before the work (so that a bad path fails at
+ * once), written when ready, and all land together in cli_finish, or none. */
+
+/* Opens path as an output of this run; cmd ("train", or NULL) and option
+ * ("-o", "--render") name it in the error for a file named twice.  Returns 0, or an exit status after the
+ * error (1 for a path that cannot be written, 2 for the same file twice). */
+int cli_output_open(const char *cmd, const char *option, const char *path, nn_output **out);
+/* The output opened for path, or NULL. */
+nn_output *cli_output_find(const char *path);
+/* Appends len bytes to o; done (if not NULL) is printed on standard output
+ * once every output has landed ("saved m.nnm").  Returns 0 or an exit status
+ * after the error. */
+int cli_output_write(nn_output *o, const void *buf, size_t len, const char *done);
+/* Sets the line printed once every output has landed, for an output written
+ * another way (nn_model_write). */
+void cli_output_done(const nn_output *o, const char *done);
+
+/* Installs the signal policy (see outputs.c): SIGINT, SIGTERM and SIGHUP
+ * remove the run's temporaries and exit with 128 + the signal; SIGPIPE makes
+ * writes to a stopped reader fail instead of killing nnart.  A stopping signal
+ * the process inherited as ignored stays ignored.  Called by
+ * cli_parse_or_exit once the options are parsed. */
+void cli_handle_signals(void);
+/* From now on a stopping signal only sets the returned flag to its number,
+ * for a command that stops by itself (training, between steps); the run then
+ * ends with 128 + the number, its outputs removed. */
 const volatile sig_atomic_t *cli_catch_signals(void);
-/* "SIGINT", "SIGTERM" (or "a signal"), for messages. */
+/* "SIGINT", "SIGTERM", "SIGHUP" (or "a signal"), for messages. */
 const char *cli_signal_name(int sig);
+
+/* Ends the run with the command's status: 0 lands every output (1 if that
+ * fails), any other status removes them; then prints the notes of
+ * cli_output_write and flushes and closes standard output, a failure there
+ * turning 0 into 1 with one line naming it; a reader that stopped (a closed
+ * pipe) is not a failure.  Returns the exit status. */
+int cli_finish(int status);
 
 #endif

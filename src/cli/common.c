@@ -1,42 +1,10 @@
-/* common.c - pieces every command uses: signals, data sets and models. */
+/* common.c - pieces every command uses: data sets and models. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
-
-/* The one piece of process-wide state: set from the signal handler. */
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    stop_requested = sig;
-}
-
-/* A signal the process was started with ignored stays ignored, as the shell
- * intends for a job it runs in the background without job control. */
-const volatile sig_atomic_t *cli_catch_signals(void)
-{
-    const int sigs[] = {SIGINT, SIGTERM};
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-        struct sigaction old;
-        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-            continue;
-        sigaction(sigs[i], &sa, NULL);
-    }
-    return &stop_requested;
-}
-
-const char *cli_signal_name(int sig)
-{
-    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
-}
 
 const char *cli_data_file(char *buf, size_t len, const char *path)
 {

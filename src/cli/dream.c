@@ -322,6 +322,11 @@ static int dream(const dream_options *o)
         return st;
     size_t side, layer = 0, K = 0;
     st = cli_input_side(o->model, &m, &side);
+    if (!st && !o->use_layer && m.sizes[m.n_layers] > NN_DREAM_MAX_CLASSES) {
+        cli_error("%s: %zu classes; nnart dream takes models of at most %d", o->model,
+                  m.sizes[m.n_layers], NN_DREAM_MAX_CLASSES);
+        st = EXIT_RUNTIME;
+    }
     if (!st)
         st = pick_unit(o, &m, &layer, &K);
     if (!st) {

@@ -108,7 +108,7 @@ static int report(const evaluate_options *o, const nn_model *m, const nn_dataset
     nn_eval ev;
     int rc = nn_evaluate(m, d, loss, o->threads, &ev, &err);
     if (rc) {
-        cli_error("%s: %s", o->model, err.msg);
+        cli_error("%s: %s", o->images, err.msg);
         return cli_status(rc);
     }
     printf("model %s on %s (%zu samples)\n", o->model, o->images, ev.n);

@@ -57,7 +57,8 @@ static int unknown(const char *word, const char *what)
     return EXIT_USAGE;
 }
 
-int main(int argc, char **argv)
+/* The command named by argv[1] (or help, or the version): its exit status. */
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         cli_error("no command given (try nnart train, or nnart --help for all commands)");
@@ -85,4 +86,9 @@ int main(int argc, char **argv)
         if (strcmp(name, commands[i].name) == 0)
             return commands[i].run(argc - 2, argv + 2);
     return unknown(name, name[0] == '-' ? "unknown option" : "unknown command");
+}
+
+int main(int argc, char **argv)
+{
+    return cli_finish(run(argc, argv));
 }

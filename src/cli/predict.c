@@ -164,9 +164,10 @@ static int predict_drawing(const char *path, const char *model_path, const nn_mo
     return EXIT_OK;
 }
 
-/* Samples [first, first + count) of a data set. */
-static int predict_dataset(const char *images, const char *labels, const nn_model *m,
-                           size_t first, size_t count, predictions *p)
+/* Samples [first, first + count) of a data set, checked against the model
+ * (at model_path) before anything is printed. */
+static int predict_dataset(const char *images, const char *labels, const char *model_path,
+                           const nn_model *m, size_t first, size_t count, predictions *p)
 {
     nn_dataset d;
     memset(&d, 0, sizeof d);
@@ -179,7 +180,8 @@ static int predict_dataset(const char *images, const char *labels, const nn_mode
         nn_dataset_free(&d);
         return EXIT_USAGE;
     }
-    if ((st = alloc_predictions(p, count, d.dim, m->sizes[m->n_layers]))) {
+    if ((st = cli_check_data(m, &d, images, labels, model_path)) ||
+        (st = alloc_predictions(p, count, d.dim, m->sizes[m->n_layers]))) {
         nn_dataset_free(&d);
         return st;
     }
@@ -279,7 +281,7 @@ static int predict(const predict_options *o)
     if (o->image)
         st = predict_drawing(o->image, o->model, &m, o->invert ? 1 : o->no_invert ? 0 : -1, &p);
     else
-        st = predict_dataset(o->images, o->labels, &m, o->index, o->count, &p);
+        st = predict_dataset(o->images, o->labels, o->model, &m, o->index, o->count, &p);
     if (st == EXIT_OK) {
         print_table(&p, o->csv);
         if (o->render.path)

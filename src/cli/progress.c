@@ -62,7 +62,7 @@ int cli_progress_report(const nn_progress *p, void *ctx)
         n += snprintf(row + n, sizeof row - (size_t)n, ",%.4f\n", p->seconds);
         nn_buf_put(c->history, row, (size_t)n);
     }
-    if (c->quiet)
+    if (c->quiet || ferror(c->out)) /* a reader that stopped, a full disk: train on quietly */
         return stop;
     if (!p->epoch_done && (!c->tty || (p->step > 1 && p->seconds - c->last_draw < 0.05)))
         return stop;

@@ -1,5 +1,7 @@
 /* render.c - the picture options every command with --render shares, and the
  * saving of the picture. */
+#include <stdlib.h>
+
 #include "cli.h"
 
 int cli_render_style(const cli_command *cmd, const cli_render *r, nn_render_style *style)
@@ -27,19 +29,31 @@ int cli_render_style(const cli_command *cmd, const cli_render *r, nn_render_styl
                         (double)r->vmax);
         return EXIT_USAGE;
     }
-    return EXIT_OK;
+    nn_output *out;
+    return r->path ? cli_output_open(cmd->name, "--render", r->path, &out) : EXIT_OK;
 }
 
 int cli_save_image(const char *path, nn_image *img, int quiet)
 {
     nn_error err;
-    int rc = nn_image_save(path, img, &err);
-    if (rc == NN_OK && !quiet)
-        printf("wrote %s (%zu x %zu pixels)\n", path, img->width, img->height);
+    nn_image_format fmt;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int rc = nn_image_format_from_path(path, &fmt) != 0
+                 ? nn_fail(&err, NN_ERR_ARG, "unknown image type; the name must end in .png, "
+                                             ".ppm or .pgm")
+                 : nn_image_encode(img, fmt, &buf, &len, &err);
+    char done[CLI_PATH_MAX + 64];
+    snprintf(done, sizeof done, "wrote %s (%zu x %zu pixels)", path, img->width, img->height);
     nn_image_free(img);
     if (rc) {
-        cli_error("%s", err.msg);
+        cli_error("%s: %s", path, err.msg);
         return cli_status(rc);
     }
-    return EXIT_OK;
+    nn_output *out = cli_output_find(path);
+    int st = out ? EXIT_OK : cli_output_open(NULL, "--render", path, &out);
+    if (!st)
+        st = cli_output_write(out, buf, len, quiet ? NULL : done);
+    free(buf);
+    return st;
 }

@@ -15,6 +15,7 @@ typedef struct train_options {
     int quiet, no_test;
     size_t limit;
     size_t n_layers, sizes[NN_MAX_LAYERS + 2]; /* from --layers, or the data's */
+    nn_output *model_out, *history_out;        /* opened before the work */
     nn_activation act[NN_MAX_LAYERS];
     char paths[N_FILES][CLI_PATH_MAX]; /* where files point when resolved */
 } train_options;
@@ -134,9 +135,12 @@ static int parse_options(int argc, char **argv, train_options *o)
                                   "save it.",
                        .opts = opts, .n_opts = sizeof opts / sizeof *opts};
     int st = cli_parse_or_exit(&cmd, argc, argv);
-    if (st >= 0 || (st = check_options(o)) >= 0)
+    if (st >= 0 || (st = check_options(o)) >= 0 || (st = data_files(o)) >= 0)
         return st;
-    return data_files(o);
+    if ((o->history && (st = cli_output_open("train", "--history", o->history, &o->history_out))) ||
+        (st = cli_output_open("train", "-o", o->out_path, &o->model_out)))
+        return st;
+    return -1;
 }
 
 /* Builds the model, once the data is loaded: the widths of --layers, or
@@ -172,7 +176,7 @@ static int test_model(const train_options *o, const nn_model *m, const nn_datase
     nn_eval ev;
     int rc = nn_evaluate(m, test, o->cfg.loss, o->cfg.threads, &ev, &err);
     if (rc) {
-        cli_error("%s", err.msg);
+        cli_error("%s: %s", o->files[TEST_IMAGES], err.msg);
         return cli_status(rc);
     }
     info->test_loss = (float)ev.loss;
@@ -182,27 +186,30 @@ static int test_model(const train_options *o, const nn_model *m, const nn_datase
     return EXIT_OK;
 }
 
-/* Writes the history (if asked) and the model. */
+/* Writes the history (if asked) and the model into their outputs, which land
+ * together when the command ends. */
 static int save(const train_options *o, const nn_model *m, const nn_train_info *info,
                 const nn_buf *hist)
 {
     nn_error err;
+    int st;
     if (o->history) {
         if (hist->failed) {
             cli_error("%s: out of memory", o->history);
             return EXIT_RUNTIME;
         }
-        if (nn_write_file_atomic(o->history, hist->data, hist->len, &err)) {
-            cli_error("%s", err.msg);
-            return EXIT_RUNTIME;
-        }
+        if ((st = cli_output_write(o->history_out, hist->data, hist->len, NULL)))
+            return st;
     }
-    if (nn_model_save(o->out_path, m, info, &err)) {
+    int rc = nn_model_write(o->model_out, m, info, &err);
+    if (rc) {
         cli_error("%s", err.msg);
-        return EXIT_RUNTIME;
+        return cli_status(rc);
     }
+    char done[CLI_PATH_MAX + 8];
+    snprintf(done, sizeof done, "saved %s", o->out_path);
     if (!o->quiet)
-        printf("saved %s\n", o->out_path);
+        cli_output_done(o->model_out, done);
     return EXIT_OK;
 }
 
@@ -257,6 +264,14 @@ static int check_and_fit(const train_options *o, nn_model *m, const nn_dataset *
         at += snprintf(arch + at, sizeof arch - (size_t)at, "%s%zu", l ? "-" : "", m->sizes[l]);
     snprintf(described, sizeof described, "--layers %s", arch);
     const char *model = o->layers ? described : "the model";
+    /* The samples nn_train keeps for training: Keras's validation_split holds
+     * out the last fraction. */
+    if ((size_t)((double)train->n * (1.0 - (double)o->cfg.val_split)) == 0) {
+        cli_print_error("nnart train: --val-split %g leaves none of the %zu samples of %s to "
+                        "train on",
+                        (double)o->cfg.val_split, train->n, o->files[TRAIN_IMAGES]);
+        return EXIT_USAGE;
+    }
     int st = cli_check_data(m, train, o->files[TRAIN_IMAGES], o->files[TRAIN_LABELS], model);
     if (!st && !o->no_test)
         st = cli_check_data(m, test, o->files[TEST_IMAGES], o->files[TEST_LABELS], model);

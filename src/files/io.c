@@ -1,4 +1,4 @@
-/* io.c - whole-file reads, atomic writes, byte buffers (see nn_io.h). */
+/* io.c - whole-file reads, one-file writes, byte buffers (see nn_io.h). */
 #define _DEFAULT_SOURCE /* madvise and MADV_HUGEPAGE, where the system has them */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "nn_io.h"
+#include "nn_output.h"
 
 /* A buffer for n bytes that free() releases.  Large buffers (data sets) are
  * aligned to 2 MiB and, where the system supports it, backed by huge pages:
@@ -92,59 +93,15 @@ int nn_read_file(const char *path, uint8_t **out, size_t *len, size_t max_len, n
     return NN_OK;
 }
 
-/* Writes all of buf to fd, retrying short writes. */
-static int write_all(int fd, const uint8_t *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, buf, len);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        buf += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
 int nn_write_file_atomic(const char *path, const void *buf, size_t len, nn_error *err)
 {
-    size_t n = strlen(path), size;
-    char *tmp = NULL;
-    if (nni_size_add(&size, n, sizeof ".tmp-XXXXXX") == 0)
-        tmp = malloc(size);
-    if (!tmp)
-        return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory", path);
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp-XXXXXX", sizeof ".tmp-XXXXXX");
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return nn_fail(err, NN_ERR_IO, "%s: cannot create: %s", path, strerror(e));
-    }
-    /* mkstemp creates 0600; give the file the usual permissions under the umask. */
-    mode_t mask = umask(0);
-    umask(mask);
-    const char *what = "write";
-    int bad = fchmod(fd, 0666 & ~mask) != 0;
-    if (!bad && write_all(fd, buf, len) != 0)
-        bad = 1;
-    if (!bad && fsync(fd) != 0)
-        bad = 1, what = "sync";
-    int e = errno;
-    if (close(fd) != 0 && !bad)
-        bad = 1, what = "close", e = errno;
-    if (!bad && rename(tmp, path) != 0)
-        bad = 1, what = "rename into place", e = errno;
-    if (bad) {
-        unlink(tmp);
-        free(tmp);
-        return nn_fail(err, NN_ERR_IO, "%s: cannot %s: %s", path, what, strerror(e));
-    }
-    free(tmp);
-    return NN_OK;
+    nn_outputs set = {0};
+    nn_output *o;
+    int rc = nn_outputs_open(&set, path, &o, err);
+    if (rc == NN_OK && (rc = nn_output_write(o, buf, len, err)) == NN_OK)
+        return nn_outputs_commit(&set, err);
+    nn_outputs_discard(&set);
+    return rc;
 }
 
 void nn_buf_put(nn_buf *b, const void *p, size_t n)

@@ -382,16 +382,28 @@ int nn_model_parse(const uint8_t *buf, size_t len, const char *name, nn_model *m
     return NN_OK;
 }
 
-int nn_model_save(const char *path, const nn_model *m, const nn_train_info *info,
-                  nn_error *err)
+int nn_model_write(nn_output *o, const nn_model *m, const nn_train_info *info,
+                   nn_error *err)
 {
     uint8_t *buf;
     size_t len;
-    int rc = encode(m, info, path, &buf, &len, err);
+    int rc = encode(m, info, o->path, &buf, &len, err);
     if (rc != NN_OK)
         return rc;
-    rc = nn_write_file_atomic(path, buf, len, err);
+    rc = nn_output_write(o, buf, len, err);
     free(buf);
+    return rc;
+}
+
+int nn_model_save(const char *path, const nn_model *m, const nn_train_info *info,
+                  nn_error *err)
+{
+    nn_outputs set = {0};
+    nn_output *o;
+    int rc = nn_outputs_open(&set, path, &o, err);
+    if (rc == NN_OK && (rc = nn_model_write(o, m, info, err)) == NN_OK)
+        return nn_outputs_commit(&set, err);
+    nn_outputs_discard(&set);
     return rc;
 }
 

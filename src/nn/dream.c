@@ -211,7 +211,10 @@ static int check_dream(const nn_model *m, const nn_dream_config *c, nn_error *er
         return nn_fail(err, NN_ERR_ARG, "dream: layer %zu is out of range (the model has 1 to %zu)",
                        c->layer, L);
     size_t width = m->sizes[unit_layer(m, c)];
-    if (unit_layer(m, c) == L && (c->target >= width || width > 256))
+    if (unit_layer(m, c) == L && width > NN_DREAM_MAX_CLASSES)
+        return nn_fail(err, NN_ERR_ARG, "dream: %zu classes; class dreams take at most %d",
+                       width, NN_DREAM_MAX_CLASSES);
+    if (unit_layer(m, c) == L && c->target >= width)
         return nn_fail(err, NN_ERR_ARG, "dream: class %zu is out of range (the model has %zu)",
                        c->target, width);
     if (c->target >= width)
