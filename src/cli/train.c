@@ -1,4 +1,5 @@
 /* train.c - `nnart train`: build the model, fit it, test it, save it. */
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -181,8 +182,15 @@ static int test_model(const train_options *o, const nn_model *m, const nn_datase
     }
     info->test_loss = (float)ev.loss;
     info->test_accuracy = (float)ev.accuracy;
-    printf("test: loss %.4f - accuracy %.4f (%zu samples)\n", ev.loss, ev.accuracy, ev.n);
+    double loss = ev.loss, accuracy = ev.accuracy;
     nn_eval_free(&ev);
+    /* finite parameters whose outputs overflow: divergence too, and nothing saved */
+    if (!isfinite(loss)) {
+        cli_error("training diverged: the test loss on %s is %s (try a smaller learning rate)",
+                  o->files[TEST_IMAGES], isnan(loss) ? "NaN" : "infinite");
+        return EXIT_RUNTIME;
+    }
+    printf("test: loss %.4f - accuracy %.4f (%zu samples)\n", loss, accuracy, test->n);
     return EXIT_OK;
 }
 
