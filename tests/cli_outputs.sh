@@ -414,5 +414,34 @@ else
         [ $st -eq 1 -a "$(wc -l <"$tmp/err")" -eq 1 -a -n "$(grep "$tmp/huge.csv" "$tmp/err")" ]
 fi
 
+# ---- messages name the file or the option at fault, before any result -------------
+# Labels outside the model's classes: the labels file is at fault, and no
+# table is printed before the line.
+{ printf '\000\000\010\001\000\000\047\020'; tr '\000' '\014' </dev/zero | head -c 10000; } \
+    >"$tmp/labels12"
+expect 1 "$tmp/labels12" "$N" predict -m "$M" --labels "$tmp/labels12" -r "$tmp/l12.png"
+check "labels outside the classes: no table" [ ! -s "$tmp/out" ]
+check "labels outside the classes: no picture" [ ! -e "$tmp/l12.png" ]
+# A validation split that leaves nothing to train on names --val-split.
+"$N" train --limit 10 --val-split 0.99 -q -o "$tmp/vs.nnm" >/dev/null 2>"$tmp/err"
+st=$?
+check "--val-split leaving no training samples: status $st is 1 or 2" [ $st -eq 1 -o $st -eq 2 ]
+check "--val-split leaving no training samples: one line naming --val-split: $(cat "$tmp/err")" \
+    [ "$(wc -l <"$tmp/err")" -eq 1 -a -n "$(grep -e --val-split "$tmp/err")" ]
+check "--val-split leaving no training samples: no model" [ ! -e "$tmp/vs.nnm" ]
+
+# ---- evaluation memory in proportion to the work ---------------------------------
+# 30000 classes, 100 samples, two threads, within 1 GB of address space: a
+# classes x classes table per thread (3.6 GB each) cannot be had.
+if sanitized "$N"; then
+    echo "not applicable: ulimit -v to $N, built with AddressSanitizer"
+else
+    "$N" train --layers 784-10-10-30000 --limit 100 --epochs 1 --no-test -q -o "$tmp/wide.nnm" \
+        >/dev/null 2>&1
+    check "a model of 30000 classes trains" valid model "$tmp/wide.nnm"
+    succeeds "evaluate, 30000 classes, 1 GB" sh -c 'ulimit -v 1048576; exec "$@"' wide \
+        "$N" evaluate -m "$tmp/wide.nnm" --limit 100 -t 2
+fi
+
 chmod 700 "$tmp"
 finish
