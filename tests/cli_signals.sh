@@ -5,8 +5,10 @@
 # The signal is delivered deterministically: the command is stopped (SIGSTOP)
 # once its temporary file exists beside its output (or, for training, once
 # training has begun), the signal is sent, and the command continued.  The
-# rows: a long training (-o and --history), a long dream (--render), and a
-# prediction poster of about 95 MB (its write takes a while).
+# rows: a long training (-o and --history), a long dream (--render), a
+# prediction poster of about 95 MB (its write takes a while), and the same
+# poster stopped only once its temporary holds bytes: in the middle of the
+# write.
 . tests/lib.sh
 N=${NNART:-./nnart}
 # How long to wait for the temporary file, in polls of 0.05 s.
@@ -30,7 +32,7 @@ outputs() {
     case $1 in
     train) echo m.nnm h.csv ;;
     dream) echo d.png ;;
-    predict) echo p.ppm ;;
+    predict | write) echo p.ppm ;;
     esac
 }
 
@@ -41,15 +43,20 @@ start() {
         $launch "$N" train --limit 1000 --epochs 1000000 -o "$2/m.nnm" --history "$2/h.csv" ;;
     dream)
         $launch "$N" dream -m "$M" -k 3 --steps 1000000 -r "$2/d.png" ;;
-    predict)
+    predict | write)
         $launch "$N" predict -m "$M" --count 400 -s 64 -r "$2/p.ppm" ;;
     esac >"$2.out" 2>"$2.err" </dev/null &
     pid=$!
 }
 
 # begun JOB DIR: DIR holds a file other than JOB's outputs (a temporary), or
-# JOB is a training whose progress is printed.
+# JOB is a training whose progress is printed; for write, a temporary that
+# is not empty.
 begun() {
+    if [ "$1" = write ]; then
+        [ -n "$(find "$2" -mindepth 1 ! -name p.ppm -size +0)" ]
+        return
+    fi
     [ -n "$(ls -A "$2" | grep -vxF "$(outputs "$1" | tr ' ' '\n')")" ] && return 0
     [ "$1" = train ] && grep -q '^[0-9]*/8 ' "$2.out"
 }
@@ -97,7 +104,7 @@ stop() {
     check "$job, SIG$sig: no temporary file left: $(ls -A "$d" | tr '\n' ' ')" only "$d" $(outputs "$job")
 }
 
-for job in train dream predict; do
+for job in train dream predict write; do
     if [ -n "$launch" ]; then
         stop $job INT 130
     else
