@@ -21,6 +21,8 @@
 # Signals have their own script, cli_signals.sh.
 . tests/lib.sh
 N=${NNART:-./nnart}
+# (Read-only folders are made writable again, so that anyone can remove them.)
+trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 # A time limit that proves "at once": nnart loads its data and opens its
 # outputs in well under a second; the work it is given would take minutes.
 if sanitized "$N"; then at_once=15; else at_once=4; fi
@@ -143,16 +145,20 @@ else
 fi
 
 # ---- a regular file is replaced, keeping its mode -----------------------------
+# (and, as root, its owner and group: those of user nobody here)
 pre= work=quick
 for w in $writers; do
     e=$(ext "$w")
     d=$tmp/file-$w
     mkdir "$d"
     old "$d/x.$e"
+    [ "$(id -u)" -ne 0 ] || chown 65534:65534 "$d/x.$e"
     succeeds "$w, replacing a file: exit 0" write "$w" "$d/x.$e"
     check "$w, replacing a file: new and valid" valid "$w" "$d/x.$e"
     check "$w, replacing a file: mode 640 kept (got $(stat -c %a "$d/x.$e"))" \
         [ "$(stat -c %a "$d/x.$e")" = 640 ]
+    [ "$(id -u)" -ne 0 ] || check "$w, replacing a file: owner kept (got $(stat -c %u:%g "$d/x.$e"))" \
+        [ "$(stat -c %u:%g "$d/x.$e")" = 65534:65534 ]
     check "$w, replacing a file: no temporary file" only "$d" "x.$e"
     rm -f "$S"/*
 done
