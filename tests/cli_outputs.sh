@@ -260,9 +260,13 @@ check "-o X --history X: X is untouched" same "$tmp/twice/x" "$tmp/old.copy" 640
 rowre 2 ".*($tmp/twice/(x|link)|--history|--output).*" \
     "$N" train $quick -o "$tmp/twice/link" --history "$tmp/twice/x"
 check "-o LINK --history X: X is untouched" same "$tmp/twice/x" "$tmp/old.copy" 640
+ln "$tmp/twice/x" "$tmp/twice/hard"
+rowre 2 ".*($tmp/twice/(x|hard)|--history|--output).*" \
+    "$N" train $quick -o "$tmp/twice/hard" --history "$tmp/twice/x"
+check "-o HARDLINK --history X: X is untouched" same "$tmp/twice/x" "$tmp/old.copy" 640
 rowre 2 ".*($tmp/twice/new|--history|--output).*" \
     "$N" train $quick -o "$tmp/twice/new" --history "$tmp/twice/new"
-check "-o X --history X, X new: nothing written" only "$tmp/twice" x link
+check "-o X --history X, X new: nothing written" only "$tmp/twice" x link hard
 
 # ---- a failed save leaves the other outputs as they were -----------------------
 # The model may not be written (a read-only folder, as nobody); the history,
