@@ -6,7 +6,7 @@
 . tests/lib.sh
 N=${NNART:-./nnart}
 mounted=
-trap '[ -z "$mounted" ] || umount "$mounted"; rm -rf "$tmp"' EXIT
+trap '[ -z "$mounted" ] || umount "$mounted"; chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 
 # intact DIR WHAT: the model DIR/m.nnm is still the original (a copy of
