@@ -8,7 +8,8 @@
 # rows: a long training (-o and --history), a long dream (--render), a
 # prediction poster of about 95 MB (its write takes a while), and the same
 # poster stopped only once its temporary holds bytes: in the middle of the
-# write.
+# write.  A signal that comes while any temporary still exists (nothing has
+# been renamed yet) stops the command: the files are as they were.
 . tests/lib.sh
 N=${NNART:-./nnart}
 # How long to wait for the temporary file, in polls of 0.05 s.
