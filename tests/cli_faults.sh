@@ -1,12 +1,12 @@
 # cli_faults.sh - nnart when writing fails or it is stopped: a read-only
-# folder, a full disk, a file-size limit, a directory in the way, SIGINT and
-# SIGTERM in the middle of training, and divergence.  In every case the model
+# folder, a full disk, a file-size limit, a directory in the way, SIGINT,
+# SIGTERM and SIGHUP in the middle of training, and divergence.  In every case the model
 # already at the output path stays byte-identical and loadable, no temporary
 # file is left, and the exit status and the one-line message say what happened.
 . tests/lib.sh
 N=${NNART:-./nnart}
 mounted=
-trap '[ -z "$mounted" ] || umount "$mounted"; rm -rf "$tmp"' EXIT
+trap '[ -z "$mounted" ] || umount "$mounted"; chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 
 # intact DIR WHAT: the model DIR/m.nnm is still the original (a copy of
@@ -130,6 +130,7 @@ else
 fi
 launch=
 stop TERM 143
+stop HUP 129
 
 # SIGINT inherited as ignored stays ignored: training goes on, and SIGTERM then
 # stops it as usual.

@@ -109,3 +109,13 @@ finish() {
     echo "$passed passed, $failed failed, $skipped skipped"
     [ "$failed" -eq 0 ]
 }
+
+# only DIR NAME...: DIR holds exactly the entries NAME... (no temporary file
+# and nothing else left beside them).
+only() {
+    [ "$(ls -A "$1" | sort)" = "$(shift; for n in "$@"; do echo "$n"; done | sort)" ]
+}
+
+# same FILE COPY MODE: FILE is byte-identical with COPY and has the
+# permission bits MODE (octal, as stat -c %a prints them).
+same() { cmp -s "$1" "$2" && [ "$(stat -c %a "$1")" = "$3" ]; }
