@@ -86,6 +86,10 @@ typedef struct nn_eval {
  * threads, 0 = all cores; results do not depend on it. */
 int nn_evaluate(const nn_model *m, const nn_dataset *d, nn_loss_kind loss, size_t threads,
                 nn_eval *e, nn_error *err);
+/* The same without the confusion matrix (e->confusion stays NULL), in memory
+ * that grows with the samples alone, not with the square of the classes. */
+int nn_evaluate_metrics(const nn_model *m, const nn_dataset *d, nn_loss_kind loss,
+                        size_t threads, nn_eval *e, nn_error *err);
 void nn_eval_free(nn_eval *e);
 
 /* Probabilities (n, sizes[L]) for samples [first, first + n) of d, into out

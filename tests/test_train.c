@@ -240,6 +240,12 @@ static void test_evaluate_many_classes(void)
         CHECK(total == N && differ == 0);
         CHECK(e.n == N && e.n_classes == C);
     }
+    /* without the matrix: the same loss and accuracy to the bit, no table */
+    nn_eval plain;
+    CHECK_OK(nn_evaluate_metrics(&m, &d, NN_LOSS_XENT, 2, &plain, &err), &err);
+    CHECK(plain.confusion == NULL);
+    CHECK(plain.loss == e.loss && plain.accuracy == e.accuracy && plain.n == N);
+    nn_eval_free(&plain);
     free(probs);
     free(want);
     nn_eval_free(&e);

@@ -1,14 +1,26 @@
 /* render.c - the picture options every command with --render shares, and the
  * saving of the picture. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+
+/* The format of a --render path: by its extension, or PNG for "-" (standard
+ * output).  0, or -1 for a name with no picture extension. */
+static int render_format(const char *path, nn_image_format *fmt)
+{
+    if (strcmp(path, "-") == 0) {
+        *fmt = NN_IMAGE_PNG;
+        return 0;
+    }
+    return nn_image_format_from_path(path, fmt);
+}
 
 int cli_render_style(const cli_command *cmd, const cli_render *r, nn_render_style *style)
 {
     nn_render_style_default(style, r->scale);
     nn_image_format fmt;
-    if (r->path && nn_image_format_from_path(r->path, &fmt) != 0) {
+    if (r->path && render_format(r->path, &fmt) != 0) {
         cli_print_error("nnart %s: --render: '%s' has no picture extension (.ppm, .pgm or .png)",
                         cmd->name, r->path);
         return EXIT_USAGE;
@@ -39,12 +51,13 @@ int cli_save_image(const char *path, nn_image *img, int quiet)
     nn_image_format fmt;
     uint8_t *buf = NULL;
     size_t len = 0;
-    int rc = nn_image_format_from_path(path, &fmt) != 0
+    int rc = render_format(path, &fmt) != 0
                  ? nn_fail(&err, NN_ERR_ARG, "unknown image type; the name must end in .png, "
                                              ".ppm or .pgm")
                  : nn_image_encode(img, fmt, &buf, &len, &err);
     char done[CLI_PATH_MAX + 64];
-    snprintf(done, sizeof done, "wrote %s (%zu x %zu pixels)", path, img->width, img->height);
+    snprintf(done, sizeof done, "wrote %s (%zu x %zu pixels)",
+             strcmp(path, "-") == 0 ? "standard output" : path, img->width, img->height);
     nn_image_free(img);
     if (rc) {
         cli_error("%s: %s", path, err.msg);

@@ -175,7 +175,7 @@ static int test_model(const train_options *o, const nn_model *m, const nn_datase
 {
     nn_error err;
     nn_eval ev;
-    int rc = nn_evaluate(m, test, o->cfg.loss, o->cfg.threads, &ev, &err);
+    int rc = nn_evaluate_metrics(m, test, o->cfg.loss, o->cfg.threads, &ev, &err);
     if (rc) {
         cli_error("%s: %s", o->files[TEST_IMAGES], err.msg);
         return cli_status(rc);

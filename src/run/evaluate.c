@@ -135,8 +135,9 @@ void nni_evaluate_range(nni_evaluator *e, size_t first, size_t n, double *loss_s
         confusion[(size_t)e->d->labels[first + i] * C + e->pred[i]]++;
 }
 
-int nn_evaluate(const nn_model *m, const nn_dataset *d, nn_loss_kind loss, size_t threads,
-                nn_eval *e, nn_error *err)
+/* nn_evaluate, with the confusion matrix only when confusion is set. */
+static int evaluate(const nn_model *m, const nn_dataset *d, nn_loss_kind loss, size_t threads,
+                    int confusion, nn_eval *e, nn_error *err)
 {
     memset(e, 0, sizeof *e);
     int rc = nni_check_data(m, d, "evaluation data", err);
@@ -146,15 +147,16 @@ int nn_evaluate(const nn_model *m, const nn_dataset *d, nn_loss_kind loss, size_
     nni_pool *pool = NULL;
     nni_evaluator *ev = NULL;
     /* calloc: the pages of rows no label reaches are never touched */
-    e->confusion = nni_size_mul(&cells, C, C) ? NULL : calloc(cells, sizeof *e->confusion);
-    if (!e->confusion)
+    if (confusion)
+        e->confusion = nni_size_mul(&cells, C, C) ? NULL : calloc(cells, sizeof *e->confusion);
+    if (confusion && !e->confusion)
         rc = nn_fail(err, NN_ERR_NOMEM,
                      "evaluation: out of memory for a %zu x %zu confusion matrix", C, C);
     if (!rc)
         rc = nni_pool_create(&pool, nni_pool_members(threads, nni_chunks(d->n, NNI_EVAL_CHUNK)),
                              err);
     if (!rc)
-        rc = nni_evaluator_create(&ev, m, d, loss, d->n, pool, 1, err);
+        rc = nni_evaluator_create(&ev, m, d, loss, d->n, pool, confusion, err);
     if (!rc) {
         double loss_sum;
         size_t correct;
@@ -169,6 +171,18 @@ int nn_evaluate(const nn_model *m, const nn_dataset *d, nn_loss_kind loss, size_
     if (rc)
         nn_eval_free(e);
     return rc;
+}
+
+int nn_evaluate(const nn_model *m, const nn_dataset *d, nn_loss_kind loss, size_t threads,
+                nn_eval *e, nn_error *err)
+{
+    return evaluate(m, d, loss, threads, 1, e, err);
+}
+
+int nn_evaluate_metrics(const nn_model *m, const nn_dataset *d, nn_loss_kind loss,
+                        size_t threads, nn_eval *e, nn_error *err)
+{
+    return evaluate(m, d, loss, threads, 0, e, err);
 }
 
 void nn_eval_free(nn_eval *e)
