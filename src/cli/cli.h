@@ -195,6 +195,13 @@ int cli_data_option(const char **path, char *buf, size_t len, const char *cmd, c
                     const char *name);
 /* Checks that a --data folder exists and is a folder (0 or an exit status). */
 int cli_data_dir(const char *cmd, const char *dir);
+/* A command's test set: *images as given, else the test images of --data dir
+ * (or of NNART_DATADIR); *labels as given, else the test labels when
+ * need_labels is set or the images are the default ones (else NULL).  The
+ * resolved paths live in bufs.  Returns -1 to go on, or an exit status after
+ * an error message naming cmd. */
+int cli_test_set(const char *cmd, const char *dir, const char **images, const char **labels,
+                 int need_labels, char bufs[2][CLI_PATH_MAX]);
 
 /* Loads a labelled data set, limited to its first `limit` samples if limit > 0,
  * reporting errors.  Paths are resolved by cli_data_file (labels may be NULL).

@@ -71,6 +71,19 @@ int cli_data_dir(const char *cmd, const char *dir)
     return EXIT_OK;
 }
 
+int cli_test_set(const char *cmd, const char *dir, const char **images, const char **labels,
+                 int need_labels, char bufs[2][CLI_PATH_MAX])
+{
+    int st, own_images = *images != NULL;
+    if ((dir && (st = cli_data_dir(cmd, dir))) ||
+        (st = cli_data_option(images, bufs[0], CLI_PATH_MAX, cmd, dir, TEST_IMAGES_NAME)))
+        return st;
+    if ((*labels || need_labels || !own_images) &&
+        (st = cli_data_option(labels, bufs[1], CLI_PATH_MAX, cmd, dir, TEST_LABELS_NAME)))
+        return st;
+    return -1;
+}
+
 int cli_load_data(const char *images, const char *labels, size_t limit, nn_dataset *d)
 {
     nn_error err;

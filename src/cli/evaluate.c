@@ -11,7 +11,7 @@ typedef struct evaluate_options {
     size_t threads, limit;
     cli_render render;
     nn_render_style style; /* from render and range */
-    char images_buf[CLI_PATH_MAX], labels_buf[CLI_PATH_MAX];
+    char paths[2][CLI_PATH_MAX]; /* the resolved --images and --labels */
 } evaluate_options;
 
 /* Parses and checks the options into o: returns -1 to go on, or the exit
@@ -48,13 +48,7 @@ static int parse_options(int argc, char **argv, evaluate_options *o)
     }
     if (strcmp(o->range, "row") == 0)
         o->style.range = NN_RANGE_TILE;
-    if ((o->data_dir && (st = cli_data_dir("evaluate", o->data_dir))) ||
-        (st = cli_data_option(&o->images, o->images_buf, sizeof o->images_buf, "evaluate",
-                              o->data_dir, TEST_IMAGES_NAME)) ||
-        (st = cli_data_option(&o->labels, o->labels_buf, sizeof o->labels_buf, "evaluate",
-                              o->data_dir, TEST_LABELS_NAME)))
-        return st;
-    return -1;
+    return cli_test_set("evaluate", o->data_dir, &o->images, &o->labels, 1, o->paths);
 }
 
 /* The loss to evaluate with: --loss, else the one the model was trained with

@@ -23,24 +23,8 @@ typedef struct explain_options {
     size_t n_methods;
     cli_render render;
     nn_render_style style;
-    char images_buf[CLI_PATH_MAX], labels_buf[CLI_PATH_MAX];
+    char paths[2][CLI_PATH_MAX]; /* the resolved --images and --labels */
 } explain_options;
-
-/* The test set of --data DIR or of the bundled MNIST, with its labels unless
- * --images names other images: returns -1 to go on, or an exit status. */
-static int data_files(explain_options *o)
-{
-    int st, own_images = o->images != NULL;
-    if ((o->data_dir && (st = cli_data_dir("explain", o->data_dir))) ||
-        (st = cli_data_option(&o->images, o->images_buf, sizeof o->images_buf, "explain",
-                              o->data_dir, TEST_IMAGES_NAME)))
-        return st;
-    if ((o->labels || !own_images) &&
-        (st = cli_data_option(&o->labels, o->labels_buf, sizeof o->labels_buf, "explain",
-                              o->data_dir, TEST_LABELS_NAME)))
-        return st;
-    return -1;
-}
 
 /* --method NAME or all into o->methods: 0 or an exit status. */
 static int parse_method(explain_options *o)
@@ -94,7 +78,8 @@ static int check_options(const cli_command *cmd, explain_options *o)
     }
     if ((st = cli_render_style(cmd, &o->render, &o->style)))
         return st;
-    return o->image ? -1 : data_files(o);
+    return o->image ? -1
+                    : cli_test_set("explain", o->data_dir, &o->images, &o->labels, 0, o->paths);
 }
 
 #define EXPLAIN_SUMMARY                                                                       \

@@ -15,24 +15,8 @@ typedef struct predict_options {
     int csv;    /* --format csv */
     cli_render render;
     nn_render_style style;
-    char images_buf[CLI_PATH_MAX], labels_buf[CLI_PATH_MAX];
+    char paths[2][CLI_PATH_MAX]; /* the resolved --images and --labels */
 } predict_options;
-
-/* The test set of --data DIR or of the bundled MNIST, with its labels unless
- * --images names other images: returns -1 to go on, or an exit status. */
-static int data_files(predict_options *o)
-{
-    int st, own_images = o->images != NULL;
-    if ((o->data_dir && (st = cli_data_dir("predict", o->data_dir))) ||
-        (st = cli_data_option(&o->images, o->images_buf, sizeof o->images_buf, "predict",
-                              o->data_dir, TEST_IMAGES_NAME)))
-        return st;
-    if ((o->labels || !own_images) &&
-        (st = cli_data_option(&o->labels, o->labels_buf, sizeof o->labels_buf, "predict",
-                              o->data_dir, TEST_LABELS_NAME)))
-        return st;
-    return -1;
-}
 
 /* Checks the options cmd has just parsed into o and resolves the data set's
  * files: returns -1 to go on, or the exit status to return. */
@@ -61,7 +45,8 @@ static int check_options(const cli_command *cmd, predict_options *o)
     int st = cli_render_style(cmd, &o->render, &o->style);
     if (st)
         return st;
-    return o->image ? -1 : data_files(o);
+    return o->image ? -1
+                    : cli_test_set("predict", o->data_dir, &o->images, &o->labels, 0, o->paths);
 }
 
 /* Parses and checks the options into o: returns -1 to go on, or the exit
