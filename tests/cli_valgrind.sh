@@ -1,4 +1,5 @@
-# cli_valgrind.sh - a short training, an evaluation, an info and two failures
+# cli_valgrind.sh - a short training, an evaluation, an info, every picture
+# command and the explanations, and failures (a bad file, a bad output path)
 # under valgrind's memcheck: no invalid read or write, no use of an
 # uninitialised value, and no memory definitely or indirectly lost, on the
 # success paths and on the error paths.  It does not apply to a sanitized
@@ -13,7 +14,7 @@ if sanitized "$N"; then
     exit
 fi
 if ! have valgrind; then
-    skip "memcheck of train, evaluate, info and two failures (6 checks)" "valgrind is not installed"
+    skip "memcheck of every command and three failures (15 checks)" "valgrind is not installed"
     finish
     exit
 fi
@@ -44,5 +45,15 @@ printf '\0\0\10\1\0\0\0\3\0\1\13' >"$tmp/labels"                             # 0
 vg 1 "train on labels outside the classes" "$N" train --train-images "$tmp/images" \
     --train-labels "$tmp/labels" --layers 784-10-10-10 --no-test -o "$tmp/x.nnm"
 check "the failure was the labels" grep -q "label 11 is outside" "$tmp/err"
+vg 0 "predict a poster" "$N" predict -m "$tmp/m.nnm" --count 3 --render "$tmp/p.png"
+vg 0 "dream" "$N" dream -m "$tmp/m.nnm" --class 3 --steps 20 --polish 0 --jitter 1 \
+    --render "$tmp/d.png"
+vg 0 "dream of hidden units" "$N" dream -m "$tmp/m.nnm" --layer 1 --steps 10 --render "$tmp/u.png"
+vg 0 "show" "$N" show -m "$tmp/m.nnm" --render "$tmp/s.png"
+vg 0 "explain by every method" "$N" explain -m "$tmp/m.nnm" --method all --samples 5 \
+    --render "$tmp/e.png"
+vg 0 "weights" "$N" weights -m "$tmp/m.nnm" --render "$tmp/w.png"
+vg 0 "plot" "$N" plot "$tmp/h.csv" --render "$tmp/c.png"
+vg 1 "a render path in a missing folder" "$N" predict -m "$tmp/m.nnm" --render "$tmp/no/p.png"
 
 finish
