@@ -14,7 +14,7 @@ if sanitized "$N"; then
     exit
 fi
 if ! have valgrind; then
-    skip "memcheck of every command and three failures (15 checks)" "valgrind is not installed"
+    skip "memcheck of every command and three failures (14 checks)" "valgrind is not installed"
     finish
     exit
 fi
