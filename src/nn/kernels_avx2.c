@@ -82,19 +82,7 @@ SIMD_FN static inline float v_hsum(vec v)
 
 const nni_kernel_table *nni_kernels_avx2(void)
 {
-    static const nni_kernel_table table = {
-        .name = "avx2",
-        .forward = simd_forward,
-        .backward_weights = simd_backward_weights,
-        .wg_rows = WG_NO,
-        .wg_cols = WG_KV * W,
-        .backward_input = simd_backward_input,
-        .bytes_to_floats = simd_bytes_to_floats,
-        .adam = simd_adam,
-        .relu_forward = simd_relu_forward,
-        .relu_backward = simd_relu_backward,
-        .xent = simd_xent,
-    };
+    static const nni_kernel_table table = SIMD_TABLE("avx2");
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? &table : NULL;
 }

@@ -502,3 +502,13 @@ SIMD_FN static double simd_xent(const float *z, const unsigned char *labels, flo
     }
     return total;
 }
+
+/* The table of this variant's kernels, for the file that includes this one. */
+#define SIMD_TABLE(variant)                                                                  \
+    {                                                                                        \
+        .name = (variant), .forward = simd_forward, .backward_weights = simd_backward_weights, \
+        .wg_rows = WG_NO, .wg_cols = WG_KV * W, .backward_input = simd_backward_input,       \
+        .bytes_to_floats = simd_bytes_to_floats, .adam = simd_adam,                          \
+        .relu_forward = simd_relu_forward, .relu_backward = simd_relu_backward,              \
+        .xent = simd_xent,                                                                   \
+    }
