@@ -285,7 +285,6 @@ int cli_parse_or_exit(cli_command *cmd, int argc, char **argv)
         cli_print_error("%s", msg);
         return EXIT_USAGE;
     }
-    cli_handle_signals();
     return -1;
 }
 

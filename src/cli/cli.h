@@ -88,8 +88,7 @@ void cli_print_help(FILE *f, const cli_command *cmd);
 const char *cli_suggest(const char *word, const char *const *names, size_t n);
 
 /* Parses cmd's options and handles help and errors in the usual way: returns
- * -1 to go on (the signal policy installed: cli_handle_signals), or the exit
- * status to return. */
+ * -1 to go on, or the exit status to return. */
 int cli_parse_or_exit(cli_command *cmd, int argc, char **argv);
 
 /* Prints "nnart: MESSAGE" on stderr, as one line (control characters become '?'). */
@@ -237,8 +236,8 @@ void cli_output_done(const nn_output *o, const char *done);
 /* Installs the signal policy (see outputs.c): SIGINT, SIGTERM and SIGHUP
  * remove the run's temporaries and exit with 128 + the signal; SIGPIPE makes
  * writes to a stopped reader fail instead of killing nnart.  A stopping signal
- * the process inherited as ignored stays ignored.  Called by
- * cli_parse_or_exit once the options are parsed. */
+ * the process inherited as ignored stays ignored.  Called by main before
+ * the command runs. */
 void cli_handle_signals(void);
 /* From now on a stopping signal only sets the returned flag to its number,
  * for a command that stops by itself (training, between steps); the run then

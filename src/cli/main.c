@@ -90,5 +90,6 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    cli_handle_signals();
     return cli_finish(run(argc, argv));
 }
