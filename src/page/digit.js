@@ -654,9 +654,9 @@
         const metric = (loss, acc) => loss === null && acc === null ? 'not measured'
             : `loss ${loss === null ? '?' : loss.toFixed(4)}, accuracy ${acc === null ? '?' : acc.toFixed(4)}`;
         if (t) {
-            rows.push(['optimizer', `${t.optimizer}, learning rate ${t.lr}`],
+            rows.push(['optimizer', `${t.optimizer}, learning rate ${t.lr === null ? '?' : Number(t.lr.toPrecision(6))}`],
                       ['loss', t.loss], ['epochs', `${t.epochs} of batch ${t.batch}`],
-                      ['seed', t.seed], ['samples', `${t.n_train}` + (t.val_split > 0 ? `, validation split ${t.val_split}` : '')],
+                      ['seed', t.seed], ['samples', `${t.n_train}` + (t.val_split > 0 ? `, validation split ${Number(t.val_split.toPrecision(6))}` : '')],
                       ['train', metric(t.train_loss, t.train_accuracy)],
                       ['validation', metric(t.val_loss, t.val_accuracy)],
                       ['test', metric(t.test_loss, t.test_accuracy)]);

@@ -327,29 +327,31 @@ static int check_page(const nn_page *p, nn_error *err)
     return NN_OK;
 }
 
-/* The template with each @NAME@ marker replaced. */
+/* The template with each marker replaced: @TITLE@, @STYLE@, @SCRIPT@, @DATA@. */
 static int fill_template(nn_buf *b, const nn_page *p, nn_error *err)
 {
-    const char *t = (const char *)nni_page_html;
+    const char *t = (const char *)nni_page_html, *at;
+    const char *title = p->title ? p->title : "nnart";
     int rc = NN_OK;
-    while (*t && rc == NN_OK) {
-        const char *at = strchr(t, '@');
-        if (!at) {
-            put_str(b, t);
-            break;
-        }
+    while (rc == NN_OK && (at = strchr(t, '@')) != NULL) {
         nn_buf_put(b, t, (size_t)(at - t));
-        if (strncmp(at, "@TITLE@", 7) == 0)
-            put_html_text(b, p->title ? p->title : "nnart"), t = at + 7;
-        else if (strncmp(at, "@STYLE@", 7) == 0)
-            nn_buf_put(b, nni_page_css, nni_page_css_len), t = at + 7;
-        else if (strncmp(at, "@SCRIPT@", 8) == 0)
-            nn_buf_put(b, nni_page_js, nni_page_js_len), t = at + 8;
-        else if (strncmp(at, "@DATA@", 6) == 0)
-            rc = put_data(b, p, err), t = at + 6;
+        const char *end = strchr(at + 1, '@');
+        size_t name = end ? (size_t)(end - at) + 1 : 1;
+        if (strncmp(at, "@TITLE@", name) == 0)
+            put_html_text(b, title);
+        else if (strncmp(at, "@STYLE@", name) == 0)
+            nn_buf_put(b, nni_page_css, nni_page_css_len);
+        else if (strncmp(at, "@SCRIPT@", name) == 0)
+            nn_buf_put(b, nni_page_js, nni_page_js_len);
+        else if (strncmp(at, "@DATA@", name) == 0)
+            rc = put_data(b, p, err);
         else
-            nn_buf_put_u8(b, '@'), t = at + 1;
+            name = 0; /* not a marker: the '@' stays */
+        if (!name)
+            nn_buf_put_u8(b, '@');
+        t = at + (name ? name : 1);
     }
+    put_str(b, t);
     return rc;
 }
 
