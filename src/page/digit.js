@@ -281,9 +281,11 @@
 
     const greyOf = v => { const g = Math.min(255, Math.max(0, Math.floor(v * 255))); return [g, g, g]; };
 
-    /* A row of cells, one per value, hot from lo to hi, with the values written. */
+    /* A row of cells, one per value, hot from lo to hi, with the values written
+     * (up to 16 cells; a wider layer gets narrow cells without them). */
     function drawCells(canvas, values, lo, hi, probability, mark) {
-        const n = values.length, cw = 48, ch = 30, width = Math.max(n * cw, 1);
+        const n = values.length, written = n <= 16, ch = 30;
+        const cw = written ? 48 : Math.max(2, Math.floor(768 / n)), width = Math.max(n * cw, 1);
         canvas.width = width;
         canvas.height = ch + (probability ? 18 : 0);
         const ctx = canvas.getContext('2d');
@@ -297,8 +299,9 @@
             ctx.fillStyle = css(rgb);
             ctx.fillRect(i * cw, 0, cw, ch);
             ctx.fillStyle = textOn(rgb);
-            ctx.fillText(valueText(values[i], probability), i * cw + cw / 2, ch / 2);
-            if (probability) {
+            if (written)
+                ctx.fillText(valueText(values[i], probability), i * cw + cw / 2, ch / 2);
+            if (probability && written) {
                 ctx.fillStyle = i === mark ? '#00c8ff' : '#e6e6e6';
                 ctx.fillText(String(i), i * cw + cw / 2, ch + 9);
             }
@@ -694,7 +697,6 @@
         }));
         const out = document.getElementById('selftest');
         out.textContent = JSON.stringify(results);
-        out.hidden = false;
         clearPad();
         for (const s of TEST_STROKES) {
             pointer('pointerdown', s[0], 1);
@@ -709,7 +711,6 @@
             input: got.x ? Array.from(got.x) : null,
             probabilities: got.x ? Array.from(got.run.p) : null,
         });
-        drawing.hidden = false;
     }
 
     document.getElementById('clear').addEventListener('click', () => {
