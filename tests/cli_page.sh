@@ -122,9 +122,12 @@ EOF
     [ "$failed" -eq 0 ] || cat "$tmp/verdict"
 fi
 
-# --selftest N embeds N digits; 0 embeds none and needs no data set.
+# --selftest N embeds N digits (from --index I); 0 embeds none and needs no data set.
 "$N" export -m "$tmp/m.nnm" --html "$tmp/five.html" --selftest 5 >"$tmp/out"
 check "--selftest 5" grep -q '(.* bytes, 5 test digits)' "$tmp/out"
+"$N" export -m "$tmp/m.nnm" --html "$tmp/later.html" --index 9998 --selftest 2 >"$tmp/out"
+check "--index 9998 --selftest 2: digits 9998 and 9999" grep -q '"digits":{"index":\[9998,9999\]' "$tmp/later.html"
+expect 2 "--index 9999 --selftest 2: .* has images 0 to 9999" "$N" export -m "$tmp/m.nnm" --html "$tmp/x.html" --index 9999 --selftest 2
 "$N" export -m "$tmp/m.nnm" --html "$tmp/none.html" --selftest 0 --data "$tmp/nowhere" >"$tmp/out"
 check "--selftest 0 reads no data" grep -q '(.* bytes, 0 test digits)' "$tmp/out"
 

@@ -11,6 +11,7 @@ typedef struct export_options {
     const char *model;
     const char *html;                     /* --html FILE, or NULL */
     size_t selftest;                      /* test digits the page embeds */
+    size_t first;                         /* the first of them (--index) */
     const char *images, *labels, *data_dir; /* where they come from */
     char paths[2][CLI_PATH_MAX];          /* the resolved --images and --labels */
     nn_output *html_out;
@@ -24,7 +25,8 @@ static int parse_options(int argc, char **argv, export_options *o)
     cli_opt opts[] = {
         {.name = "model", .short_name = 'm', .type = OPT_STRING, .dest = &o->model, .metavar = "MODEL", .help = "the model (" DEFAULT_MODEL ")"},
         {.name = "html", .type = OPT_STRING, .dest = &o->html, .metavar = "FILE", .help = "write a web page to draw digits on, that runs the model (self-contained: opens from disk, no network)"},
-        {.name = "selftest", .type = OPT_SIZE, .dest = &o->selftest, .min = 0, .max = NN_PAGE_MAX_DIGITS, .metavar = "N", .help = "test digits the page embeds and checks itself on when opened as FILE#selftest: the first N of the test set (20)"},
+        {.name = "selftest", .type = OPT_SIZE, .dest = &o->selftest, .min = 0, .max = NN_PAGE_MAX_DIGITS, .metavar = "N", .help = "test digits the page embeds and checks itself on when opened as FILE#selftest: N of the test set from --index (20)"},
+        {.name = "index", .short_name = 'i', .type = OPT_SIZE, .dest = &o->first, .min = 0, .max = 1e9, .metavar = "I", .help = "the first of those test digits (0)"},
         {.name = "images", .type = OPT_STRING, .dest = &o->images, .metavar = "FILE", .help = "test images (IDX; the MNIST test set)"},
         {.name = "labels", .type = OPT_STRING, .dest = &o->labels, .metavar = "FILE", .help = "their labels (IDX; the MNIST test labels with the default images)"},
         {.name = "data", .short_name = 'd', .type = OPT_STRING, .dest = &o->data_dir, .metavar = "DIR", .help = "take the test images and labels of the MNIST-format data set in DIR (" NNART_DATADIR ")"},
@@ -48,25 +50,32 @@ static int parse_options(int argc, char **argv, export_options *o)
     return (st = cli_output_open("export", "--html", o->html, &o->html_out)) ? st : -1;
 }
 
-/* The first o->selftest test digits, checked against m, into the page. */
+/* Test digits [first, first + selftest), checked against m, into the page. */
 static int page_digits(const export_options *o, const nn_model *m, nn_dataset *d, nn_page *p)
 {
-    int st = cli_load_data(o->images, o->labels, o->selftest, d);
+    size_t n = o->selftest;
+    int st = cli_load_data(o->images, o->labels, o->first + n, d);
     if (st || (st = cli_check_data(m, d, o->images, o->labels, o->model)))
         return st;
-    int *labels = nni_alloc(d->n, sizeof *labels);
-    size_t *index = nni_alloc(d->n, sizeof *index);
+    if (o->first >= d->n || n > d->n - o->first) {
+        cli_print_error("nnart export: --index %zu --selftest %zu: %s has images 0 to %zu",
+                        o->first, n, o->images, d->n - 1);
+        return EXIT_USAGE;
+    }
+    int *labels = nni_alloc(n, sizeof *labels);
+    size_t *index = nni_alloc(n, sizeof *index);
     if (!labels || !index) {
         free(labels);
         free(index);
         cli_error("out of memory");
         return EXIT_RUNTIME;
     }
-    for (size_t i = 0; i < d->n; i++) {
-        labels[i] = d->labels ? d->labels[i] : -1;
-        index[i] = i;
+    for (size_t i = 0; i < n; i++) {
+        labels[i] = d->labels ? d->labels[o->first + i] : -1;
+        index[i] = o->first + i;
     }
-    p->n_digits = d->n, p->pixels = d->pixels, p->labels = labels, p->index = index;
+    p->n_digits = n, p->pixels = d->pixels + o->first * d->dim, p->labels = labels;
+    p->index = index;
     return EXIT_OK;
 }
 
