@@ -207,8 +207,8 @@ static int put_dreams(nn_buf *b, const nn_page *p, nn_error *err)
         nn_dream_result res;
         cfg.target = k;
         memset(x + k * n, 0, n * sizeof *x);
-        rc = nn_dream(m, &cfg, x + k * n, &res, err);
-        snprintf(text[k], sizeof text[k], "%zu p=%.2f", k, (double)res.p_target);
+        if ((rc = nn_dream(m, &cfg, x + k * n, &res, err)) == NN_OK)
+            snprintf(text[k], sizeof text[k], "%zu p=%.2f", k, (double)res.p_target);
         labels[k] = text[k];
     }
     if (rc == NN_OK) {
