@@ -32,13 +32,13 @@ PCDIR    = $(LIBDIR)/pkgconfig
 VERSION := $(shell sed -n 's/^\#define NNART_VERSION "\(.*\)"/\1/p' include/nnart.h)
 
 # The library: the network, running it, files and pictures; the command on top.
-LIB_DIRS := src/nn src/run src/files src/pictures
+LIB_DIRS := src/nn src/run src/files src/pictures src/page
 LIB_SRC  := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 HEADERS  := $(wildcard include/*.h src/*.h src/*/*.h)
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/page_assets.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
 
@@ -62,6 +62,27 @@ $(BUILD)/libnnart.a: $(LIB_OBJ)
 
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+
+# The page nnart export --html writes: its markup, style sheet and script
+# (src/page/digit.*) become byte arrays of a generated C file, made by a small
+# tool built for the machine that runs the build (HOSTCC).
+HOSTCC      ?= cc
+PAGE_ASSETS := src/page/digit.html src/page/digit.css src/page/digit.js
+
+%/tools/embed: src/page/embed/embed.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(WARN) -O2 -o $@ $<
+
+%/gen/page_assets.c: %/tools/embed $(PAGE_ASSETS)
+	@mkdir -p $(dir $@)
+	$*/tools/embed $@ nni_page_html=src/page/digit.html nni_page_css=src/page/digit.css \
+	    nni_page_js=src/page/digit.js
+
+# Kept between runs: make would otherwise remove them as intermediate files.
+.PRECIOUS: %/gen/page_assets.c %/tools/embed
+
+$(BUILD)/gen/page_assets.o: $(BUILD)/gen/page_assets.c src/page/assets.h src/internal.h
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/%.c tests/test.h tests/golden.h $(BUILD)/libnnart.a
@@ -166,10 +187,13 @@ FUZZ_SECONDS ?= 60
 FUZZ_SAN      = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
-FUZZ_OBJ     := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+FUZZ_OBJ     := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/gen/page_assets.o
 
 $(FUZZ_BUILD)/src/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/gen/page_assets.o: $(FUZZ_BUILD)/gen/page_assets.c src/page/assets.h src/internal.h
 	$(FUZZ_CC) $(CPPFLAGS) $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 .SECONDARY: $(FUZZ_OBJ) $(FUZZ_BUILD)/src/cli/args.o

@@ -38,6 +38,7 @@
 #include "nn_modelfile.h"
 #include "nn_network.h"
 #include "nn_optim.h"
+#include "nn_page.h"
 #include "nn_output.h"
 #include "nn_picture.h"
 #include "nn_plot.h"

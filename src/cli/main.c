@@ -19,6 +19,7 @@ static const command commands[] = {
     {"show", cmd_show, "the whole network for one input: activations, weights and contributions"},
     {"weights", cmd_weights, "each first-layer unit's weights drawn as an image"},
     {"explain", cmd_explain, "which pixels made the model decide: saliency, integrated gradients and more"},
+    {"export", cmd_export, "the model as a web page to draw digits on, that runs it and shows its every layer"},
     {"plot", cmd_plot, "loss and accuracy per epoch of a --history file, as line charts"},
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)

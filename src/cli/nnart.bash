@@ -72,6 +72,7 @@ _nnart()
     -d | --data) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return ;;
     -m | --model | -o | --output) _nnart_files '*.nnm'; return ;;
     --history) _nnart_files '*.csv'; return ;;
+    --html) _nnart_files '*.@(html|htm)'; return ;;
     -r | --render) _nnart_files '*.@(png|ppm|pgm)'; return ;;
     --image)
         if [[ $cmd == predict ]]; then _nnart_files '*.@(png|pgm|ppm)'; else _nnart_files '*.@(pgm|ppm)'; fi
