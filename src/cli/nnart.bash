@@ -73,6 +73,8 @@ _nnart()
     -m | --model | -o | --output) _nnart_files '*.nnm'; return ;;
     --history) _nnart_files '*.csv'; return ;;
     -r | --render) _nnart_files '*.@(png|ppm|pgm)'; return ;;
+    -a | --animate) _nnart_files '*.@(gif|png|apng)'; return ;;
+    --animate-of) COMPREPLY=($(compgen -W "weights poster confusion" -- "$cur")); return ;;
     --image) _nnart_files '*.@(pgm|ppm)'; return ;;
     --images | --labels | --train-images | --train-labels | --test-images | --test-labels)
         _nnart_files; return ;;
