@@ -183,4 +183,11 @@ expect 2 "has no animation extension" "$N" train --limit 100 --epochs 1 -o "$tmp
 check "a bad --animate: no training" [ ! -s "$tmp/out" -a ! -e "$tmp/x.nnm" ]
 expect 1 "$tmp/none/x.gif" "$N" train --limit 100 --epochs 1 -o "$tmp/x.nnm" -a "$tmp/none/x.gif"
 check "an unwritable --animate: no training, no model" [ ! -s "$tmp/out" -a ! -e "$tmp/x.nnm" ]
+
+# ---- completion --------------------------------------------------------------
+if have bash; then
+    check "completion: --animate-of's pictures" [ "$(bash -c '. src/cli/nnart.bash; COMP_WORDS=("$1" train --animate-of p); COMP_CWORD=3; _nnart; echo "${COMPREPLY[*]}"' sh "$N")" = poster ]
+else
+    skip "completion" "bash is not installed"
+fi
 finish
