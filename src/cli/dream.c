@@ -285,7 +285,7 @@ static void run_free(dream_run *r)
     free(r->frame_step), free(r->taken), free(r->snaps), free(r->snap_labels);
 }
 
-/* n blocks of size bytes (NULL if the product overflows or memory runs out). */
+/* a * b blocks of size bytes (NULL if the product overflows or memory runs out). */
 static void *alloc_n(size_t a, size_t b, size_t size)
 {
     size_t n;
