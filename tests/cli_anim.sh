@@ -79,6 +79,11 @@ if [ -n "$py" ]; then
     check "dream of every class: the first frame is the start" crop_equal "$tmp/all.gif" 0 "$tmp/blank.png"
     "$N" dream -m "$tmp/m.nnm" --layer 1 --unit 4 --steps 30 -a "$tmp/u.gif" >/dev/null 2>&1
     check "a unit's dream of 30 steps: 31 frames, start and end" [ "$(frames "$tmp/u.gif" | cut -d' ' -f1)" = 31 ]
+    # At scale 1 a unit's label ("3  a=0.00" to "3  a=28.93") widens its
+    # tile as the activation grows: the narrower frames are padded.
+    "$N" dream -m "$tmp/m.nnm" --layer 1 --unit 3 --scale 1 -r "$tmp/pad.png" -a "$tmp/pad.gif" >/dev/null 2>&1
+    check "frames of several widths padded to one: the last is the --render picture" crop_equal "$tmp/pad.gif" -1 "$tmp/pad.png"
+    check "frames of several widths: 50 frames" [ "$(frames "$tmp/pad.gif" | cut -d' ' -f1)" = 50 ]
 else
     skip "dream sheets decoded by PIL" "no python3 with PIL (python3-pil)"
 fi
