@@ -65,6 +65,16 @@ typedef enum nn_dream_objective {
 /* Class dreams take models of at most this many classes (labels are bytes). */
 #define NN_DREAM_MAX_CLASSES 256
 
+struct nn_dream_result;
+
+/* Called by nn_dream after each step s = 1, 2, ... (polish steps included)
+ * with x as that step left it and the result on that x (as nn_dream returns
+ * it, steps = s).  x and now are nn_dream's: read them during the call only.
+ * Returning non-zero stops the dream there: nn_dream then returns NN_OK with
+ * that x and result, as if the planned steps had ended. */
+typedef int (*nn_dream_step_fn)(size_t step, const float *x, const struct nn_dream_result *now,
+                                void *ctx);
+
 typedef struct nn_dream_config {
     size_t layer;      /* 1..n_layers: the unit's layer; 0 = the output layer */
     size_t target;     /* the unit (for the output layer the class K), < the layer's width */
@@ -86,12 +96,15 @@ typedef struct nn_dream_config {
     float jitter_angle; /* largest rotation of T, degrees */
     uint64_t seed;      /* of the transformations */
     size_t rows, cols; /* image shape; rows * cols = the model's inputs */
+    nn_dream_step_fn on_step; /* called after each step, or NULL (the defaults) */
+    void *on_step_ctx;        /* passed to on_step */
 } nn_dream_config;
 
 /* Fills c with nnart's defaults for class 0 on a rows x cols input:
  * the output layer, the logit objective, 600 steps, lr 0.02, ink 0.05, l2 0,
  * tv 0, border 0.5, blur 3 -> 1, anneal on, polish 200 towards p_stop 0.99,
- * no jitter (when turned on: scale 0.05, angle 5 degrees), seed 1. */
+ * no jitter (when turned on: scale 0.05, angle 5 degrees), seed 1, no
+ * step callback. */
 void nn_dream_config_default(nn_dream_config *c, size_t rows, size_t cols);
 
 /* Sets c's objective with the step size and ink weight that suit it:

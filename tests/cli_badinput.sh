@@ -20,9 +20,9 @@ zeros() { head -c "$1" /dev/zero; }
 # ---- options ---------------------------------------------------------------
 row 2 "nnart train: option --epochs given twice" "$N" train --epochs 2 -e 3
 row 2 "nnart train: option --output given twice" "$N" train -o a.nnm --output=b.nnm
-row 2 "nnart train: --epochs: 0 is out of range (1 to 1000000)" "$N" train --epochs 0
+row 2 "nnart train: --epochs: 1000001 is out of range (0 to 1000000)" "$N" train --epochs 1000001
 row 2 "nnart train: --epochs: '-1' is not a whole number" "$N" train --epochs -1
-row 2 "nnart train: --epochs: 99999999999999999999 is out of range (1 to 1000000)" "$N" train --epochs 99999999999999999999
+row 2 "nnart train: --epochs: 99999999999999999999 is out of range (0 to 1000000)" "$N" train --epochs 99999999999999999999
 row 2 "nnart train: --batch: 0 is out of range (1 to 1000000)" "$N" train --batch 0
 row 2 "nnart train: --batch: '-128' is not a whole number" "$N" train -b -128
 row 2 "nnart train: --lr: nan is out of range (1e-12 to 1e+06)" "$N" train --lr nan

@@ -10,7 +10,7 @@ expect 2 "did you mean --epochs" "$N" train --epoch 3
 expect 2 "needs a value" "$N" train --epochs
 expect 2 "not a whole number" "$N" train --epochs abc
 expect 2 "not a whole number" "$N" train --batch -5
-expect 2 "out of range" "$N" train --epochs 0
+expect 2 "out of range" "$N" train --epochs 1000001
 expect 2 "out of range" "$N" train --batch 0
 expect 2 "not a number" "$N" train --lr fast
 expect 2 "out of range" "$N" train --lr nan

@@ -14,7 +14,7 @@ if sanitized "$N"; then
     exit
 fi
 if ! have valgrind; then
-    skip "memcheck of every command and three failures (15 checks)" "valgrind is not installed"
+    skip "memcheck of every command and three failures (16 checks)" "valgrind is not installed"
     finish
     exit
 fi
@@ -49,6 +49,10 @@ vg 0 "predict a poster" "$N" predict -m "$tmp/m.nnm" --count 3 --render "$tmp/p.
 vg 0 "dream" "$N" dream -m "$tmp/m.nnm" --class 3 --steps 20 --polish 0 --jitter 1 \
     --render "$tmp/d.png"
 vg 0 "dream of hidden units" "$N" dream -m "$tmp/m.nnm" --layer 1 --steps 10 --render "$tmp/u.png"
+vg 0 "dream --from-index --animate" "$N" dream -m "$tmp/m.nnm" --class 2 --from-index 1 \
+    --steps 20 --polish 0 --render "$tmp/f.png" --animate "$tmp/f.gif"
+vg 0 "train --animate" "$N" train --limit 300 --epochs 2 -o "$tmp/a.nnm" --animate "$tmp/a.apng" \
+    --animate-of poster
 vg 0 "show" "$N" show -m "$tmp/m.nnm" --render "$tmp/s.png"
 vg 0 "explain by every method" "$N" explain -m "$tmp/m.nnm" --method all --samples 5 \
     --render "$tmp/e.png"

@@ -5,7 +5,7 @@
  * direct 2-D convolution, the schedule (blur, fading penalties, polish) against
  * a loop written out here, a hand-built linear model whose dream is known
  * exactly, small trained networks reaching p >= 0.99 with a dark border,
- * bounds, determinism and argument checks. */
+ * bounds, determinism, argument checks and the step callback. */
 #include "nn_dream.h"
 #include "nnart.h"
 #include "test.h"
@@ -776,6 +776,70 @@ static void test_jitter_is_seeded(void)
     nn_model_free(&m);
 }
 
+/* What the step callback of the tests saw. */
+typedef struct step_log {
+    size_t calls, last_step, stop_at; /* stop_at: return 1 at that step (0: never) */
+    int in_order;                     /* every step was the one after the last */
+    float x[36], p;                   /* x and p at the last call */
+} step_log;
+
+static int log_step(size_t step, const float *x, const nn_dream_result *now, void *ctx)
+{
+    step_log *l = ctx;
+    l->in_order &= step == l->last_step + 1 && now->steps == step;
+    l->calls++, l->last_step = step;
+    memcpy(l->x, x, sizeof l->x);
+    l->p = now->p_target;
+    return l->stop_at && step == l->stop_at;
+}
+
+/* The step callback: called once per step, polish steps included, with the
+ * step numbers in order; at the last call x and p are the final ones; the
+ * dream is the same to the bit without it; returning non-zero stops the
+ * dream after that step, which is then the dream of that many steps. */
+static void test_step_callback(void)
+{
+    nn_error err;
+    nn_model m;
+    deep_network(&m, 23);
+    nn_dream_config c;
+    nn_dream_config_default(&c, 6, 6);
+    c.target = 2, c.steps = 40, c.polish = 30, c.p_stop = 0.999f, c.blur0 = c.blur1 = 0.0f;
+    float plain[36] = {0}, seen[36] = {0};
+    nn_dream_result r0, r1;
+    CHECK_OK(nn_dream(&m, &c, plain, &r0, &err), &err);
+    step_log log = {.in_order = 1};
+    c.on_step = log_step, c.on_step_ctx = &log;
+    CHECK_OK(nn_dream(&m, &c, seen, &r1, &err), &err);
+    CHECK(memcmp(plain, seen, sizeof seen) == 0);
+    CHECK(r1.steps == r0.steps && r1.p_target == r0.p_target);
+    CHECK(r1.steps > c.steps); /* the polish steps ran, and were reported */
+    CHECK(log.in_order && log.calls == r1.steps && log.last_step == r1.steps);
+    CHECK(memcmp(log.x, seen, sizeof seen) == 0);
+    CHECK(log.p == r1.p_target);
+    /* Stopping at step 7 of a schedule that does not depend on the number of
+     * steps (no blur, no anneal) is the dream of 7 steps. */
+    c.anneal = 0;
+    log = (step_log){.in_order = 1, .stop_at = 7};
+    float stopped[36] = {0}, seven[36] = {0};
+    CHECK_OK(nn_dream(&m, &c, stopped, &r1, &err), &err);
+    CHECK(log.calls == 7 && r1.steps == 7 && log.in_order);
+    CHECK(memcmp(log.x, stopped, sizeof stopped) == 0);
+    nn_dream_config d = c;
+    d.steps = 7, d.polish = 0, d.on_step = NULL;
+    CHECK_OK(nn_dream(&m, &d, seven, &r0, &err), &err);
+    CHECK(memcmp(stopped, seven, sizeof seven) == 0);
+    CHECK(r1.p_target == r0.p_target);
+    /* A hidden unit's dream: no polish, one call per step. */
+    log = (step_log){.in_order = 1};
+    c.layer = 2, c.target = 1;
+    float unit[36] = {0};
+    CHECK_OK(nn_dream(&m, &c, unit, &r1, &err), &err);
+    CHECK(log.calls == c.steps && r1.steps == c.steps && log.in_order);
+    CHECK(memcmp(log.x, unit, sizeof unit) == 0);
+    nn_model_free(&m);
+}
+
 int main(void)
 {
     RUN(test_penalty_gradient);
@@ -793,5 +857,6 @@ int main(void)
     RUN(test_unit_dreams_raise_their_unit);
     RUN(test_jitter_transform);
     RUN(test_jitter_is_seeded);
+    RUN(test_step_callback);
     return t_summary();
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli/anim.h"
 #include "internal.h"
 
 typedef struct dream_options {
@@ -14,6 +15,8 @@ typedef struct dream_options {
     uint64_t seed;
     size_t from; /* --from-index */
     int use_from, plain, no_anneal;
+    const char *animate; /* --animate FILE */
+    int bare;            /* --bare */
     nn_dream_config given; /* the values of the options below that override cfg */
     nn_dream_config cfg;   /* the defaults (or --plain) with the options given on top */
     cli_render render;
@@ -87,6 +90,25 @@ static int check_unit_options(const cli_command *cmd, dream_options *o)
     return -1;
 }
 
+/* Checks --bare against the other picture options (its scale is 1 unless
+ * --scale is given): returns -1 to go on, or the exit status to return. */
+static int check_bare(const cli_command *cmd, dream_options *o)
+{
+    if (!o->bare)
+        return -1;
+    if (!o->render.path) {
+        cli_print_error("nnart dream: --bare needs --render FILE (.pgm, .png or .ppm)");
+        return EXIT_USAGE;
+    }
+    if (cli_given(cmd, "cmap")) {
+        cli_print_error("nnart dream: --bare draws grey pixels: --cmap does not apply");
+        return EXIT_USAGE;
+    }
+    if (!cli_given(cmd, "scale"))
+        o->render.scale = 1;
+    return -1;
+}
+
 /* Parses and checks the options into o: returns -1 to go on, or the exit
  * status to return. */
 static int parse_options(int argc, char **argv, dream_options *o)
@@ -120,6 +142,8 @@ static int parse_options(int argc, char **argv, dream_options *o)
         {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "draw the dreams (.ppm, .pgm or .png)"},
         {.name = "scale", .short_name = 's', .type = OPT_SIZE, .dest = &o->render.scale, .min = 1, .max = 256, .metavar = "S", .help = "pixels per input pixel (8)"},
         {.name = "cmap", .type = OPT_STRING, .dest = &o->render.cmap, .metavar = "NAME", .help = "colormap: gray, hot or bwr (gray)"},
+        {.name = "bare", .type = OPT_FLAG, .dest = &o->bare, .help = "--render writes the one dream alone: grey, side x side pixels times --scale (1), no frame or label (for predict --image)"},
+        {.name = "animate", .short_name = 'a', .type = OPT_STRING, .dest = &o->animate, .metavar = "FILE", .help = "write the descent as a looping animation (.gif, or .png/.apng for APNG): about 50 frames from the start to the end, the last held"},
     };
     cli_command cmd = {
         .name = "dream", .usage = "nnart dream [options]",
@@ -151,7 +175,9 @@ static int parse_options(int argc, char **argv, dream_options *o)
     }
     if ((st = check_unit_options(&cmd, o)) >= 0)
         return st;
-    if ((st = cli_render_style(&cmd, &o->render, &o->style)))
+    if ((st = check_bare(&cmd, o)) >= 0 || (st = cli_render_style(&cmd, &o->render, &o->style)))
+        return st;
+    if (o->animate && (st = cli_anim_open("dream", o->animate)))
         return st;
     o->style.set_vmin = o->style.set_vmax = 1; /* pixels are ink from 0 to 1 */
     dream_config(&cmd, o);
@@ -209,78 +235,324 @@ static int start_image(const dream_options *o, float *x0, size_t n)
     return st;
 }
 
-/* Draws the count dreams of side x side pixels, each with its label. */
-static int draw(const dream_options *o, const float *dreams, size_t count, size_t side,
-                const char *const *labels)
+/* The label of a dream's picture: p for a class, the activation for a
+ * hidden unit; what names it is the unit's number, or `name` if not NULL. */
+static void dream_label(char *label, size_t len, size_t unit, const char *name, int is_class,
+                        const nn_dream_result *res)
 {
-    nn_tiles t = {.n = count, .rows = side, .cols = side, .v = dreams, .labels = labels};
-    nn_image img;
+    char num[24], value[320]; /* room for any float written out */
+    snprintf(num, sizeof num, "%zu", unit);
+    snprintf(value, sizeof value, is_class ? "%.4f" : "%.2f",
+             (double)(is_class ? res->p_target : res->activation));
+    if (snprintf(label, len, "%s  %s=%s", name ? name : num, is_class ? "p" : "a", value) < 0)
+        label[0] = '\0';
+}
+
+/* The table's row for one dream: p and the prediction for a class, the
+ * activation reached for a hidden unit. */
+static void report(const nn_dream_config *cfg, int is_class, const nn_dream_result *res)
+{
+    if (is_class)
+        printf("%5zu  %8.5f  %9zu\n", cfg->target, (double)res->p_target, res->predicted);
+    else
+        printf("%5zu  %4zu  %10.4f\n", cfg->layer, cfg->target, (double)res->activation);
+}
+
+/* Frames of --animate: about this many, spread evenly over the steps. */
+#define DREAM_FRAMES 50
+#define DREAM_FRAME_CS 8u /* how long each is shown (the last: CLI_ANIM_HOLD_CS) */
+
+/* The dreams of one command, and what the pictures need of them. */
+typedef struct dream_run {
+    const dream_options *o;
+    const nn_model *m;
+    size_t first, count, n, side; /* units [first, first + count) of n inputs */
+    int is_class;
+    float *x0;                    /* the start image */
+    float *dreams;                /* (count, n) the dreams */
+    char (*labels)[32];           /* (count) their labels */
+    char (*start_labels)[32];     /* (count) the start's p or activation for each, or NULL */
+    /* --animate: dream i at step frame_step[k] is snaps[(k * count + i) * n ..],
+     * labelled snap_labels[k * count + i] */
+    size_t frames, *frame_step, *taken, cur, next;
+    float *snaps;
+    char (*snap_labels)[32];
+} dream_run;
+
+static void run_free(dream_run *r)
+{
+    free(r->x0), free(r->dreams), free(r->labels), free(r->start_labels);
+    free(r->frame_step), free(r->taken), free(r->snaps), free(r->snap_labels);
+}
+
+/* a * b blocks of size bytes (NULL if the product overflows or memory runs out). */
+static void *alloc_n(size_t a, size_t b, size_t size)
+{
+    size_t n;
+    return nni_size_mul(&n, a, b) ? NULL : nni_alloc(n, size);
+}
+
+/* The buffers of r (whose sizes are set), and the frames' steps: frame k
+ * at step floor(k N / (F - 1)) of the N planned, F = min(DREAM_FRAMES, N + 1),
+ * so that the first is the start and the last the end.  0 or -1. */
+static int run_alloc(dream_run *r, const nn_dream_config *cfg)
+{
+    int want_start = r->o->use_from || r->o->animate;
+    r->x0 = alloc_n(1, r->n, sizeof *r->x0);
+    r->dreams = alloc_n(r->count, r->n, sizeof *r->dreams);
+    r->labels = alloc_n(1, r->count, sizeof *r->labels);
+    r->start_labels = want_start ? alloc_n(1, r->count, sizeof *r->start_labels) : NULL;
+    if (!r->x0 || !r->dreams || !r->labels || (want_start && !r->start_labels))
+        return -1;
+    if (!r->o->animate)
+        return 0;
+    size_t N = cfg->steps + (r->is_class ? cfg->polish : 0);
+    r->frames = N + 1 < DREAM_FRAMES ? N + 1 : DREAM_FRAMES;
+    r->frame_step = alloc_n(1, r->frames, sizeof *r->frame_step);
+    r->taken = alloc_n(1, r->count, sizeof *r->taken);
+    r->snaps = alloc_n(r->frames * r->count, r->n, sizeof *r->snaps);
+    r->snap_labels = alloc_n(r->frames, r->count, sizeof *r->snap_labels);
+    if (!r->frame_step || !r->taken || !r->snaps || !r->snap_labels)
+        return -1;
+    for (size_t k = 0; k < r->frames; k++)
+        r->frame_step[k] = r->frames > 1 ? k * N / (r->frames - 1) : 0;
+    return 0;
+}
+
+/* Keeps dream r->cur's x and label as frame k's. */
+static void snap(dream_run *r, size_t k, const float *x, const char *label)
+{
+    size_t at = k * r->count + r->cur;
+    memcpy(r->snaps + at * r->n, x, r->n * sizeof *x);
+    memcpy(r->snap_labels[at], label, 32);
+}
+
+/* nn_dream's step callback under --animate: keeps x at the frames' steps. */
+static int on_step(size_t step, const float *x, const nn_dream_result *now, void *ctx)
+{
+    dream_run *r = ctx;
+    char label[32];
+    dream_label(label, sizeof label, r->first + r->cur, NULL, r->is_class, now);
+    for (; r->next < r->frames && r->frame_step[r->next] == step; r->next++)
+        snap(r, r->next, x, label);
+    return 0;
+}
+
+/* The start's p or activation for the unit of cfg: a dream of no steps. */
+static int start_label(dream_run *r, const nn_dream_config *cfg, size_t i)
+{
+    nn_dream_config none = *cfg;
+    none.steps = none.polish = 0;
+    none.on_step = NULL;
+    float *x = r->dreams + i * r->n;
+    memcpy(x, r->x0, r->n * sizeof *x);
+    nn_dream_result res;
     nn_error err;
-    int rc = nn_render_tiles(&img, &t, &o->style, &err);
+    int rc = nn_dream(r->m, &none, x, &res, &err);
     if (rc) {
-        cli_error("%s: %s", o->render.path, err.msg);
+        cli_error("%s: %s", r->o->model, err.msg);
         return cli_status(rc);
     }
-    return cli_save_image(o->render.path, &img, 0);
-}
-
-/* The table's row and the picture's label for one dream: p and the
- * prediction for a class, the activation reached for a hidden unit. */
-static void report(const nn_dream_config *cfg, int is_class, const nn_dream_result *res,
-                   char *label, size_t len)
-{
-    if (is_class) {
-        printf("%5zu  %8.5f  %9zu\n", cfg->target, (double)res->p_target, res->predicted);
-        snprintf(label, len, "%zu  p=%.4f", cfg->target, (double)res->p_target);
-    } else {
-        printf("%5zu  %4zu  %10.4f\n", cfg->layer, cfg->target, (double)res->activation);
-        snprintf(label, len, "%zu  a=%.2f", cfg->target, (double)res->activation);
+    dream_label(r->start_labels[i], sizeof r->start_labels[i], r->first + i, "start", r->is_class, &res);
+    if (r->o->animate) { /* frame 0, the start, labelled as the dream's frames are */
+        char label[32];
+        dream_label(label, sizeof label, r->first + i, NULL, r->is_class, &res);
+        r->cur = i, r->next = 1;
+        snap(r, 0, r->x0, label);
     }
+    return EXIT_OK;
 }
 
-/* Dreams of the units [first, first + count) of cfg's layer of m (the
- * classes for the output layer) from the start image, cfg's target set to
- * each in turn, with a row of the table for each, and draws them if asked. */
+/* Dream i (cfg's target set to it) from the start image into r, with its
+ * row of the table. */
+static int dream_one(dream_run *r, nn_dream_config *cfg, size_t i)
+{
+    cfg->target = r->first + i;
+    int st = r->start_labels ? start_label(r, cfg, i) : EXIT_OK;
+    if (st)
+        return st;
+    float *x = r->dreams + i * r->n;
+    memcpy(x, r->x0, r->n * sizeof *x);
+    if (r->o->animate)
+        cfg->on_step = on_step, cfg->on_step_ctx = r, r->cur = i, r->next = 1;
+    nn_dream_result res;
+    nn_error err;
+    int rc = nn_dream(r->m, cfg, x, &res, &err);
+    if (rc) {
+        cli_error("%s: %s", r->o->model, err.msg);
+        return cli_status(rc);
+    }
+    report(cfg, r->is_class, &res);
+    dream_label(r->labels[i], sizeof r->labels[i], cfg->target, NULL, r->is_class, &res);
+    if (r->o->animate) { /* frames after the dream's end hold it */
+        for (; r->next < r->frames; r->next++)
+            snap(r, r->next, x, r->labels[i]);
+        r->taken[i] = res.steps;
+    }
+    return EXIT_OK;
+}
+
+/* img <- a and b side by side (a's top-left colour around them); frees
+ * both. */
+static int side_by_side(nn_image *img, nn_image *a, nn_image *b, nn_error *err)
+{
+    size_t h = a->height > b->height ? a->height : b->height, C = a->channels;
+    int rc = nn_image_create(img, a->width + b->width, h, C, err);
+    if (!rc) {
+        nn_image_fill_rect(img, 0, 0, img->width, h, a->px);
+        for (size_t y = 0; y < a->height; y++)
+            memcpy(img->px + y * img->width * C, a->px + y * a->width * C, a->width * C);
+        for (size_t y = 0; y < b->height; y++)
+            memcpy(img->px + (y * img->width + a->width) * C, b->px + y * b->width * C,
+                   b->width * C);
+    }
+    nn_image_free(a);
+    nn_image_free(b);
+    return rc;
+}
+
+/* The --from-index picture of the dreams xs labelled labels: a row for each,
+ * its start and its end in the colormap, then the difference end - start in
+ * 'bwr' from -1 (ink taken away, blue) to +1 (ink added, red). */
+static int compare_picture(const dream_run *r, const float *xs, char (*labels)[32],
+                           nn_image *img, nn_error *err)
+{
+    size_t n = r->n, count = r->count;
+    float *pairs = alloc_n(2 * count, n, sizeof *pairs), *diff = alloc_n(count, n, sizeof *diff);
+    const char **lp = alloc_n(3, count, sizeof *lp);
+    int rc = pairs && diff && lp ? NN_OK : nn_fail(err, NN_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < count; i++) {
+        memcpy(pairs + 2 * i * n, r->x0, n * sizeof *pairs);
+        memcpy(pairs + (2 * i + 1) * n, xs + i * n, n * sizeof *pairs);
+        for (size_t j = 0; j < n; j++)
+            diff[i * n + j] = xs[i * n + j] - r->x0[j];
+        lp[2 * i] = r->start_labels[i], lp[2 * i + 1] = labels[i];
+        lp[2 * count + i] = "end - start";
+    }
+    nn_image a = {0}, b = {0};
+    nn_tiles ends = {.n = 2 * count, .rows = r->side, .cols = r->side, .v = pairs,
+                     .labels = lp, .columns = 2};
+    nn_tiles change = {.n = count, .rows = r->side, .cols = r->side, .v = diff,
+                       .labels = lp ? lp + 2 * count : NULL, .columns = 1};
+    nn_render_style bwr = r->o->style;
+    bwr.cmap = NN_CMAP_BWR, bwr.vmin = -1.0f, bwr.vmax = 1.0f;
+    if (!rc && !(rc = nn_render_tiles(&a, &ends, &r->o->style, err)) &&
+        !(rc = nn_render_tiles(&b, &change, &bwr, err)))
+        rc = side_by_side(img, &a, &b, err);
+    nn_image_free(&a);
+    free(lp), free(diff), free(pairs);
+    return rc;
+}
+
+/* The picture of the dreams xs labelled labels: their tiles, or with
+ * --from-index the comparison with the start. */
+static int dream_picture(const dream_run *r, const float *xs, char (*labels)[32], nn_image *img,
+                         nn_error *err)
+{
+    if (r->o->use_from)
+        return compare_picture(r, xs, labels, img, err);
+    const char **lp = alloc_n(1, r->count, sizeof *lp);
+    if (!lp)
+        return nn_fail(err, NN_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < r->count; i++)
+        lp[i] = labels[i];
+    nn_tiles t = {.n = r->count, .rows = r->side, .cols = r->side, .v = xs, .labels = lp};
+    int rc = nn_render_tiles(img, &t, &r->o->style, err);
+    free(lp);
+    return rc;
+}
+
+/* --bare: the one dream alone, grey, each value a scale x scale block in
+ * matplotlib's 'gray' from 0 (black) to 1 (white). */
+static int bare_picture(const dream_run *r, nn_image *img, nn_error *err)
+{
+    size_t S = r->o->render.scale, side = r->side;
+    int rc = nn_image_create(img, side * S, side * S, 1, err);
+    for (size_t y = 0; !rc && y < side * S; y++)
+        for (size_t x = 0; x < side * S; x++) {
+            uint8_t rgb[3];
+            nn_colormap_rgb(NN_CMAP_GRAY, r->dreams[(y / S) * side + x / S], rgb);
+            img->px[y * img->width + x] = rgb[0];
+        }
+    return rc;
+}
+
+/* Writes the --render picture of the dreams. */
+static int draw_render(const dream_run *r)
+{
+    nn_image img = {0};
+    nn_error err;
+    int rc = r->o->bare ? bare_picture(r, &img, &err)
+                        : dream_picture(r, r->dreams, r->labels, &img, &err);
+    if (rc) {
+        cli_error("%s: %s", r->o->render.path, err.msg);
+        return cli_status(rc);
+    }
+    return cli_save_image(r->o->render.path, &img, 0);
+}
+
+/* Adds the picture of the dreams xs, labelled labels at step `step`, to a. */
+static int add_frame(const dream_run *r, cli_anim *a, const float *xs, char (*labels)[32],
+                     size_t step, unsigned delay_cs)
+{
+    nn_image img = {0};
+    nn_error err;
+    int rc = dream_picture(r, xs, labels, &img, &err);
+    if (rc) {
+        cli_error("%s: %s", r->o->animate, err.msg);
+        return cli_status(rc);
+    }
+    char caption[48];
+    snprintf(caption, sizeof caption, "step %zu", step);
+    return cli_anim_add(a, &img, caption, delay_cs);
+}
+
+/* Writes the --animate frames: those before the last dream's end, then the
+ * end (as --render draws it), held. */
+static int draw_animation(const dream_run *r)
+{
+    size_t end = 0;
+    for (size_t i = 0; i < r->count; i++)
+        end = r->taken[i] > end ? r->taken[i] : end;
+    cli_anim a = {.path = r->o->animate};
+    int st = EXIT_OK;
+    for (size_t k = 0; !st && k < r->frames && r->frame_step[k] < end; k++)
+        st = add_frame(r, &a, r->snaps + k * r->count * r->n, r->snap_labels + k * r->count,
+                       r->frame_step[k], DREAM_FRAME_CS);
+    if (!st)
+        st = add_frame(r, &a, r->dreams, r->labels, end, CLI_ANIM_HOLD_CS);
+    if (st) {
+        cli_anim_free(&a);
+        return st;
+    }
+    return cli_anim_save(&a, 0);
+}
+
+/* The units [first, first + count) of cfg's layer of m (the classes for the
+ * output layer) dreamt from the start image, cfg's target set to each in
+ * turn, with a row of the table for each, then drawn as asked. */
 static int dream_classes(const dream_options *o, const nn_model *m, nn_dream_config *cfg,
                          size_t first, size_t count)
 {
-    size_t n = m->sizes[0], total;
-    float *x0 = nni_alloc(n, sizeof *x0);
-    float *dreams = nni_size_mul(&total, count, n) ? NULL : nni_alloc(total, sizeof *dreams);
-    char (*labels)[32] = nni_alloc(count, sizeof *labels);
-    const char **label_ptr = nni_alloc(count, sizeof *label_ptr);
+    dream_run r = {.o = o, .m = m, .first = first, .count = count, .n = m->sizes[0],
+                   .side = cfg->rows, .is_class = cfg->layer == m->n_layers};
     int st = EXIT_OK;
-    if (!x0 || !dreams || !labels || !label_ptr) {
+    if (run_alloc(&r, cfg) != 0) {
         cli_error("out of memory");
         st = EXIT_RUNTIME;
         goto done;
     }
-    if ((st = start_image(o, x0, n)))
+    if ((st = start_image(o, r.x0, r.n)))
         goto done;
-    int is_class = cfg->layer == m->n_layers;
-    printf(is_class ? "class  p(class)  predicted\n" : "layer  unit  activation\n");
-    for (size_t i = 0; i < count; i++) {
-        float *x = dreams + i * n;
-        memcpy(x, x0, n * sizeof *x);
-        cfg->target = first + i;
-        nn_dream_result res;
-        nn_error err;
-        int rc = nn_dream(m, cfg, x, &res, &err);
-        if (rc) {
-            cli_error("%s: %s", o->model, err.msg);
-            st = cli_status(rc);
-            goto done;
-        }
-        report(cfg, is_class, &res, labels[i], sizeof labels[i]);
-        label_ptr[i] = labels[i];
-    }
-    if (o->render.path)
-        st = draw(o, dreams, count, cfg->rows, label_ptr);
+    printf(r.is_class ? "class  p(class)  predicted\n" : "layer  unit  activation\n");
+    for (size_t i = 0; i < count && !st; i++)
+        st = dream_one(&r, cfg, i);
+    if (!st && o->render.path)
+        st = draw_render(&r);
+    if (!st && o->animate)
+        st = draw_animation(&r);
 done:
-    free(label_ptr);
-    free(labels);
-    free(dreams);
-    free(x0);
+    run_free(&r);
     return st;
 }
 
@@ -329,6 +601,11 @@ static int dream(const dream_options *o)
     }
     if (!st)
         st = pick_unit(o, &m, &layer, &K);
+    if (!st && o->bare && K == m.sizes[layer]) {
+        cli_print_error("nnart dream: --bare draws one dream: give --class K (or --layer L "
+                        "--unit U)");
+        st = EXIT_USAGE;
+    }
     if (!st) {
         size_t C = m.sizes[layer];
         nn_dream_config cfg = o->cfg;

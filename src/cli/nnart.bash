@@ -77,6 +77,8 @@ _nnart()
     --image)
         if [[ $cmd == predict ]]; then _nnart_files '*.@(png|pgm|ppm)'; else _nnart_files '*.@(pgm|ppm)'; fi
         return ;;
+    -a | --animate) _nnart_files '*.@(gif|png|apng)'; return ;;
+    --animate-of) COMPREPLY=($(compgen -W "weights poster confusion" -- "$cur")); return ;;
     --images | --labels | --train-images | --train-labels | --test-images | --test-labels)
         _nnart_files; return ;;
     esac

@@ -419,6 +419,14 @@ int nn_dream(const nn_model *m, const nn_dream_config *c, float *x, nn_dream_res
         nn_dream_blur(b.g, b.tmp, b.kernel, c->rows, c->cols, sigma);
         for (size_t i = 0; i < n; i++)
             x[i] = clip01(x[i] - c->lr * b.g[i]);
+        if (c->on_step) {
+            nn_dream_result at;
+            dream_result(m, c, &b, x, s + 1, &at);
+            if (c->on_step(s + 1, x, &at, c->on_step_ctx)) {
+                s++;
+                break;
+            }
+        }
     }
     double value = dream_result(m, c, &b, x, s, result);
     buffers_free(&b);

@@ -1,4 +1,4 @@
-/* png.c - reading PNG images into pictures (see nn_picture.h).
+/* png_read.c - reading PNG images into pictures (see nn_picture.h).
  *
  * PNG (ISO/IEC 15948; W3C PNG third edition): an 8-byte signature, then
  * chunks, each a big-endian length (at most 2^31 - 1), a four-letter type, the
