@@ -38,6 +38,7 @@
 #include "nn_network.h"
 #include "nn_optim.h"
 #include "nn_output.h"
+#include "nn_paint.h"
 #include "nn_plot.h"
 #include "nn_render.h"
 #include "nn_rng.h"

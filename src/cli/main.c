@@ -20,6 +20,7 @@ static const command commands[] = {
     {"weights", cmd_weights, "each first-layer unit's weights drawn as an image"},
     {"explain", cmd_explain, "which pixels made the model decide: saliency, integrated gradients and more"},
     {"plot", cmd_plot, "loss and accuracy per epoch of a --history file, as line charts"},
+    {"paint", cmd_paint, "a random network paints a picture of any size, or a looping animation"},
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)
 
