@@ -90,6 +90,8 @@ int nn_anim_encode(const nn_image *frames, const unsigned *delay_cs, size_t n, n
     nn_buf b = {0};
     if (fmt == NN_ANIM_GIF)
         rc = nni_gif_encode(frames, delay_cs, n, &b, err);
+    else if (fmt == NN_ANIM_APNG)
+        rc = nni_apng_encode(frames, delay_cs, n, &b, err);
     else
         rc = nn_fail(err, NN_ERR_ARG, "animation: unknown format %d", (int)fmt);
     if (rc == NN_OK && b.failed)
