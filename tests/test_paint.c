@@ -3,6 +3,7 @@
  * thread count, the animation's loop, sizes, grey, and bad configurations. */
 #include <string.h>
 
+#include "nn_modelfile.h"
 #include "nn_paint.h"
 #include "nn_rng.h"
 #include "test.h"
@@ -307,6 +308,35 @@ static void test_bad_config(void)
     CHECK(nn_paint_frame(&img, 8, 8, &c, 0, 0, &err) == NN_ERR_ARG);
 }
 
+/* The painter's network, with sin and gauss layers, survives a model file:
+ * the activation codes are stored and read back. */
+static void test_model_file(void)
+{
+    nn_paint_config c;
+    nn_paint_config_default(&c);
+    c.depth = 2;
+    c.act[1] = NN_ACT_GAUSS;
+    nn_painter *p;
+    nn_error err;
+    CHECK_OK(nn_painter_create(&p, &c, &err), &err);
+    if (!p)
+        return;
+    const nn_model *m = nn_painter_model(p);
+    CHECK(m->n_layers == 3 && m->sizes[0] == 11 && m->sizes[3] == 3);
+    CHECK(m->act[0] == NN_ACT_SIN && m->act[1] == NN_ACT_GAUSS && m->act[2] == NN_ACT_SIGMOID);
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    nn_model back;
+    CHECK_OK(nn_model_encode(m, NULL, &buf, &len, &err), &err);
+    CHECK_OK(nn_model_parse(buf, len, "paint.nnm", &back, NULL, &err), &err);
+    CHECK(back.n_layers == 3 && back.act[0] == NN_ACT_SIN && back.act[1] == NN_ACT_GAUSS);
+    CHECK(back.n_params == m->n_params &&
+          memcmp(back.params, m->params, m->n_params * sizeof *m->params) == 0);
+    nn_model_free(&back);
+    free(buf);
+    nn_painter_free(p);
+}
+
 int main(void)
 {
     RUN(test_reference);
@@ -315,5 +345,6 @@ int main(void)
     RUN(test_loop);
     RUN(test_sizes);
     RUN(test_bad_config);
+    RUN(test_model_file);
     return t_summary();
 }

@@ -51,7 +51,13 @@ _nnart()
         return
     fi
     case $prev in
-    --activation) COMPREPLY=($(compgen -W "relu sigmoid tanh identity" -- "$cur")); return ;;
+    --activation)
+        if [[ $cmd == paint ]]; then
+            COMPREPLY=($(compgen -W "sin gauss tanh sigmoid relu identity" -- "$cur"))
+        else
+            COMPREPLY=($(compgen -W "relu sigmoid tanh identity" -- "$cur"))
+        fi
+        return ;;
     --output-activation) COMPREPLY=($(compgen -W "softmax sigmoid tanh relu identity" -- "$cur")); return ;;
     --optimizer) COMPREPLY=($(compgen -W "adam sgd" -- "$cur")); return ;;
     --loss) COMPREPLY=($(compgen -W "xent mse" -- "$cur")); return ;;
@@ -73,6 +79,7 @@ _nnart()
     -m | --model | -o | --output) _nnart_files '*.nnm'; return ;;
     --history) _nnart_files '*.csv'; return ;;
     -r | --render) _nnart_files '*.@(png|ppm|pgm)'; return ;;
+    -a | --animate) _nnart_files '*.@(gif|png|apng)'; return ;;
     --image) _nnart_files '*.@(pgm|ppm)'; return ;;
     --images | --labels | --train-images | --train-labels | --test-images | --test-labels)
         _nnart_files; return ;;
