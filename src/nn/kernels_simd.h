@@ -464,37 +464,54 @@ SIMD_INLINE vec v_sin_reduced(vec z)
     return V_MUL(s, V_FMA(V_SET1(-2.0f), V_MUL(d, d), V_SET1(1.0f)));
 }
 
-/* y = sin z; a vector with a lane beyond the polynomial's range (|z| >
- * NNI_SIN_LIMIT, infinities included) takes sinf in those lanes.  y may equal z. */
+/* sin z of one vector; with checked set, the lanes beyond the polynomial's
+ * range (|z| > NNI_SIN_LIMIT, infinities included) take sinf. */
+SIMD_INLINE vec v_sin(vec z, int checked)
+{
+    vec s = v_sin_reduced(z);
+    if (!checked)
+        return s;
+    float zl[W], yl[W];
+    V_STORE(zl, z);
+    V_STORE(yl, s);
+    for (size_t l = 0; l < W; l++)
+        yl[l] = fabsf(zl[l]) > NNI_SIN_LIMIT ? sinf(zl[l]) : yl[l];
+    return V_LOAD(yl);
+}
+
+/* y = sin z; y may equal z.  A first pass finds the largest |z| (a NaN lane
+ * is passed over: V_MAX keeps the other operand), so that the lanes are
+ * checked one by one only when some value is beyond the polynomial's range. */
 SIMD_FN static void simd_sin_forward(float *y, const float *z, size_t n)
 {
-    const vec zero = V_ZERO(), limit = V_SET1(NNI_SIN_LIMIT), one = V_SET1(1.0f);
+    const vec zero = V_ZERO();
+    size_t full = n - n % W;
+    vmask mk = V_MASK(tail_lanes(n));
+    vec most = zero;
     for (size_t i = 0; i < n; i += W) {
-        int partial = n - i < W;
-        vmask mk = V_MASK(tail_lanes(n - i));
-        vec zi = load_last(z + i, partial, mk), yi = v_sin_reduced(zi);
-        /* 1 in the lanes whose |z| is above the limit (a NaN is not) */
-        vec big = V_KEEP(one, V_LT(limit, V_MAX(zi, V_SUB(zero, zi))));
-        if (v_hmax(big) > 0.0f) {
-            float zl[W], yl[W];
-            V_STORE(zl, zi);
-            V_STORE(yl, yi);
-            for (size_t l = 0; l < W; l++)
-                yl[l] = fabsf(zl[l]) > NNI_SIN_LIMIT ? sinf(zl[l]) : yl[l];
-            yi = V_LOAD(yl);
-        }
-        store_last(y + i, yi, partial, mk);
+        vec zi = load_last(z + i, i == full, mk);
+        most = V_MAX(V_MAX(zi, V_SUB(zero, zi)), most);
     }
+    int checked = v_hmax(most) > NNI_SIN_LIMIT;
+    for (size_t i = 0; i < full; i += W)
+        V_STORE(y + i, v_sin(V_LOAD(z + i), checked));
+    if (full < n)
+        V_STOREM(y + full, mk, v_sin(V_LOADM(z + full, mk), checked));
 }
 
 /* y = exp(-z^2) lane by lane, by v_exp_neg; y may equal z. */
 SIMD_FN static void simd_gauss_forward(float *y, const float *z, size_t n)
 {
-    for (size_t i = 0; i < n; i += W) {
-        int partial = n - i < W;
-        vmask mk = V_MASK(tail_lanes(n - i));
-        vec zi = load_last(z + i, partial, mk);
-        store_last(y + i, v_exp_neg(V_SUB(V_ZERO(), V_MUL(zi, zi))), partial, mk);
+    const vec zero = V_ZERO();
+    size_t full = n - n % W;
+    for (size_t i = 0; i < full; i += W) {
+        vec zi = V_LOAD(z + i);
+        V_STORE(y + i, v_exp_neg(V_SUB(zero, V_MUL(zi, zi))));
+    }
+    if (full < n) {
+        vmask mk = V_MASK(n - full);
+        vec zi = V_LOADM(z + full, mk);
+        V_STOREM(y + full, mk, v_exp_neg(V_SUB(zero, V_MUL(zi, zi))));
     }
 }
 
