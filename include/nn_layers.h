@@ -37,8 +37,8 @@ int nn_loss_from_name(const char *name, nn_loss_kind *out);
 /* y = f(z), (B, n).  y may equal z (in place).  sin and gauss are computed
  * by the kernel variant in use (nn_kernels.h) from polynomials, each within
  * 2e-7 of the true value (absolute; sin for |z| <= 8192, where larger |z|
- * take libm's sinf); the others as libm computes them, the same bits in
- * every variant. */
+ * take libm's sinf); sigmoid, tanh and softmax are libm's, and none of the
+ * others depends on the variant. */
 void nn_activation_forward(nn_activation a, float *y, const float *z, size_t B, size_t n);
 
 /* dz = dE/dz given dy = dE/dy, the forward input z and output y, all (B, n).

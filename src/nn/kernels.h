@@ -11,7 +11,9 @@
  * The Adam update and ReLU are the exceptions: they round exactly as the
  * plain formula does (no fused multiply-adds), so all variants give the same
  * bits.  The cross-entropy's exponentials are libm's expf in the generic
- * variant and a polynomial of about the same accuracy in the SIMD ones.
+ * variant and a polynomial of about the same accuracy in the SIMD ones; the
+ * sin and exp(-z^2) activations are polynomials in every variant (with fused
+ * multiply-adds in the SIMD ones).
  */
 #ifndef NNI_KERNELS_H
 #define NNI_KERNELS_H
