@@ -15,22 +15,30 @@ typedef enum nn_activation {
     NN_ACT_RELU = 1,
     NN_ACT_SIGMOID = 2,
     NN_ACT_TANH = 3,
-    NN_ACT_SOFTMAX = 4 /* over each row */
+    NN_ACT_SOFTMAX = 4, /* over each row */
+    NN_ACT_SIN = 5,     /* sin z: a vectorised approximation, |error| <= 2e-7 */
+    NN_ACT_GAUSS = 6    /* the Gaussian bump exp(-z^2), |error| <= 2e-7 */
 } nn_activation;
+
+#define NN_ACT_LAST NN_ACT_GAUSS /* the largest activation code */
 
 typedef enum nn_loss_kind {
     NN_LOSS_XENT = 0, /* sparse categorical cross-entropy; needs a softmax output */
     NN_LOSS_MSE = 1   /* E = 1/2 sum_i (y_i - onehot_i)^2, the article's error */
 } nn_loss_kind;
 
-/* Name <-> value ("relu", "softmax", ...; "xent", "mse").  The parsers return
- * 0 and set *out on success, -1 for an unknown name. */
+/* Name <-> value ("relu", "softmax", "sin", "gauss", ...; "xent", "mse").
+ * The parsers return 0 and set *out on success, -1 for an unknown name. */
 const char *nn_activation_name(nn_activation a);
 int nn_activation_from_name(const char *name, nn_activation *out);
 const char *nn_loss_name(nn_loss_kind l);
 int nn_loss_from_name(const char *name, nn_loss_kind *out);
 
-/* y = f(z), (B, n).  y may equal z (in place). */
+/* y = f(z), (B, n).  y may equal z (in place).  sin and gauss are computed
+ * by the kernel variant in use (nn_kernels.h) from polynomials, each within
+ * 2e-7 of the true value (absolute; sin for |z| <= 8192, where larger |z|
+ * take libm's sinf); sigmoid, tanh and softmax are libm's, and none of the
+ * others depends on the variant. */
 void nn_activation_forward(nn_activation a, float *y, const float *z, size_t B, size_t n);
 
 /* dz = dE/dz given dy = dE/dy, the forward input z and output y, all (B, n).

@@ -41,6 +41,7 @@
 #include "nn_page.h"
 #include "nn_output.h"
 #include "nn_picture.h"
+#include "nn_paint.h"
 #include "nn_plot.h"
 #include "nn_render.h"
 #include "nn_rng.h"

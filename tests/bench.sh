@@ -219,3 +219,32 @@ echo "    --threads 1 and 2 identical model files: $(ok "\"$same\" == \"yes\"")"
 if [ -n "$torch_ratio" ]; then
     echo "    >= 10x faster than PyTorch, whole process (${torch_ratio}x): $(ok "$torch_ratio >= 10")"
 fi
+
+# (f) paint: `nnart paint --size 1920x1080` with the default network (x, y,
+# r and 8 latent inputs, 4 hidden layers of 32 sin units, 3 sigmoid outputs),
+# whole process including the PNG, RUNS runs with every core and with
+# --threads 1.  Its forward pass is 2 in out FLOPs per pixel for each layer;
+# the rate divides them by the whole process's wall time (a lower bound) and
+# is set against the peak measured at the start; on a busy machine the rate
+# per CPU second (FLOPs over user + system time) says more.
+paint_flops=$(awk 'BEGIN { printf "%.0f", 2 * (11 * 32 + 3 * 32 * 32 + 32 * 3) * 1920 * 1080 }')
+for i in $(seq "$RUNS"); do
+    measure paint "$N" paint --size 1920x1080 --render "$tmp/paint.png"
+    measure paint1 "$N" paint --size 1920x1080 --threads 1 --render "$tmp/paint1.png"
+done
+set -- $(stats paint)
+p_best=$1 p_med=$2 p_rss=$3 p_cpu=$4
+set -- $(stats paint1)
+p1_best=$1 p1_med=$2 p1_cpu=$4
+p_gflops=$(div "$paint_flops" "$p_best * 1e9")
+p1_gflops=$(div "$paint_flops" "$p1_best * 1e9")
+if cmp -s "$tmp/paint.png" "$tmp/paint1.png"; then p_same=yes; else p_same=NO; fi
+echo
+echo "(f) nnart paint --size 1920x1080 (2.1 Mpixels, $(awk -v f="$paint_flops" 'BEGIN { printf "%.1f", f / 1e9 }') GFLOP), whole process, $RUNS runs:"
+echo "    all cores: best $p_best s, median $p_med s, CPU $p_cpu s, $p_rss MiB;" \
+    "$p_gflops GFLOP/s = $(pct "$p_gflops" "$peakn") of the $cores-core peak"
+echo "    --threads 1: best $p1_best s, median $p1_med s, CPU $p1_cpu s;" \
+    "$p1_gflops GFLOP/s = $(pct "$p1_gflops" "$peak1") of the 1-core peak;" \
+    "$(div "$paint_flops" "$p1_cpu * 1e9") GFLOP per CPU second"
+echo "    the same bytes for every core and --threads 1: $p_same"
+echo "    target: 1080p < 1 s wall (median $p_med s): $(ok "$p_med < 1")"

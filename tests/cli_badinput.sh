@@ -157,7 +157,7 @@ variant layers0 16 0 0 0 0
 variant layers17 16 17 0 0 0
 variant width0 24 0 0 0 0
 variant width65537 24 1 0 1 0
-variant act5 32 5 0 0 0
+variant act7 32 7 0 0 0
 variant softmax1 32 4 0 0 0
 variant opt 40 2 0 0 0
 variant loss 44 2 0 0 0
@@ -182,7 +182,7 @@ row 1 "nnart: $tmp/layers0: 0 layers; between 1 and 16 are supported" $M "$tmp/l
 row 1 "nnart: $tmp/layers17: 17 layers; between 1 and 16 are supported" $M "$tmp/layers17"
 row 1 "nnart: $tmp/width0: layer 1 has width 0; between 1 and 65536 are supported" $M "$tmp/width0"
 row 1 "nnart: $tmp/width65537: layer 1 has width 65537; between 1 and 65536 are supported" $M "$tmp/width65537"
-row 1 "nnart: $tmp/act5: layer 1 has unknown activation code 5" $M "$tmp/act5"
+row 1 "nnart: $tmp/act7: layer 1 has unknown activation code 7" $M "$tmp/act7"
 row 1 "nnart: $tmp/softmax1: softmax on layer 1 of 2; only the last layer may use it" $M "$tmp/softmax1"
 row 1 "nnart: $tmp/opt: unknown optimizer code 2" $M "$tmp/opt"
 row 1 "nnart: $tmp/loss: unknown loss code 2" $M "$tmp/loss"

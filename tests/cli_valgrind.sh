@@ -14,7 +14,7 @@ if sanitized "$N"; then
     exit
 fi
 if ! have valgrind; then
-    skip "memcheck of every command and three failures (16 checks)" "valgrind is not installed"
+    skip "memcheck of every command and three failures (18 checks)" "valgrind is not installed"
     finish
     exit
 fi
@@ -59,6 +59,8 @@ vg 0 "explain by every method" "$N" explain -m "$tmp/m.nnm" --method all --sampl
 vg 0 "weights" "$N" weights -m "$tmp/m.nnm" --render "$tmp/w.png"
 vg 0 "plot" "$N" plot "$tmp/h.csv" --render "$tmp/c.png"
 vg 0 "export a page" "$N" export -m "$tmp/m.nnm" --html "$tmp/d.html" --selftest 3
+vg 0 "paint a picture and an animation" "$N" paint --size 37x23 --frames 3 --threads 2 \
+    --render "$tmp/paint.png" --animate "$tmp/paint.gif"
 vg 1 "a render path in a missing folder" "$N" predict -m "$tmp/m.nnm" --render "$tmp/no/p.png"
 
 finish

@@ -11,7 +11,8 @@
 #define MAXN 16 /* widest row used here */
 
 static const nn_activation all_acts[] = {NN_ACT_IDENTITY, NN_ACT_RELU, NN_ACT_SIGMOID,
-                                         NN_ACT_TANH, NN_ACT_SOFTMAX};
+                                         NN_ACT_TANH,     NN_ACT_SOFTMAX, NN_ACT_SIN,
+                                         NN_ACT_GAUSS};
 #define N_ACTS (sizeof all_acts / sizeof all_acts[0])
 
 /* A small self-contained generator (64-bit LCG, top bits). */
@@ -42,6 +43,14 @@ static void ref_act(nn_activation a, double *y, const double *z, size_t n)
     case NN_ACT_TANH:
         for (size_t j = 0; j < n; j++)
             y[j] = tanh(z[j]);
+        break;
+    case NN_ACT_SIN:
+        for (size_t j = 0; j < n; j++)
+            y[j] = sin(z[j]);
+        break;
+    case NN_ACT_GAUSS:
+        for (size_t j = 0; j < n; j++)
+            y[j] = exp(-z[j] * z[j]);
         break;
     case NN_ACT_SOFTMAX:
         for (size_t j = 1; j < n; j++)
@@ -348,7 +357,8 @@ static void test_mse_values(void)
 
 static void test_names(void)
 {
-    static const char *const act_names[] = {"identity", "relu", "sigmoid", "tanh", "softmax"};
+    static const char *const act_names[] = {"identity", "relu", "sigmoid", "tanh",
+                                            "softmax",  "sin",  "gauss"};
     for (size_t t = 0; t < N_ACTS; t++) {
         nn_activation a = NN_ACT_IDENTITY;
         const char *name = nn_activation_name(all_acts[t]);
@@ -361,7 +371,8 @@ static void test_names(void)
     CHECK(nn_loss_from_name("xent", &l) == 0 && l == NN_LOSS_XENT);
     CHECK(nn_loss_from_name("mse", &l) == 0 && l == NN_LOSS_MSE);
 
-    static const char *const wrong[] = {"", "ReLU", "relu ", "softplus", "xent", "soft"};
+    static const char *const wrong[] = {"", "ReLU", "relu ", "softplus", "xent", "soft", "Sin",
+                                        "gaussian"};
     for (size_t t = 0; t < sizeof wrong / sizeof wrong[0]; t++) {
         nn_activation a = NN_ACT_TANH;
         CHECK(nn_activation_from_name(wrong[t], &a) == -1 && a == NN_ACT_TANH);

@@ -415,7 +415,7 @@ static void test_structure(void)
         {OFF3_SIZES, 0, 0, "0 inputs; between 1 and 65536 are supported"},
         {OFF3_SIZES + 8, 0, 65537, "layer 2 has width 65537; between 1 and 65536"},
         {OFF3_SIZES + 12, 0, 0xFFFFFFFFu, "layer 3 has width 4294967295"},
-        {OFF3_ACT, 0, 5, "layer 1 has unknown activation code 5"},
+        {OFF3_ACT, 0, 7, "layer 1 has unknown activation code 7"},
         {OFF3_ACT + 8, 0, 0x80000000u, "layer 3 has unknown activation code 2147483648"},
         {OFF3_ACT + 4, 0, NN_ACT_SOFTMAX, "softmax on layer 2 of 3; only the last layer"},
         {OFF3_INFO, 0, 2, "unknown optimizer code 2"},
@@ -446,8 +446,8 @@ static void test_structure(void)
     /* Without a repaired checksum the precise message still wins. */
     if (bad) {
         memcpy(bad, buf, len);
-        put32(bad + OFF3_ACT + 4, 6);
-        expect_bad(bad, len, "layer 2 has unknown activation code 6");
+        put32(bad + OFF3_ACT + 4, 8);
+        expect_bad(bad, len, "layer 2 has unknown activation code 8");
     }
     free(bad);
     free(buf);

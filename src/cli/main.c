@@ -21,6 +21,7 @@ static const command commands[] = {
     {"explain", cmd_explain, "which pixels made the model decide: saliency, integrated gradients and more"},
     {"export", cmd_export, "the model as a web page to draw digits on, that runs it and shows its every layer"},
     {"plot", cmd_plot, "loss and accuracy per epoch of a --history file, as line charts"},
+    {"paint", cmd_paint, "a random network paints a picture of any size, or a looping animation"},
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)
 

@@ -51,7 +51,13 @@ _nnart()
         return
     fi
     case $prev in
-    --activation) COMPREPLY=($(compgen -W "relu sigmoid tanh identity" -- "$cur")); return ;;
+    --activation)
+        if [[ $cmd == paint ]]; then
+            COMPREPLY=($(compgen -W "sin gauss tanh sigmoid relu identity" -- "$cur"))
+        else
+            COMPREPLY=($(compgen -W "relu sigmoid tanh identity" -- "$cur"))
+        fi
+        return ;;
     --output-activation) COMPREPLY=($(compgen -W "softmax sigmoid tanh relu identity" -- "$cur")); return ;;
     --optimizer) COMPREPLY=($(compgen -W "adam sgd" -- "$cur")); return ;;
     --loss) COMPREPLY=($(compgen -W "xent mse" -- "$cur")); return ;;

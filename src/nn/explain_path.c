@@ -73,6 +73,8 @@ static void act_forward(nn_activation act, double *y, const double *z, size_t n)
         case NN_ACT_RELU: y[i] = z[i] > 0.0 ? z[i] : 0.0; break;
         case NN_ACT_SIGMOID: y[i] = 1.0 / (1.0 + exp(-z[i])); break;
         case NN_ACT_TANH: y[i] = tanh(z[i]); break;
+        case NN_ACT_SIN: y[i] = sin(z[i]); break;
+        case NN_ACT_GAUSS: y[i] = exp(-z[i] * z[i]); break;
         case NN_ACT_SOFTMAX: most = z[i] > most ? z[i] : most; break;
         default: y[i] = z[i]; break;
         }
@@ -96,6 +98,8 @@ static double act_slope(nn_activation act, double z, double y, double dz)
     case NN_ACT_RELU: return z + STEP_AHEAD * dz > 0.0 ? 1.0 : 0.0;
     case NN_ACT_SIGMOID: return y * (1.0 - y);
     case NN_ACT_TANH: return 1.0 - y * y;
+    case NN_ACT_SIN: return cos(z);
+    case NN_ACT_GAUSS: return -2.0 * z * y;
     default: return 1.0;
     }
 }

@@ -9,6 +9,7 @@
  */
 #include <math.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,6 +168,92 @@ static void generic_relu_backward(float *dz, const float *dy, const float *z, si
         dz[k] = z[k] > 0.0f ? dy[k] : 0.0f;
 }
 
+/* round(x) for |x| < 2^22 in plain float operations (so that the loops
+ * around it vectorise without SSE4.1): adding 1.5 2^23 leaves no fraction
+ * bits, and the addition rounds to nearest, ties to even. */
+static float round_small(float x)
+{
+    const float shift = 12582912.0f; /* 1.5 * 2^23 */
+    return (x + shift) - shift;
+}
+
+/* sin z for |z| <= NNI_SIN_LIMIT (see nn/kernels.h): r = z - k pi in three
+ * steps, sin r from its polynomial, then the sign (-1)^k. */
+static float sin_reduced(float z)
+{
+    float k = round_small(z * NNI_INV_PI);
+    /* r = z - k (pi_1 + pi_2 + pi_3), |r| <= pi / 2 */
+    float r = z - k * NNI_PI_1;
+    r = r - k * NNI_PI_2;
+    r = r - k * NNI_PI_3;
+    float r2 = r * r;
+    /* sin r = r + r^3 (c3 + r^2 (c5 + r^2 (c7 + r^2 (c9 + r^2 c11)))) */
+    float p = NNI_SIN_C11;
+    p = p * r2 + NNI_SIN_C9;
+    p = p * r2 + NNI_SIN_C7;
+    p = p * r2 + NNI_SIN_C5;
+    p = p * r2 + NNI_SIN_C3;
+    float s = r + r * r2 * p;
+    /* (-1)^k = 1 - 2 d^2 with d = k - 2 round(k / 2), which is 0 for an even
+     * k and +-1 for an odd one */
+    float d = k - 2.0f * round_small(k * 0.5f);
+    return s * (1.0f - 2.0f * d * d);
+}
+
+/* In blocks of 8 so that the polynomial vectorises; a value beyond the
+ * polynomial's range (or not finite) takes sinf. */
+static void generic_sin_forward(float *y, const float *z, size_t n)
+{
+    for (size_t i = 0; i < n; i += 8) {
+        size_t len = n - i < 8 ? n - i : 8;
+        float zb[8] = {0}, yb[8];
+        memcpy(zb, z + i, len * sizeof *zb);
+        for (size_t j = 0; j < 8; j++)
+            yb[j] = sin_reduced(zb[j]);
+        for (size_t j = 0; j < len; j++)
+            y[i + j] = fabsf(zb[j]) <= NNI_SIN_LIMIT ? yb[j] : sinf(zb[j]);
+    }
+}
+
+/* exp(-z^2) (see v_exp_neg in kernels_simd.h for the method): t = -z^2,
+ * t = n ln2 + r, exp(r) from Cephes' polynomial, 2^n built in the exponent
+ * bits (from the bits of round_small's sum, which hold n); 0 below
+ * ln(smallest normal float), NaN for NaN. */
+static float gauss_exp(float z)
+{
+    const float lo = -87.33654f, shift = 12582912.0f;
+    float t = -(z * z), tc = t < lo ? lo : t;
+    float big = tc * 1.44269504f + shift, n = big - shift;
+    float r = tc - n * 0.693359375f;
+    r = r + n * 2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    /* exp(r) = 1 + r + r^2 P(r) */
+    p = p * (r * r) + (r + 1.0f);
+    /* 2^n: n + 127 in the exponent field; big's low bits are n + 2^22 */
+    uint32_t bits, shift_bits;
+    memcpy(&bits, &big, sizeof bits);
+    memcpy(&shift_bits, &shift, sizeof shift_bits);
+    uint32_t pow_bits = (bits - shift_bits + 127u) << 23;
+    float pow2;
+    memcpy(&pow2, &pow_bits, sizeof pow2);
+    return t < lo ? 0.0f : p * pow2;
+}
+
+static void generic_gauss_forward(float *y, const float *z, size_t n)
+{
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8)
+        for (size_t j = 0; j < 8; j++)
+            y[k + j] = gauss_exp(z[k + j]);
+    for (; k < n; k++)
+        y[k] = gauss_exp(z[k]);
+}
+
 /* Cross-entropy from logits, row by row (see nn_xent_forward_backward): each
  * exponential once, by libm's expf; sums and the loss in double. */
 static double generic_xent(const float *z, const unsigned char *labels, float *dz, size_t B,
@@ -216,6 +303,8 @@ const nni_kernel_table *nni_kernels_generic(void)
         .adam = generic_adam,
         .relu_forward = generic_relu_forward,
         .relu_backward = generic_relu_backward,
+        .sin_forward = generic_sin_forward,
+        .gauss_forward = generic_gauss_forward,
         .xent = generic_xent,
     };
     return &table;

@@ -11,7 +11,9 @@
  * The Adam update and ReLU are the exceptions: they round exactly as the
  * plain formula does (no fused multiply-adds), so all variants give the same
  * bits.  The cross-entropy's exponentials are libm's expf in the generic
- * variant and a polynomial of about the same accuracy in the SIMD ones.
+ * variant and a polynomial of about the same accuracy in the SIMD ones; the
+ * sin and exp(-z^2) activations are polynomials in every variant (with fused
+ * multiply-adds in the SIMD ones).
  */
 #ifndef NNI_KERNELS_H
 #define NNI_KERNELS_H
@@ -43,10 +45,33 @@ typedef struct nni_kernel_table {
                  float c2, float eps);
     void (*relu_forward)(float *y, const float *z, size_t n);
     void (*relu_backward)(float *dz, const float *dy, const float *z, size_t n);
+    /* y = sin z and y = exp(-z^2), n values (y may equal z): polynomials,
+     * each within 2e-7 of the true value (sin for |z| <= NNI_SIN_LIMIT; larger
+     * |z| take libm's sinf) */
+    void (*sin_forward)(float *y, const float *z, size_t n);
+    void (*gauss_forward)(float *y, const float *z, size_t n);
     /* nn_xent_forward_backward (nn_layers.h) for C >= 1 */
     double (*xent)(const float *z, const unsigned char *labels, float *dz, size_t B, size_t C,
                    size_t norm);
 } nni_kernel_table;
+
+/* The largest |z| whose sine the polynomial computes. */
+#define NNI_SIN_LIMIT 8192.0f
+
+/* The constants of sin z = (-1)^k sin r, r = z - k pi, k = round(z / pi):
+ * pi = NNI_PI_1 + NNI_PI_2 + NNI_PI_3 split so that k NNI_PI_1 and k NNI_PI_2
+ * are exact for |z| <= NNI_SIN_LIMIT (Cody and Waite; Cephes' constants for
+ * pi / 4, times 4), and sin r = r + r^3 P(r^2), P the Taylor series to r^11
+ * (|error| <= (pi/2)^13 / 13! < 6e-8 for |r| <= pi/2). */
+#define NNI_INV_PI 0.318309886183790672f
+#define NNI_PI_1 3.140625f
+#define NNI_PI_2 9.67502593994140625e-4f
+#define NNI_PI_3 1.509957990978376432e-7f
+#define NNI_SIN_C11 -2.50521084e-8f
+#define NNI_SIN_C9 2.75573192e-6f
+#define NNI_SIN_C7 -1.98412698e-4f
+#define NNI_SIN_C5 8.33333333e-3f
+#define NNI_SIN_C3 -1.66666667e-1f
 
 /* The portable C kernels; always available. */
 NNI_HIDDEN const nni_kernel_table *nni_kernels_generic(void);

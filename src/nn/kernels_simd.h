@@ -444,6 +444,77 @@ SIMD_INLINE vec v_exp_neg(vec x)
     return V_DROP(V_MUL(p, V_POW2I(n)), V_LT(x, lo));
 }
 
+/* sin z for |z| <= NNI_SIN_LIMIT, lane by lane (see nn/kernels.h): r = z -
+ * k pi in three fused steps, sin r from its polynomial, then the sign
+ * (-1)^k = 1 - 2 d^2 with d = k - 2 round(k / 2) (0 or +-1). */
+SIMD_INLINE vec v_sin_reduced(vec z)
+{
+    vec k = V_ROUND(V_MUL(z, V_SET1(NNI_INV_PI)));
+    vec r = V_FMA(k, V_SET1(-NNI_PI_1), z);
+    r = V_FMA(k, V_SET1(-NNI_PI_2), r);
+    r = V_FMA(k, V_SET1(-NNI_PI_3), r);
+    vec r2 = V_MUL(r, r);
+    vec p = V_FMA(V_SET1(NNI_SIN_C11), r2, V_SET1(NNI_SIN_C9));
+    p = V_FMA(p, r2, V_SET1(NNI_SIN_C7));
+    p = V_FMA(p, r2, V_SET1(NNI_SIN_C5));
+    p = V_FMA(p, r2, V_SET1(NNI_SIN_C3));
+    /* sin r = r + r^3 P(r^2) */
+    vec s = V_FMA(V_MUL(r, r2), p, r);
+    vec d = V_FMA(V_SET1(-2.0f), V_ROUND(V_MUL(k, V_SET1(0.5f))), k);
+    return V_MUL(s, V_FMA(V_SET1(-2.0f), V_MUL(d, d), V_SET1(1.0f)));
+}
+
+/* sin z of one vector; with checked set, the lanes beyond the polynomial's
+ * range (|z| > NNI_SIN_LIMIT, infinities included) take sinf. */
+SIMD_INLINE vec v_sin(vec z, int checked)
+{
+    vec s = v_sin_reduced(z);
+    if (!checked)
+        return s;
+    float zl[W], yl[W];
+    V_STORE(zl, z);
+    V_STORE(yl, s);
+    for (size_t l = 0; l < W; l++)
+        yl[l] = fabsf(zl[l]) > NNI_SIN_LIMIT ? sinf(zl[l]) : yl[l];
+    return V_LOAD(yl);
+}
+
+/* y = sin z; y may equal z.  A first pass finds the largest |z| (a NaN lane
+ * is passed over: V_MAX keeps the other operand), so that the lanes are
+ * checked one by one only when some value is beyond the polynomial's range. */
+SIMD_FN static void simd_sin_forward(float *y, const float *z, size_t n)
+{
+    const vec zero = V_ZERO();
+    size_t full = n - n % W;
+    vmask mk = V_MASK(tail_lanes(n));
+    vec most = zero;
+    for (size_t i = 0; i < n; i += W) {
+        vec zi = load_last(z + i, i == full, mk);
+        most = V_MAX(V_MAX(zi, V_SUB(zero, zi)), most);
+    }
+    int checked = v_hmax(most) > NNI_SIN_LIMIT;
+    for (size_t i = 0; i < full; i += W)
+        V_STORE(y + i, v_sin(V_LOAD(z + i), checked));
+    if (full < n)
+        V_STOREM(y + full, mk, v_sin(V_LOADM(z + full, mk), checked));
+}
+
+/* y = exp(-z^2) lane by lane, by v_exp_neg; y may equal z. */
+SIMD_FN static void simd_gauss_forward(float *y, const float *z, size_t n)
+{
+    const vec zero = V_ZERO();
+    size_t full = n - n % W;
+    for (size_t i = 0; i < full; i += W) {
+        vec zi = V_LOAD(z + i);
+        V_STORE(y + i, v_exp_neg(V_SUB(zero, V_MUL(zi, zi))));
+    }
+    if (full < n) {
+        vmask mk = V_MASK(n - full);
+        vec zi = V_LOADM(z + full, mk);
+        V_STOREM(y + full, mk, v_exp_neg(V_SUB(zero, V_MUL(zi, zi))));
+    }
+}
+
 /* The vectors of a row of C logits: k < last are whole, the one at last is
  * under mask m, with -inf in the lanes past C (their exponential is 0). */
 SIMD_INLINE vec xent_load(const float *z, size_t k, size_t last, vmask m)
@@ -510,5 +581,6 @@ SIMD_FN static double simd_xent(const float *z, const unsigned char *labels, flo
         .wg_rows = WG_NO, .wg_cols = WG_KV * W, .backward_input = simd_backward_input,       \
         .bytes_to_floats = simd_bytes_to_floats, .adam = simd_adam,                          \
         .relu_forward = simd_relu_forward, .relu_backward = simd_relu_backward,              \
+        .sin_forward = simd_sin_forward, .gauss_forward = simd_gauss_forward,                \
         .xent = simd_xent,                                                                   \
     }

@@ -6,8 +6,8 @@
 #include "nn_kernels.h"
 #include "nn_layers.h"
 
-static const char *const activation_names[] = {"identity", "relu", "sigmoid", "tanh",
-                                               "softmax"};
+static const char *const activation_names[] = {"identity", "relu",    "sigmoid", "tanh",
+                                               "softmax",  "sin",     "gauss"};
 static const char *const loss_names[] = {"xent", "mse"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -98,6 +98,13 @@ void nn_activation_forward(nn_activation a, float *y, const float *z, size_t B, 
             for (size_t i = 0; i < B; i++)
                 softmax_row(y + i * n, z + i * n, n);
         break;
+    case NN_ACT_SIN:
+        nni_kernels_active()->sin_forward(y, z, len);
+        break;
+    case NN_ACT_GAUSS:
+        /* y = exp(-z^2) */
+        nni_kernels_active()->gauss_forward(y, z, len);
+        break;
     }
 }
 
@@ -135,6 +142,16 @@ void nn_activation_backward(nn_activation a, float *dz, const float *dy, const f
             for (size_t j = 0; j < n; j++)
                 dzi[j] = (float)(yi[j] * (dyi[j] - s));
         }
+        break;
+    case NN_ACT_SIN:
+        /* dz = dy cos z, since sin' = cos */
+        for (size_t k = 0; k < len; k++)
+            dz[k] = dy[k] * cosf(z[k]);
+        break;
+    case NN_ACT_GAUSS:
+        /* dz = -2 z y dy, since d/dz exp(-z^2) = -2 z exp(-z^2) */
+        for (size_t k = 0; k < len; k++)
+            dz[k] = -2.0f * z[k] * y[k] * dy[k];
         break;
     }
 }

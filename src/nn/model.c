@@ -45,7 +45,7 @@ int nn_arch_check(size_t n_layers, const size_t *sizes, const nn_activation *act
                            sizes[l], NN_MAX_WIDTH);
     }
     for (size_t l = 0; l < n_layers; l++) {
-        if ((unsigned)act[l] > NN_ACT_SOFTMAX)
+        if ((unsigned)act[l] > NN_ACT_LAST)
             return nn_fail(err, NN_ERR_ARG, "layer %zu has unknown activation code %u", l + 1,
                            (unsigned)act[l]);
         if (act[l] == NN_ACT_SOFTMAX && l + 1 != n_layers)
