@@ -177,11 +177,9 @@ static int load_drawing(const explain_options *o, subject *s)
 {
     nn_error err;
     nn_greymap g = {0};
-    int rc = nn_pnm_load(o->image, &g, &err);
-    if (rc) {
-        cli_error("%s", err.msg);
-        return cli_status(rc);
-    }
+    int rc = cli_load_picture(o->image, &g);
+    if (rc)
+        return rc;
     rc = nn_digit_prepare(&g, o->invert ? 1 : o->no_invert ? 0 : -1, s->side, s->side, s->x,
                           &err);
     nn_greymap_free(&g);
@@ -210,11 +208,9 @@ static int load_baseline(const explain_options *o, subject *s)
         return rc ? cli_status(rc) : EXIT_OK;
     }
     nn_greymap g = {0};
-    int rc = nn_pnm_load(o->baseline, &g, &err);
-    if (rc) {
-        cli_error("--baseline: %s", err.msg);
-        return cli_status(rc);
-    }
+    int rc = cli_load_picture(o->baseline, &g);
+    if (rc)
+        return rc;
     if (g.width != s->side || g.height != s->side) {
         cli_error("--baseline: %s is %zu x %zu; the model takes %zu x %zu", o->baseline,
                   g.width, g.height, s->side, s->side);

@@ -96,11 +96,9 @@ static int drawing(const show_options *o, size_t side, float *x)
 {
     nn_error err;
     nn_greymap g = {0};
-    int rc = nn_pnm_load(o->image, &g, &err);
-    if (rc) {
-        cli_error("%s", err.msg);
-        return cli_status(rc);
-    }
+    int rc = cli_load_picture(o->image, &g);
+    if (rc)
+        return rc;
     rc = nn_digit_prepare(&g, o->invert ? 1 : o->no_invert ? 0 : -1, side, side, x, &err);
     nn_greymap_free(&g);
     if (rc) {

@@ -62,7 +62,7 @@ static int check_options(train_options *o)
     }
     nn_activation hidden, out_act;
     if (nn_activation_from_name(o->activation, &hidden) != 0 || hidden == NN_ACT_SOFTMAX) {
-        cli_print_error("nnart train: --activation: unknown activation '%s' (relu, sigmoid, tanh, identity)", o->activation);
+        cli_print_error("nnart train: --activation: unknown activation '%s' (relu, sigmoid, tanh, sin, gauss, identity)", o->activation);
         return EXIT_USAGE;
     }
     if (nn_activation_from_name(o->output, &out_act) != 0) {
@@ -148,7 +148,7 @@ static int parse_options(int argc, char **argv, train_options *o)
     nn_train_config_default(&o->cfg);
     cli_opt opts[] = {
         {.name = "layers", .type = OPT_STRING, .dest = &o->layers, .metavar = "SPEC", .help = "layer widths, input first (INPUT-10-10-CLASSES from the data: 784-10-10-10 for MNIST)"},
-        {.name = "activation", .type = OPT_STRING, .dest = &o->activation, .metavar = "ACT", .help = "hidden activation: relu, sigmoid, tanh, identity (relu)"},
+        {.name = "activation", .type = OPT_STRING, .dest = &o->activation, .metavar = "ACT", .help = "hidden activation: relu, sigmoid, tanh, sin, gauss, identity (relu)"},
         {.name = "output-activation", .type = OPT_STRING, .dest = &o->output, .metavar = "ACT", .help = "output activation: softmax, sigmoid, tanh, relu, identity (softmax)"},
         {.name = "optimizer", .type = OPT_STRING, .dest = &o->optimizer, .metavar = "NAME", .help = "adam or sgd (adam)"},
         {.name = "loss", .type = OPT_STRING, .dest = &o->loss, .metavar = "NAME", .help = "xent (sparse categorical cross-entropy) or mse (xent)"},
