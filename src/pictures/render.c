@@ -248,7 +248,13 @@ static void key_caption(const nn_render_style *s, float lo, float hi, char *out,
     case NN_RANGE_TILE_SYMMETRIC: c = "each row: -m to +m, m its largest |value|"; break;
     case NN_RANGE_PROBABILITY: c = "probability, fixed scale 0 to 1"; break;
     case NN_RANGE_OFF_DIAGONAL: c = "0 to the largest error, clipped"; break;
-    case NN_RANGE_LOG: c = "logarithmic: log(1 + count)"; break;
+    case NN_RANGE_LOG:
+        if (lo != 0.0f) {
+            snprintf(out, len, "logarithmic: log(1 + count - %.4g)", (double)lo);
+            return;
+        }
+        c = "logarithmic: log(1 + count)";
+        break;
     }
     snprintf(out, len, "%s", c);
 }
