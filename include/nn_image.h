@@ -99,7 +99,9 @@ void nn_greymap_free(nn_greymap *g);
 
 /* Brings a drawing into MNIST's form, as the MNIST digits were made: grey,
  * white digit on black (invert: 1 invert, 0 keep, -1 decide from the border:
- * a light background is inverted), cropped to the digit's bounding box,
+ * a light background is inverted), separated from its background (uneven
+ * light, shadows, paper grain and specks are not ink; the ink's contrast is
+ * stretched to full), cropped to the digit's bounding box,
  * scaled (area-averaging, aspect kept) to fit a box of 20/28 of the output,
  * and placed so that its centre of mass is at the centre of a rows x cols
  * field.  out receives rows * cols values in [0, 1].  Fails with NN_ERR_FORMAT

@@ -1,12 +1,15 @@
 /* nn_render.h - nnart's pictures laid out into images (nn_image.h): the
- * prediction heat-map, the prediction poster, tiles (dreams, first-layer
- * weights) and the confusion matrix.
+ * prediction heat-map, the prediction strip and poster, tiles (dreams,
+ * first-layer weights) and the confusion matrix.
  *
  * Every value v becomes a colour as matplotlib's imshow colours it:
  *   colour = cmap(nn_normalize(v, vmin, vmax))
- * with vmin and vmax chosen by the style's range (below).  Each value is drawn
- * as a block of pixels, so every picture is an exact enlargement of the data.
- * The functions create the image (RGB) and leave it empty on failure.
+ * with vmin and vmax chosen by the style's range (below); on the logarithmic
+ * range colour = cmap(log(1 + v - vmin) / log(1 + vmax - vmin)).  Each value
+ * is drawn as a block of pixels, so every picture is an exact enlargement of
+ * the data.  Every picture but the bare heat-map and the tiles states its
+ * scale under its colour bar.  The functions create the image (RGB) and leave
+ * it empty on failure.
  */
 #ifndef NN_RENDER_H
 #define NN_RENDER_H
@@ -21,7 +24,11 @@ typedef enum nn_range {
     NN_RANGE_DATA,          /* min and max of all values drawn (imshow's default) */
     NN_RANGE_SYMMETRIC,     /* -m and +m, m = max |v| over all values drawn */
     NN_RANGE_TILE,          /* min and max of each tile (each row of a heat-map) */
-    NN_RANGE_TILE_SYMMETRIC /* -m and +m, m = max |v| of each tile */
+    NN_RANGE_TILE_SYMMETRIC, /* -m and +m, m = max |v| of each tile */
+    NN_RANGE_PROBABILITY,    /* 0 and 1, whatever the values: probabilities */
+    NN_RANGE_OFF_DIAGONAL,   /* 0 and the largest value off the diagonal, larger ones
+                                clipped (a confusion matrix's errors; confusion only) */
+    NN_RANGE_LOG             /* min and max, coloured by log(1 + v - min) (see above) */
 } nn_range;
 
 typedef struct nn_render_style {
@@ -48,12 +55,20 @@ int nn_square_side(size_t n, size_t *side, nn_error *err);
 int nn_render_heatmap(nn_image *img, const float *v, size_t rows, size_t cols,
                       const nn_render_style *s, nn_error *err);
 
+/* One prediction as a strip: n probabilities as scale x scale cells side by
+ * side (the heat-map above, enlarged exactly), each with its value written in
+ * it when the cell is large enough (black on light cells, white on dark ones),
+ * the class numbers under the cells and a colour bar stating the scale. */
+int nn_render_strip(nn_image *img, const float *probs, size_t n, const nn_render_style *s,
+                    nn_error *err);
+
 /* Several predictions as a poster, one row per sample: its input image (grey,
  * scaled to the cell height), its n_classes cells coloured by probability
- * (tiles are rows), a frame around the predicted class (the first largest
- * probability), the true class at the row's end on a red band when the
- * prediction is wrong; class numbers along the top and a colour bar below
- * (unless the range is per tile). */
+ * (tiles are rows) with their values written in them as on the strip, a frame
+ * around the predicted class (the first largest probability), the true class
+ * at the row's end on a red band when the prediction is wrong; class numbers
+ * along the top and a colour bar below (for a range per tile, the caption
+ * alone). */
 typedef struct nn_poster {
     size_t n;              /* samples (rows) */
     size_t n_classes;      /* cells per row, 1..100 */
@@ -82,8 +97,8 @@ int nn_render_tiles(nn_image *img, const nn_tiles *t, const nn_render_style *s, 
 /* A C x C confusion matrix (counts[true * C + predicted]) as a heat-map of
  * scale x scale cells with the count written in each (black on light cells,
  * white on dark ones), "predicted" and the class numbers along the top, "true"
- * and the class numbers down the left, and a colour bar below (unless the
- * range is per tile, i.e. per true class). */
+ * and the class numbers down the left, and a colour bar below (for a range per
+ * tile, i.e. per true class, the caption alone). */
 int nn_render_confusion(nn_image *img, const size_t *counts, size_t C, const nn_render_style *s,
                         nn_error *err);
 

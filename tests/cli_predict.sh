@@ -45,14 +45,47 @@ check "--image: no index or label, same probabilities as test image 0" \
     [ "$(tail -n 1 "$tmp/d.csv")" = ",,$want" ]
 
 # ---- predict --render ----------------------------------------------------------
-"$N" predict -m "$tmp/m.nnm" --render "$tmp/one.ppm" >/dev/null
-check "one prediction: a 10 S x S strip (S = 32)" [ "$(header "$tmp/one.ppm")" = "P6 320 32" ]
-check "strip: exact size" [ "$(wc -c <"$tmp/one.ppm")" -eq $((14 + 320 * 32 * 3)) ]
-"$N" predict -m "$tmp/m.nnm" --render "$tmp/one.pgm" --scale 4 >/dev/null
-check "strip as PGM, scale 4" [ "$(header "$tmp/one.pgm")" = "P5 40 4" ]
-"$N" predict -m "$tmp/m.nnm" --render "$tmp/one.png" --scale 5 >/dev/null
-check "strip as PNG: signature" [ "$(head -c 8 "$tmp/one.png" | od -A n -t x1 | tr -d ' ')" = "89504e470d0a1a0a" ]
-check "strip as PNG: 50 x 5" [ "$(png_size "$tmp/one.png")" = "50 5" ]
+# rgb FILE X Y: the colour of pixel (X, Y) of a binary PPM whose header is
+# "P6\nW H\n255\n" with a three-digit W and a two-digit H (14 bytes).
+rgb() { od -A n -t u1 -j $((14 + ($3 * $(header "$1" | cut -d' ' -f2) + $2) * 3)) -N 3 "$1" | awk '{ print $1, $2, $3 }'; }
+"$N" predict -m "$tmp/m.nnm" --render "$tmp/one.ppm" --bare >/dev/null
+check "--bare: a 10 S x S heat-map (S = 32)" [ "$(header "$tmp/one.ppm")" = "P6 320 32" ]
+check "--bare: exact size" [ "$(wc -c <"$tmp/one.ppm")" -eq $((14 + 320 * 32 * 3)) ]
+"$N" predict -m "$tmp/m.nnm" --render "$tmp/one.pgm" --scale 4 --bare >/dev/null
+check "--bare as PGM, scale 4" [ "$(header "$tmp/one.pgm")" = "P5 40 4" ]
+"$N" predict -m "$tmp/m.nnm" --render "$tmp/one.png" --scale 5 --bare >/dev/null
+check "--bare as PNG: signature" [ "$(head -c 8 "$tmp/one.png" | od -A n -t x1 | tr -d ' ')" = "89504e470d0a1a0a" ]
+check "--bare as PNG: 50 x 5" [ "$(png_size "$tmp/one.png")" = "50 5" ]
+"$N" predict -m "$tmp/m.nnm" --count 3 --scale 2 --render "$tmp/three.ppm" --bare >/dev/null
+check "--bare --count 3: one row per image" [ "$(header "$tmp/three.ppm")" = "P6 20 6" ]
+# The colour scale: the predicted class of image 0 (the largest p, below 1
+# for this small model) is white only when scaled as imshow does (--range data).
+pred=$("$N" predict -m "$tmp/m.nnm" --format csv | tail -n 1 | cut -d, -f3)
+pmax=$("$N" predict -m "$tmp/m.nnm" --format csv | tail -n 1 | cut -d, -f$((4 + pred)))
+"$N" predict -m "$tmp/m.nnm" --render "$tmp/data.ppm" --bare --range data >/dev/null
+check "--range data: the largest p ($pmax) is white" [ "$(rgb "$tmp/data.ppm" $((pred * 32 + 16)) 16)" = "255 255 255" ]
+check "--range probability (the default): p $pmax is not white" \
+    [ "$(rgb "$tmp/one.ppm" $((pred * 32 + 16)) 16)" != "255 255 255" ]
+"$N" predict -m "$tmp/m.nnm" --render "$tmp/row.ppm" --bare --range row >/dev/null
+check "--range row: one row is the same as data" cmp -s "$tmp/row.ppm" "$tmp/data.ppm"
+"$N" predict -m "$tmp/m.nnm" --render "$tmp/strip.ppm" >/dev/null
+w=$(header "$tmp/strip.ppm" | cut -d' ' -f2) h=$(header "$tmp/strip.ppm" | cut -d' ' -f3)
+check "one prediction: a strip with class numbers and a colour bar ($w x $h)" [ "$w" -gt 320 ] && [ "$h" -gt 64 ]
+# --render - writes the picture to standard output, PNG unless --render-format.
+"$N" predict -m "$tmp/m.nnm" --render - >"$tmp/out.png" 2>"$tmp/out.err"
+check "--render -: PNG on standard output" [ "$(head -c 8 "$tmp/out.png" | od -A n -t x1 | tr -d ' ')" = "89504e470d0a1a0a" ]
+check "--render -: the table on standard error" grep -q '^index  label' "$tmp/out.err"
+"$N" predict -m "$tmp/m.nnm" --render - --render-format ppm 2>/dev/null >"$tmp/out.ppm"
+check "--render-format ppm: the same picture as strip.ppm" cmp -s "$tmp/out.ppm" "$tmp/strip.ppm"
+"$N" predict -m "$tmp/m.nnm" --render - --render-format PGM 2>/dev/null | head -c 2 >"$tmp/out.pgm"
+check "--render-format PGM: P5" [ "$(cat "$tmp/out.pgm")" = "P5" ]
+"$N" evaluate -m "$tmp/m.nnm" --limit 100 --render - --render-format ppm 2>/dev/null | head -c 2 >"$tmp/cm.p6"
+check "evaluate --render - --render-format ppm: P6" [ "$(cat "$tmp/cm.p6")" = "P6" ]
+expect 2 "--render-format: unknown format 'gif' (png, ppm, pgm)" "$N" predict -m "$tmp/m.nnm" --render - --render-format gif
+expect 2 "--render-format applies to --render - only" "$N" predict -m "$tmp/m.nnm" --render "$tmp/f.png" --render-format ppm
+check "no file written for --render-format with a file" [ ! -e "$tmp/f.png" ]
+expect 2 "--poster and --bare contradict" "$N" predict -m "$tmp/m.nnm" --render "$tmp/f.png" --poster --bare
+expect 2 "unknown range 'errors' (probability, data, row)" "$N" predict -m "$tmp/m.nnm" --range errors
 if have pngcheck; then
     check "strip as PNG: pngcheck" pngcheck -q "$tmp/one.png"
 else
@@ -170,6 +203,12 @@ check "evaluate --render: PNG" [ "$(head -c 4 "$tmp/cm.png" | od -A n -t x1 | tr
 check "evaluate --render: still prints the matrix" grep -q '^confusion matrix' "$tmp/cm.out"
 expect 2 "no picture extension" "$N" evaluate -m "$tmp/m.nnm" --render "$tmp/cm.txt"
 expect 2 "unknown range 'col'" "$N" evaluate -m "$tmp/m.nnm" --render "$tmp/cm.ppm" --range col
+for r in errors log data row global; do
+    "$N" evaluate -m "$tmp/m.nnm" --limit 500 --range $r --render "$tmp/cm-$r.ppm" >/dev/null
+    check "evaluate --range $r draws" [ -s "$tmp/cm-$r.ppm" ]
+done
+if cmp -s "$tmp/cm-errors.ppm" "$tmp/cm-data.ppm"; then fail "evaluate: --range errors differs from data"; else pass; fi
+check "evaluate: global is data's other name" cmp -s "$tmp/cm-global.ppm" "$tmp/cm-data.ppm"
 
 # ---- the dream on the default model: p >= 0.99 for every class -----------------
 "$N" train -o "$tmp/default.nnm" -q >/dev/null 2>&1

@@ -210,13 +210,71 @@ static void test_poster_golden(void)
     poster_inputs(x);
     const size_t index[3] = {7, 8, 123};
     nn_render_style s;
-    nn_render_style_default(&s, 6);
+    nn_render_style_default(&s, 24);
+    s.range = NN_RANGE_PROBABILITY;
     nn_poster p = {3, 4, POSTER_PROBS, x, 4, 4, POSTER_LABELS, index};
     nn_image img;
     nn_error err;
     CHECK_OK(nn_render_poster(&img, &p, &s, &err), &err);
     check_golden(&img, "render_poster.ppm");
     nn_image_free(&img);
+}
+
+/* The strip of one prediction on the fixed probability scale: each cell is
+ * hot(p) whatever the other values (0.26 is not drawn as white because it is
+ * the largest), its value is written in it in black on light cells and white
+ * on dark ones, the class numbers are under it, and the bar says the scale. */
+static void test_strip_probability(void)
+{
+    const float v[4] = {0.25f, 0.5f, 0.0f, 1.0f};
+    const size_t S = 32, M = 8; /* margin max(6, S / 4) */
+    nn_render_style s;
+    nn_render_style_default(&s, S);
+    s.range = NN_RANGE_PROBABILITY;
+    nn_image img;
+    nn_error err;
+    CHECK_OK(nn_render_strip(&img, v, 4, &s, &err), &err);
+    const uint8_t *want[4] = {HOT_25, HOT_50, HOT_0, HOT_1};
+    for (size_t c = 0; c < 4; c++) {
+        /* the corners are the cell's colour, the middle holds its text */
+        size_t x = M + c * S, y = M, ink = 0;
+        CHECK(memcmp(px(&img, x, y), want[c], 3) == 0);
+        CHECK(memcmp(px(&img, x + S - 1, y + S - 1), want[c], 3) == 0);
+        for (size_t q = 0; q < S * S; q++)
+            ink += memcmp(px(&img, x + q % S, y + q / S), want[c], 3) != 0;
+        CHECK(ink > 20 && ink < S * S / 2);
+    }
+    /* ".250" on dark red in white, "1.00" on white in black */
+    CHECK(count_rgb(&img, 255, 255, 255) > 0 && count_rgb(&img, 0, 0, 0) > 0);
+    /* the class numbers: text-coloured pixels in the row under the cells */
+    size_t nums = 0;
+    for (size_t y = M + S; y < M + S + 16; y++)
+        for (size_t x = 0; x < img.width; x++)
+            nums += is_rgb(px(&img, x, y), 230, 230, 230);
+    CHECK(nums > 4 * 10);
+    check_golden(&img, "render_strip_values.ppm");
+    nn_image_free(&img);
+
+    /* The same values scaled from the smallest to the largest (imshow's
+     * default) make 0.5 the white end. */
+    const float w[2] = {0.25f, 0.5f};
+    s.range = NN_RANGE_DATA;
+    CHECK_OK(nn_render_strip(&img, w, 2, &s, &err), &err);
+    CHECK(memcmp(px(&img, M, M), HOT_0, 3) == 0);
+    CHECK(memcmp(px(&img, M + S, M), HOT_1, 3) == 0);
+    nn_image_free(&img);
+    /* Cells too small for text hold their colour alone. */
+    nn_render_style_default(&s, 8);
+    s.range = NN_RANGE_PROBABILITY;
+    CHECK_OK(nn_render_strip(&img, v, 4, &s, &err), &err);
+    size_t same = 0;
+    for (size_t q = 0; q < 64; q++)
+        same += memcmp(px(&img, 6 + q % 8, 6 + q / 8), HOT_25, 3) == 0;
+    CHECK(same == 64);
+    nn_image_free(&img);
+    s.range = NN_RANGE_OFF_DIAGONAL;
+    CHECK(nn_render_strip(&img, v, 4, &s, &err) == NN_ERR_ARG);
+    CHECK_MSG(err.msg, "confusion matrix");
 }
 
 /* Dreams: grey tiles on a fixed [0, 1] scale with labels. */
@@ -290,6 +348,46 @@ static void test_confusion(void)
     CHECK(nn_render_confusion(&img, counts, 0, &s, &err) == NN_ERR_ARG);
 }
 
+/* The colour of cell (t, p) of a 3-class confusion matrix at scale 12: its
+ * top-left pixel (counts are written in the middle). */
+static const uint8_t *cell_px(const nn_image *img, size_t t, size_t p)
+{
+    /* layout at S = 12: line 1, fa 1, M 8, gap 4, text height 7: the grid
+     * starts at x = 8 + 6 + 8 + 6 + 4 + 1 = 33, y = 8 + 7 + 4 + 7 + 4 + 1 = 31 */
+    return px(img, 33 + p * 13, 31 + t * 13);
+}
+
+/* The scale for errors: 0 to the largest off-diagonal count (4 here), the
+ * diagonal clipped white; the logarithmic scale: hot(log(1 + n) / log(10)). */
+static void test_confusion_scales(void)
+{
+    const size_t counts[9] = {9, 0, 3,
+                              2, 7, 1,
+                              0, 4, 8};
+    nn_render_style s;
+    nn_render_style_default(&s, 12);
+    s.range = NN_RANGE_OFF_DIAGONAL;
+    nn_image img;
+    nn_error err;
+    CHECK_OK(nn_render_confusion(&img, counts, 3, &s, &err), &err);
+    CHECK(memcmp(cell_px(&img, 0, 0), HOT_1, 3) == 0);
+    CHECK(memcmp(cell_px(&img, 1, 1), HOT_1, 3) == 0);
+    CHECK(memcmp(cell_px(&img, 2, 1), HOT_1, 3) == 0);  /* 4: the largest error */
+    CHECK(memcmp(cell_px(&img, 1, 2), HOT_25, 3) == 0); /* 1 / 4 */
+    CHECK(memcmp(cell_px(&img, 0, 1), HOT_0, 3) == 0);
+    check_golden(&img, "render_confusion_errors.ppm");
+    nn_image_free(&img);
+
+    s.range = NN_RANGE_LOG;
+    CHECK_OK(nn_render_confusion(&img, counts, 3, &s, &err), &err);
+    for (size_t i = 0; i < 9; i++) {
+        uint8_t want[3];
+        nn_colormap_rgb(NN_CMAP_HOT, (float)(log(1.0 + (double)counts[i]) / log(10.0)), want);
+        CHECK(memcmp(cell_px(&img, i / 3, i % 3), want, 3) == 0);
+    }
+    nn_image_free(&img);
+}
+
 int main(void)
 {
     RUN(test_single_prediction_strip);
@@ -298,8 +396,10 @@ int main(void)
     RUN(test_minmax_and_square);
     RUN(test_poster_marks);
     RUN(test_poster_golden);
+    RUN(test_strip_probability);
     RUN(test_tiles_dream_golden);
     RUN(test_tiles_weights);
     RUN(test_confusion);
+    RUN(test_confusion_scales);
     return t_summary();
 }

@@ -145,14 +145,20 @@ int cmd_paint(int argc, char **argv);
 
 /* ---- pictures (render.c) ----------------------------------------------- */
 
-/* The picture options the commands share: --render, and where the command
- * has them --cmap, --scale, --vmin and --vmax. */
+/* The picture options the commands share: --render, --render-format, and
+ * where the command has them --cmap, --scale, --vmin and --vmax. */
 typedef struct cli_render {
-    const char *path; /* --render FILE, NULL if not given */
-    const char *cmap; /* --cmap NAME, NULL for a command without it */
-    size_t scale;     /* --scale S: pixels per cell */
-    float vmin, vmax; /* --vmin V, --vmax V: used only if given */
+    const char *path;   /* --render FILE, NULL if not given */
+    const char *format; /* --render-format FMT (for --render -), NULL if not given */
+    const char *cmap;   /* --cmap NAME, NULL for a command without it */
+    size_t scale;       /* --scale S: pixels per cell */
+    float vmin, vmax;   /* --vmin V, --vmax V: used only if given */
 } cli_render;
+
+/* The --render-format option of a command whose cli_render is r. */
+#define CLI_RENDER_FORMAT_OPT(r)                                                           \
+    {.name = "render-format", .type = OPT_STRING, .dest = &(r).format, .metavar = "FMT",    \
+     .help = "the picture's format for --render -: png, ppm or pgm (png)"}
 
 /* Checks the picture options cmd has just parsed into r: a --render path must
  * end in .ppm, .pgm or .png, the colormap must be known and --vmin may not be
@@ -160,10 +166,20 @@ typedef struct cli_render {
  * and opens the --render file as an output of the run (cli_output_open).
  * Returns 0 or an exit status after printing the error. */
 int cli_render_style(const cli_command *cmd, const cli_render *r, nn_render_style *style);
+
+/* Sets style->range from the --range name, one of the n_allowed names in
+ * allowed: probability (0 to 1), data (smallest to largest; "global" is its
+ * other name), row (each row its own), errors (0 to the largest off-diagonal
+ * count) or log.  Returns 0 or EXIT_USAGE after printing the error. */
+int cli_render_range(const cli_command *cmd, const char *name, const char *const *allowed,
+                     size_t n_allowed, nn_render_style *style);
 /* Encodes img (then frees it) into the output opened for path (opening it
  * now if it was not); it lands with the run's other outputs, followed by
  * "wrote PATH (W x H pixels)" unless quiet. */
 int cli_save_image(const char *path, nn_image *img, int quiet);
+
+/* cli_save_image to r's --render path, in r's --render-format for "-". */
+int cli_save_render(const cli_render *r, nn_image *img, int quiet);
 
 /* ---- models (common.c) ------------------------------------------------ */
 

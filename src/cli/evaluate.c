@@ -18,7 +18,7 @@ typedef struct evaluate_options {
  * status to return. */
 static int parse_options(int argc, char **argv, evaluate_options *o)
 {
-    *o = (evaluate_options){.model = DEFAULT_MODEL, .range = "global",
+    *o = (evaluate_options){.model = DEFAULT_MODEL, .range = "errors",
                             .render = {.cmap = "hot", .scale = 40, .vmax = 1.0f}};
     cli_opt opts[] = {
         {.name = "model", .short_name = 'm', .type = OPT_STRING, .dest = &o->model, .metavar = "MODEL", .help = "the model to evaluate (" DEFAULT_MODEL ")"},
@@ -28,12 +28,13 @@ static int parse_options(int argc, char **argv, evaluate_options *o)
         {.name = "loss", .type = OPT_STRING, .dest = &o->loss, .metavar = "NAME", .help = "xent or mse (the loss the model was trained with)"},
         {.name = "limit", .type = OPT_SIZE, .dest = &o->limit, .min = 1, .max = 1e9, .metavar = "N", .help = "use only the first N samples"},
         {.name = "threads", .short_name = 't', .type = OPT_SIZE, .dest = &o->threads, .min = 0, .max = 256, .metavar = "N", .help = "worker threads, 0 = all cores (0)"},
-        {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "draw the confusion matrix (.ppm, .pgm or .png)"},
+        {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "draw the confusion matrix (.ppm, .pgm or .png; - for standard output)"},
+        CLI_RENDER_FORMAT_OPT(o->render),
         {.name = "cmap", .type = OPT_STRING, .dest = &o->render.cmap, .metavar = "NAME", .help = "its colormap: hot, bwr or gray (hot)"},
-        {.name = "range", .type = OPT_STRING, .dest = &o->range, .metavar = "R", .help = "colour scale over the whole matrix or per true class: global, row (global)"},
+        {.name = "range", .type = OPT_STRING, .dest = &o->range, .metavar = "R", .help = "colour scale: errors (0 to the largest off-diagonal count, larger ones clipped), log (logarithmic), data (smallest to largest count) or row (each true class its own) (errors)"},
         {.name = "scale", .short_name = 's', .type = OPT_SIZE, .dest = &o->render.scale, .min = 8, .max = 512, .metavar = "S", .help = "pixels per cell (40)"},
-        {.name = "vmin", .type = OPT_FLOAT, .dest = &o->render.vmin, .min = -1e30, .max = 1e30, .metavar = "V", .help = "count drawn as the colormap's start (default: the smallest)"},
-        {.name = "vmax", .type = OPT_FLOAT, .dest = &o->render.vmax, .min = -1e30, .max = 1e30, .metavar = "V", .help = "count drawn as the colormap's end (default: the largest)"},
+        {.name = "vmin", .type = OPT_FLOAT, .dest = &o->render.vmin, .min = -1e30, .max = 1e30, .metavar = "V", .help = "count drawn as the colormap's start (default: by --range)"},
+        {.name = "vmax", .type = OPT_FLOAT, .dest = &o->render.vmax, .min = -1e30, .max = 1e30, .metavar = "V", .help = "count drawn as the colormap's end (default: by --range)"},
     };
     cli_command cmd = {.name = "evaluate", .usage = "nnart evaluate [options]",
                        .summary = "Report a saved model's loss, accuracy, per-class accuracy "
@@ -42,12 +43,9 @@ static int parse_options(int argc, char **argv, evaluate_options *o)
     int st = cli_parse_or_exit(&cmd, argc, argv);
     if (st >= 0 || (st = cli_render_style(&cmd, &o->render, &o->style)))
         return st;
-    if (strcmp(o->range, "global") != 0 && strcmp(o->range, "row") != 0) {
-        cli_print_error("nnart evaluate: --range: unknown range '%s' (global, row)", o->range);
-        return EXIT_USAGE;
-    }
-    if (strcmp(o->range, "row") == 0)
-        o->style.range = NN_RANGE_TILE;
+    static const char *const ranges[] = {"errors", "log", "data", "row", "global"};
+    if ((st = cli_render_range(&cmd, o->range, ranges, 5, &o->style)))
+        return st;
     return cli_test_set("evaluate", o->data_dir, &o->images, &o->labels, 1, o->paths);
 }
 
@@ -116,7 +114,7 @@ static int report(const evaluate_options *o, const nn_model *m, const nn_dataset
             st = cli_status(rc);
         } else {
             printf("\n");
-            st = cli_save_image(o->render.path, &img, 0);
+            st = cli_save_render(&o->render, &img, 0);
         }
     }
     nn_eval_free(&ev);

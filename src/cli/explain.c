@@ -123,6 +123,7 @@ static int parse_options(int argc, char **argv, explain_options *o)
         {.name = "randomize", .type = OPT_FLAG, .dest = &o->randomize, .help = "repeat with random weights and print the rank correlation of the two maps"},
         {.name = "format", .short_name = 'f', .type = OPT_STRING, .dest = &o->format, .metavar = "FMT", .help = "text, or csv: row,col,value,attribution for every pixel (text)"},
         {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "draw input, map and overlay (.ppm, .pgm or .png)"},
+        CLI_RENDER_FORMAT_OPT(o->render),
         {.name = "percentile", .type = OPT_FLOAT, .dest = &o->percentile, .min = 1, .max = 100, .metavar = "Q", .help = "full colour at the Q-th percentile of |a|; beyond it clipped (99)"},
         {.name = "scale", .short_name = 's', .type = OPT_SIZE, .dest = &o->render.scale, .min = 1, .max = 256, .metavar = "S", .help = "pixels per input pixel (5)"},
     };
@@ -430,7 +431,7 @@ static int render(const explain_options *o, const subject *s)
         cli_error("%s: %s", o->render.path, err.msg);
         return cli_status(rc);
     }
-    return cli_save_image(o->render.path, &img, o->csv);
+    return cli_save_render(&o->render, &img, o->csv);
 }
 
 /* Loads the model and the input, explains, reports. */

@@ -69,12 +69,13 @@ _nnart()
     --method) COMPREPLY=($(compgen -W "saliency gradxinput ig smoothgrad occlusion all" -- "$cur")); return ;;
     --baseline) _nnart_files '*.@(pgm|ppm)'; COMPREPLY+=($(compgen -W "black blur" -- "$cur")); return ;;
     --range)
-        if [[ $cmd == weights ]]; then
-            COMPREPLY=($(compgen -W "tile global" -- "$cur"))
-        else
-            COMPREPLY=($(compgen -W "global row" -- "$cur"))
-        fi
+        case $cmd in
+        weights) COMPREPLY=($(compgen -W "tile global" -- "$cur")) ;;
+        predict) COMPREPLY=($(compgen -W "probability data row" -- "$cur")) ;;
+        *) COMPREPLY=($(compgen -W "errors log data row" -- "$cur")) ;;
+        esac
         return ;;
+    --render-format) COMPREPLY=($(compgen -W "png ppm pgm" -- "$cur")); return ;;
     -d | --data) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return ;;
     -m | --model | -o | --output) _nnart_files '*.nnm'; return ;;
     --history) _nnart_files '*.csv'; return ;;

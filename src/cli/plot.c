@@ -15,6 +15,7 @@ static int parse_options(int argc, char **argv, plot_options *o)
     *o = (plot_options){.history = NULL};
     cli_opt opts[] = {
         {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "the chart to write (.png, .ppm or .pgm)"},
+        CLI_RENDER_FORMAT_OPT(o->render),
         {.name = "quiet", .short_name = 'q', .type = OPT_FLAG, .dest = &o->quiet, .help = "print nothing but errors"},
     };
     cli_command cmd = {.name = "plot", .usage = "nnart plot HISTORY.csv --render FILE [options]",
@@ -67,7 +68,7 @@ static int plot(const plot_options *o)
         cli_error("%s: %s", o->history, err.msg);
         return cli_status(rc);
     }
-    return cli_save_image(o->render.path, &img, o->quiet);
+    return cli_save_render(&o->render, &img, o->quiet);
 }
 
 int cmd_plot(int argc, char **argv)

@@ -10,8 +10,9 @@ typedef struct predict_options {
     const char *model, *images, *labels, *data_dir;
     const char *image; /* a drawing instead of a data set */
     const char *format;
+    const char *range; /* --range: the colour scale */
     size_t index, count;
-    int invert, no_invert, poster;
+    int invert, no_invert, poster, bare;
     int csv;    /* --format csv */
     cli_render render;
     nn_render_style style;
@@ -43,8 +44,13 @@ static int check_options(const cli_command *cmd, predict_options *o)
         return EXIT_USAGE;
     }
     int st = cli_render_style(cmd, &o->render, &o->style);
-    if (st)
+    static const char *const ranges[] = {"probability", "data", "row"};
+    if (st || (st = cli_render_range(cmd, o->range, ranges, 3, &o->style)))
         return st;
+    if (o->poster && o->bare) {
+        cli_print_error("nnart predict: --poster and --bare contradict each other");
+        return EXIT_USAGE;
+    }
     return o->image ? -1
                     : cli_test_set("predict", o->data_dir, &o->images, &o->labels, 0, o->paths);
 }
@@ -54,6 +60,7 @@ static int check_options(const cli_command *cmd, predict_options *o)
 static int parse_options(int argc, char **argv, predict_options *o)
 {
     *o = (predict_options){.model = DEFAULT_MODEL, .format = "text", .count = 1,
+                           .range = "probability",
                            .render = {.cmap = "hot", .scale = 32, .vmax = 1.0f}};
     cli_opt opts[] = {
         {.name = "model", .short_name = 'm', .type = OPT_STRING, .dest = &o->model, .metavar = "MODEL", .help = "the model (" DEFAULT_MODEL ")"},
@@ -66,12 +73,15 @@ static int parse_options(int argc, char **argv, predict_options *o)
         {.name = "invert", .type = OPT_FLAG, .dest = &o->invert, .help = "the drawing is dark on light: invert it (default: decide from its border)"},
         {.name = "no-invert", .type = OPT_FLAG, .dest = &o->no_invert, .help = "the drawing is light on dark: keep it"},
         {.name = "format", .short_name = 'f', .type = OPT_STRING, .dest = &o->format, .metavar = "FMT", .help = "text or csv (text)"},
-        {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "draw the probabilities (.ppm, .pgm or .png)"},
+        {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "draw the probabilities (.ppm, .pgm or .png; - for standard output)"},
+        CLI_RENDER_FORMAT_OPT(o->render),
         {.name = "poster", .type = OPT_FLAG, .dest = &o->poster, .help = "draw a poster (inputs, labels) even for one image"},
+        {.name = "bare", .type = OPT_FLAG, .dest = &o->bare, .help = "draw the bare heat-map: one row of cells per image, nothing else"},
+        {.name = "range", .type = OPT_STRING, .dest = &o->range, .metavar = "R", .help = "colour scale: probability (fixed 0 to 1), data (smallest to largest drawn, as imshow) or row (each row its own) (probability)"},
         {.name = "cmap", .type = OPT_STRING, .dest = &o->render.cmap, .metavar = "NAME", .help = "colormap: hot, bwr or gray (hot)"},
         {.name = "scale", .short_name = 's', .type = OPT_SIZE, .dest = &o->render.scale, .min = 1, .max = 512, .metavar = "S", .help = "pixels per cell (32)"},
-        {.name = "vmin", .type = OPT_FLOAT, .dest = &o->render.vmin, .min = -1e30, .max = 1e30, .metavar = "V", .help = "value drawn as the colormap's start (default: the smallest drawn)"},
-        {.name = "vmax", .type = OPT_FLOAT, .dest = &o->render.vmax, .min = -1e30, .max = 1e30, .metavar = "V", .help = "value drawn as the colormap's end (default: the largest drawn)"},
+        {.name = "vmin", .type = OPT_FLOAT, .dest = &o->render.vmin, .min = -1e30, .max = 1e30, .metavar = "V", .help = "value drawn as the colormap's start (default: by --range)"},
+        {.name = "vmax", .type = OPT_FLOAT, .dest = &o->render.vmax, .min = -1e30, .max = 1e30, .metavar = "V", .help = "value drawn as the colormap's end (default: by --range)"},
     };
     cli_command cmd = {.name = "predict", .usage = "nnart predict [options]",
                        .summary = "Show the probabilities a model gives test images, or your "
@@ -226,14 +236,19 @@ static void print_table(const predictions *p, int csv)
     }
 }
 
-static int render(const char *path, const predictions *p, const nn_render_style *s, int poster,
-                  int quiet)
+/* Draws the predictions as o asks: the bare heat-map (--bare), a strip for
+ * one image, else a poster. */
+static int render(const predict_options *o, const predictions *p)
 {
+    const nn_render_style *s = &o->style;
+    const char *path = o->render.path;
     nn_image img;
     nn_error err;
     int rc;
-    if (p->n == 1 && !poster) {
-        rc = nn_render_heatmap(&img, p->probs, 1, p->C, s, &err);
+    if (o->bare) {
+        rc = nn_render_heatmap(&img, p->probs, p->n, p->C, s, &err);
+    } else if (p->n == 1 && !o->poster) {
+        rc = nn_render_strip(&img, p->probs, p->C, s, &err);
     } else {
         int any_label = 0;
         for (size_t i = 0; i < p->n; i++)
@@ -247,7 +262,7 @@ static int render(const char *path, const predictions *p, const nn_render_style 
         cli_error("%s: %s", path, err.msg);
         return cli_status(rc);
     }
-    return cli_save_image(path, &img, quiet);
+    return cli_save_render(&o->render, &img, o->csv);
 }
 
 /* Runs the model on the images or the drawing, then prints the
@@ -267,7 +282,7 @@ static int predict(const predict_options *o)
     if (st == EXIT_OK) {
         print_table(&p, o->csv);
         if (o->render.path)
-            st = render(o->render.path, &p, &o->style, o->poster, o->csv);
+            st = render(o, &p);
     }
     predictions_free(&p);
     nn_model_free(&m);

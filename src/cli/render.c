@@ -5,26 +5,57 @@
 
 #include "cli.h"
 
-/* The format of a --render path: by its extension, or PNG for "-" (standard
- * output).  0, or -1 for a name with no picture extension. */
-static int render_format(const char *path, nn_image_format *fmt)
+/* The format called name ("png", "ppm" or "pgm", any case): 0, or -1 for
+ * another name. */
+static int format_from_name(const char *name, nn_image_format *fmt)
+{
+    char path[16];
+    if (strlen(name) > 8 || strchr(name, '.'))
+        return -1;
+    snprintf(path, sizeof path, "x.%s", name);
+    return nn_image_format_from_path(path, fmt);
+}
+
+/* The format of a --render path: by its extension, or for "-" (standard
+ * output) the --render-format name (PNG if NULL).  0, or -1 for a name with
+ * no picture extension. */
+static int render_format(const char *path, const char *format, nn_image_format *fmt)
 {
     if (strcmp(path, "-") == 0) {
         *fmt = NN_IMAGE_PNG;
-        return 0;
+        return format ? format_from_name(format, fmt) : 0;
     }
     return nn_image_format_from_path(path, fmt);
+}
+
+/* Checks --render and --render-format: 0 or EXIT_USAGE after the error. */
+static int check_target(const cli_command *cmd, const cli_render *r)
+{
+    nn_image_format fmt;
+    if (r->format && format_from_name(r->format, &fmt) != 0) {
+        cli_print_error("nnart %s: --render-format: unknown format '%s' (png, ppm, pgm)",
+                        cmd->name, r->format);
+        return EXIT_USAGE;
+    }
+    if (r->format && (!r->path || strcmp(r->path, "-") != 0)) {
+        cli_print_error("nnart %s: --render-format applies to --render - only (a file's "
+                        "format is its extension)", cmd->name);
+        return EXIT_USAGE;
+    }
+    if (r->path && render_format(r->path, NULL, &fmt) != 0) {
+        cli_print_error("nnart %s: --render: '%s' has no picture extension (.ppm, .pgm or .png)",
+                        cmd->name, r->path);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
 }
 
 int cli_render_style(const cli_command *cmd, const cli_render *r, nn_render_style *style)
 {
     nn_render_style_default(style, r->scale);
-    nn_image_format fmt;
-    if (r->path && render_format(r->path, &fmt) != 0) {
-        cli_print_error("nnart %s: --render: '%s' has no picture extension (.ppm, .pgm or .png)",
-                        cmd->name, r->path);
-        return EXIT_USAGE;
-    }
+    int st = check_target(cmd, r);
+    if (st)
+        return st;
     if (r->cmap && nn_colormap_from_name(r->cmap, &style->cmap) != 0) {
         cli_print_error("nnart %s: --cmap: unknown colormap '%s' (hot, bwr, gray)", cmd->name,
                         r->cmap);
@@ -45,13 +76,44 @@ int cli_render_style(const cli_command *cmd, const cli_render *r, nn_render_styl
     return r->path ? cli_output_open(cmd->name, "--render", r->path, &out) : EXIT_OK;
 }
 
-int cli_save_image(const char *path, nn_image *img, int quiet)
+/* The --range names and the ranges they stand for. */
+static const struct {
+    const char *name;
+    nn_range range;
+} RANGES[] = {
+    {"probability", NN_RANGE_PROBABILITY}, {"data", NN_RANGE_DATA},
+    {"global", NN_RANGE_DATA},             {"row", NN_RANGE_TILE},
+    {"errors", NN_RANGE_OFF_DIAGONAL},     {"log", NN_RANGE_LOG},
+};
+
+int cli_render_range(const cli_command *cmd, const char *name, const char *const *allowed,
+                     size_t n_allowed, nn_render_style *style)
+{
+    for (size_t i = 0; i < n_allowed; i++) {
+        if (strcmp(name, allowed[i]) != 0)
+            continue;
+        for (size_t k = 0; k < sizeof RANGES / sizeof *RANGES; k++)
+            if (strcmp(name, RANGES[k].name) == 0) {
+                style->range = RANGES[k].range;
+                return EXIT_OK;
+            }
+    }
+    char list[128] = "";
+    for (size_t i = 0; i < n_allowed; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+                 allowed[i]);
+    cli_print_error("nnart %s: --range: unknown range '%s' (%s)", cmd->name, name, list);
+    return EXIT_USAGE;
+}
+
+/* Encodes img (then frees it) in format into the output for path. */
+static int save(const char *path, const char *format, nn_image *img, int quiet)
 {
     nn_error err;
     nn_image_format fmt;
     uint8_t *buf = NULL;
     size_t len = 0;
-    int rc = render_format(path, &fmt) != 0
+    int rc = render_format(path, format, &fmt) != 0
                  ? nn_fail(&err, NN_ERR_ARG, "unknown image type; the name must end in .png, "
                                              ".ppm or .pgm")
                  : nn_image_encode(img, fmt, &buf, &len, &err);
@@ -69,4 +131,14 @@ int cli_save_image(const char *path, nn_image *img, int quiet)
         st = cli_output_write(out, buf, len, quiet ? NULL : done);
     free(buf);
     return st;
+}
+
+int cli_save_image(const char *path, nn_image *img, int quiet)
+{
+    return save(path, NULL, img, quiet);
+}
+
+int cli_save_render(const cli_render *r, nn_image *img, int quiet)
+{
+    return save(r->path, r->format, img, quiet);
 }

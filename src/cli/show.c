@@ -29,6 +29,7 @@ static int parse_options(int argc, char **argv, show_options *o)
         {.name = "invert", .type = OPT_FLAG, .dest = &o->invert, .help = "the drawing is dark on light: invert it (default: decide from its border)"},
         {.name = "no-invert", .type = OPT_FLAG, .dest = &o->no_invert, .help = "the drawing is light on dark: keep it"},
         {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "the picture to write (.ppm, .pgm or .png)"},
+        CLI_RENDER_FORMAT_OPT(o->render),
         {.name = "scale", .short_name = 's', .type = OPT_SIZE, .dest = &o->render.scale, .min = 1, .max = 16, .metavar = "S", .help = "size of the picture: 1 small, 2 about 1000 pixels wide (2)"},
         {.name = "units", .type = OPT_SIZE, .dest = &o->units, .min = 1, .max = NN_NETWORK_MAX_UNITS, .metavar = "N", .help = "most units drawn per layer; a wider layer shows the N with the largest activation (16)"},
     };
@@ -141,7 +142,7 @@ static int render(const show_options *o, const nn_model *m, const float *x, size
         snprintf(lab, sizeof lab, "%d", label);
     printf("index  label  predicted       p\n%5s  %5s  %9zu  %6.4f\n", idx, lab, predicted,
            (double)p);
-    return cli_save_image(o->render.path, &img, 0);
+    return cli_save_render(&o->render, &img, 0);
 }
 
 /* Loads the model and the input, then draws the network. */

@@ -21,6 +21,7 @@ static int parse_options(int argc, char **argv, weights_options *o)
     cli_opt opts[] = {
         {.name = "model", .short_name = 'm', .type = OPT_STRING, .dest = &o->model, .metavar = "MODEL", .help = "the model (" DEFAULT_MODEL ")"},
         {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "the picture to write (.ppm, .pgm or .png)"},
+        CLI_RENDER_FORMAT_OPT(o->render),
         {.name = "cmap", .type = OPT_STRING, .dest = &o->render.cmap, .metavar = "NAME", .help = "colormap: bwr, hot or gray (bwr)"},
         {.name = "range", .type = OPT_STRING, .dest = &o->range, .metavar = "R", .help = "colour scale per tile or global (tile)"},
         {.name = "scale", .short_name = 's', .type = OPT_SIZE, .dest = &o->render.scale, .min = 1, .max = 256, .metavar = "S", .help = "pixels per weight (4)"},
@@ -80,7 +81,7 @@ static int draw(const weights_options *o, const nn_model *m, size_t side)
         st = cli_status(rc);
         goto done;
     }
-    st = cli_save_image(o->render.path, &img, 0);
+    st = cli_save_render(&o->render, &img, 0);
 done:
     free(label_ptr);
     free(labels);

@@ -93,12 +93,20 @@ static int check_style(const nn_render_style *s, nn_error *err)
                        MAX_SCALE);
     if (s->cmap != NN_CMAP_HOT && s->cmap != NN_CMAP_BWR && s->cmap != NN_CMAP_GRAY)
         return nn_fail(err, NN_ERR_ARG, "render: unknown colormap %d", (int)s->cmap);
-    if (s->range != NN_RANGE_DATA && s->range != NN_RANGE_SYMMETRIC &&
-        s->range != NN_RANGE_TILE && s->range != NN_RANGE_TILE_SYMMETRIC)
+    if (s->range < NN_RANGE_DATA || s->range > NN_RANGE_LOG)
         return nn_fail(err, NN_ERR_ARG, "render: unknown range mode %d", (int)s->range);
     if ((s->set_vmin && !isfinite(s->vmin)) || (s->set_vmax && !isfinite(s->vmax)))
         return nn_fail(err, NN_ERR_ARG, "render: vmin and vmax must be finite");
     return NN_OK;
+}
+
+/* check_style, and the off-diagonal range belongs to a confusion matrix. */
+static int check_plain_style(const nn_render_style *s, nn_error *err)
+{
+    if (s->range == NN_RANGE_OFF_DIAGONAL)
+        return nn_fail(err, NN_ERR_ARG, "render: the off-diagonal range needs a confusion "
+                                        "matrix");
+    return check_style(s, err);
 }
 
 static int per_tile(const nn_render_style *s)
@@ -121,6 +129,10 @@ static int limits(const nn_render_style *s, const float *all, size_t n_all, cons
         *lo = -m;
         *hi = m;
     }
+    if (s->range == NN_RANGE_PROBABILITY) {
+        *lo = 0.0f;
+        *hi = 1.0f;
+    }
     if (s->set_vmin)
         *lo = s->vmin;
     if (s->set_vmax)
@@ -131,15 +143,29 @@ static int limits(const nn_render_style *s, const float *all, size_t n_all, cons
     return NN_OK;
 }
 
+/* Where value v falls on the style's scale from lo to hi, 0 to 1 inside it:
+ * normalize(v, lo, hi), or log(1 + v - lo) / log(1 + hi - lo) on the
+ * logarithmic range. */
+static float scale_position(const nn_render_style *s, float v, float lo, float hi)
+{
+    if (s->range != NN_RANGE_LOG)
+        return nn_normalize(v, lo, hi);
+    if (!(hi > lo))
+        return 0.0f;
+    double d = (double)v - (double)lo;
+    return (float)(log1p(d > 0.0 ? d : 0.0) / log1p((double)hi - (double)lo));
+}
+
 /* Draws a rows x cols array at (x, y), each value a bw x bh block coloured
- * cmap(normalize(v, lo, hi)). */
+ * cmap(scale_position(v)). */
 static void draw_values(nn_image *img, size_t x, size_t y, const float *v, size_t rows,
-                        size_t cols, size_t bw, size_t bh, nn_colormap cmap, float lo, float hi)
+                        size_t cols, size_t bw, size_t bh, const nn_render_style *s, float lo,
+                        float hi)
 {
     for (size_t r = 0; r < rows; r++)
         for (size_t c = 0; c < cols; c++) {
             uint8_t rgb[3];
-            nn_colormap_rgb(cmap, nn_normalize(v[r * cols + c], lo, hi), rgb);
+            nn_colormap_rgb(s->cmap, scale_position(s, v[r * cols + c], lo, hi), rgb);
             nn_image_fill_rect(img, x + c * bw, y + r * bh, bw, bh, rgb);
         }
 }
@@ -197,43 +223,140 @@ static void text_right(nn_image *img, size_t x, size_t y, size_t h, const char *
     nn_image_draw_text(img, tw < x ? x - tw : 0, th < h ? y + (h - th) / 2 : y, text, fs, rgb);
 }
 
-/* The labels of a colour bar: vmin and vmax. */
-static void bar_labels(float lo, float hi, char a[32], char b[32])
+/* What a colour bar says: the values at its ends (and at its middle on the
+ * logarithmic range), and a caption naming the scale.  A scale per tile has
+ * no single bar: its key is the caption alone. */
+typedef struct key {
+    int bar, log;
+    char lo[32], mid[32], hi[32];
+    char caption[96];
+} key;
+
+/* The caption of style s's scale, whose ends are lo and hi. */
+static void key_caption(const nn_render_style *s, float lo, float hi, char *out, size_t len)
 {
-    snprintf(a, 32, "%.4g", (double)lo);
-    snprintf(b, 32, "%.4g", (double)hi);
+    if (s->set_vmin || s->set_vmax) {
+        snprintf(out, len, "fixed scale %.4g to %.4g%s", (double)lo, (double)hi,
+                 s->range == NN_RANGE_LOG ? ", logarithmic" : "");
+        return;
+    }
+    const char *c = "";
+    switch (s->range) {
+    case NN_RANGE_DATA: c = "smallest to largest value drawn"; break;
+    case NN_RANGE_SYMMETRIC: c = "-m to +m, m the largest |value| drawn"; break;
+    case NN_RANGE_TILE: c = "each row: its smallest to its largest value"; break;
+    case NN_RANGE_TILE_SYMMETRIC: c = "each row: -m to +m, m its largest |value|"; break;
+    case NN_RANGE_PROBABILITY: c = "probability, fixed scale 0 to 1"; break;
+    case NN_RANGE_OFF_DIAGONAL: c = "0 to the largest error, clipped"; break;
+    case NN_RANGE_LOG:
+        if (lo != 0.0f) {
+            snprintf(out, len, "logarithmic: log(1 + count - %.4g)", (double)lo);
+            return;
+        }
+        c = "logarithmic: log(1 + count)";
+        break;
+    }
+    snprintf(out, len, "%s", c);
 }
 
-/* The narrowest colour bar whose two labels do not meet. */
-static size_t bar_min_width(float lo, float hi, size_t fs)
+/* The key of style s drawn from lo to hi. */
+static key make_key(const nn_render_style *s, float lo, float hi)
 {
-    char a[32], b[32];
-    bar_labels(lo, hi, a, b);
-    return text_w(a, fs) + text_w(b, fs) + 12 * fs;
+    key k;
+    k.bar = !per_tile(s);
+    k.log = s->range == NN_RANGE_LOG && hi > lo;
+    snprintf(k.lo, sizeof k.lo, "%.4g", (double)lo);
+    snprintf(k.hi, sizeof k.hi, "%.4g", (double)hi);
+    /* the middle of a logarithmic bar: lo + exp(log(1 + hi - lo) / 2) - 1 */
+    double mid = (double)lo + expm1(0.5 * log1p((double)hi - (double)lo));
+    snprintf(k.mid, sizeof k.mid, "%.3g", k.log ? mid : 0.0);
+    key_caption(s, lo, hi, k.caption, sizeof k.caption);
+    return k;
 }
 
-/* Height of a colour bar of bar height h with its labels. */
-static size_t bar_height(size_t h, size_t fs)
+/* The narrowest key whose labels do not meet and whose caption fits. */
+static size_t key_min_width(const key *k, size_t fs)
 {
-    return h + max_sz(2, fs * 3) + text_h(fs);
+    size_t labels = text_w(k->lo, fs) + text_w(k->hi, fs) + 12 * fs;
+    if (k->log)
+        labels += text_w(k->mid, fs) + 12 * fs;
+    return max_sz(k->bar ? labels : 0, text_w(k->caption, fs));
 }
 
-/* A horizontal colour bar of w x h at (x, y): column i shows cmap(i / (w - 1)),
- * with vmin written under its left end and vmax under its right end. */
-static void colour_bar(nn_image *img, size_t x, size_t y, size_t w, size_t h, nn_colormap cmap,
-                       float lo, float hi, size_t fs)
+/* Height of a key of bar height h with its labels and caption. */
+static size_t key_height(const key *k, size_t h, size_t fs)
 {
+    size_t caption = text_h(fs);
+    return k->bar ? h + 2 * max_sz(2, fs * 3) + text_h(fs) + caption : caption;
+}
+
+/* A key of w pixels at (x, y): a horizontal colour bar of w x h whose column i
+ * shows cmap(i / (w - 1)), the value at its left end under that end, the
+ * value at its right end under that, the caption below. */
+static void draw_key(nn_image *img, size_t x, size_t y, size_t w, size_t h, nn_colormap cmap,
+                     const key *k, size_t fs)
+{
+    if (!k->bar) {
+        nn_image_draw_text(img, x, y, k->caption, fs, DIM);
+        return;
+    }
     for (size_t i = 0; i < w; i++) {
         uint8_t rgb[3];
         nn_colormap_rgb(cmap, w > 1 ? (float)i / (float)(w - 1) : 0.0f, rgb);
         nn_image_fill_rect(img, x + i, y, 1, h, rgb);
     }
     frame(img, x, y, w, h, 1, GRID);
-    char a[32], b[32];
-    bar_labels(lo, hi, a, b);
     size_t ty = y + h + max_sz(2, fs * 3);
-    nn_image_draw_text(img, x, ty, a, fs, DIM);
-    nn_image_draw_text(img, x + w > text_w(b, fs) ? x + w - text_w(b, fs) : 0, ty, b, fs, DIM);
+    nn_image_draw_text(img, x, ty, k->lo, fs, DIM);
+    if (k->log)
+        text_centered(img, x, ty, w, text_h(fs), k->mid, fs, DIM);
+    size_t hw = text_w(k->hi, fs);
+    nn_image_draw_text(img, x + w > hw ? x + w - hw : 0, ty, k->hi, fs, DIM);
+    nn_image_draw_text(img, x, ty + text_h(fs) + max_sz(2, fs * 3), k->caption, fs, DIM);
+}
+
+/* Black or white, whichever stands out on a cell of colour rgb: black where
+ * the cell's luma (ITU-R BT.601) is above half. */
+static const uint8_t *ink_on(const uint8_t rgb[3])
+{
+    return 299 * rgb[0] + 587 * rgb[1] + 114 * rgb[2] > 128000 ? BLACK : WHITE;
+}
+
+/* The text of value v written in a w x h cell: the most decimals (3, 2, then
+ * 1) whose text leaves two pixels each side, a leading "0" dropped (".260"),
+ * at the largest font scale up to max(1, h / 32) that fits.  Returns the font
+ * scale, or 0 (and "") when nothing fits. */
+static size_t cell_value_text(float v, size_t w, size_t h, char *buf, size_t len)
+{
+    for (size_t fs = max_sz(1, h / 32); fs >= 1; fs--) {
+        if (text_h(fs) + 4 > h)
+            continue;
+        for (int d = 3; d >= 1; d--) {
+            char t[48];
+            snprintf(t, sizeof t, "%.*f", d, (double)v);
+            const char *s = t;
+            if (strncmp(t, "0.", 2) == 0)
+                s = t + 1;
+            else if (strncmp(t, "-0.", 3) == 0)
+                t[1] = '-', s = t + 1;
+            if (text_w(s, fs) + 4 <= w) {
+                snprintf(buf, len, "%s", s);
+                return fs;
+            }
+        }
+    }
+    buf[0] = 0;
+    return 0;
+}
+
+/* Value v written in the cell of w x h at (x, y) coloured rgb, if it fits. */
+static void cell_value(nn_image *img, size_t x, size_t y, size_t w, size_t h, float v,
+                       const uint8_t rgb[3])
+{
+    char t[48];
+    size_t fs = cell_value_text(v, w, h, t, sizeof t);
+    if (fs)
+        text_centered(img, x, y, w, h, t, fs, ink_on(rgb));
 }
 
 /* Creates the picture's canvas filled with the background. */
@@ -249,7 +372,7 @@ int nn_render_heatmap(nn_image *img, const float *v, size_t rows, size_t cols,
                       const nn_render_style *s, nn_error *err)
 {
     memset(img, 0, sizeof *img);
-    int rc = check_style(s, err);
+    int rc = check_plain_style(s, err);
     if (rc)
         return rc;
     if ((rc = nn_image_create(img, mul_sat(cols, s->scale), mul_sat(rows, s->scale), 3, err)))
@@ -260,9 +383,65 @@ int nn_render_heatmap(nn_image *img, const float *v, size_t rows, size_t cols,
             nn_image_free(img);
             return rc;
         }
-        draw_values(img, 0, r * s->scale, v + r * cols, 1, cols, s->scale, s->scale, s->cmap,
-                    lo, hi);
+        draw_values(img, 0, r * s->scale, v + r * cols, 1, cols, s->scale, s->scale, s, lo,
+                    hi);
     }
+    return NN_OK;
+}
+
+/* Where a strip's parts go: the cells at (M, M), the class numbers under
+ * them, the key under those. */
+typedef struct strip_layout {
+    size_t S, fs, M, gap, th, cells_w, key_w, bar_h, y_nums, y_key, width, height;
+} strip_layout;
+
+static strip_layout strip_geometry(size_t n, const nn_render_style *s, const key *k)
+{
+    strip_layout g;
+    g.S = s->scale;
+    g.fs = max_sz(1, g.S / 32);
+    g.M = max_sz(6, g.S / 4);
+    g.gap = max_sz(3, g.S / 8);
+    g.th = text_h(g.fs);
+    g.cells_w = mul_sat(n, g.S);
+    g.key_w = max_sz(g.cells_w, key_min_width(k, g.fs));
+    g.bar_h = max_sz(4, g.S / 4);
+    g.y_nums = add_sat(g.M, g.S + g.gap);
+    g.y_key = add_sat(g.y_nums, g.th + g.gap + g.gap);
+    g.width = add_sat(g.key_w, 2 * g.M);
+    g.height = add_sat(g.y_key, key_height(k, g.bar_h, g.fs) + g.M);
+    return g;
+}
+
+int nn_render_strip(nn_image *img, const float *probs, size_t n, const nn_render_style *s,
+                    nn_error *err)
+{
+    memset(img, 0, sizeof *img);
+    int rc = check_plain_style(s, err);
+    if (rc)
+        return rc;
+    if (n == 0 || n > 1000)
+        return nn_fail(err, NN_ERR_ARG, "render: a strip of %zu values (1-1000)", n);
+    float lo, hi;
+    if ((rc = limits(s, probs, n, probs, n, &lo, &hi, err)))
+        return rc;
+    key k = make_key(s, lo, hi);
+    k.bar = 1; /* one row: its own range is the whole picture's */
+    strip_layout g = strip_geometry(n, s, &k);
+    if ((rc = canvas(img, g.width, g.height, err)))
+        return rc;
+    frame(img, g.M, g.M, g.cells_w, g.S, 1, GRID);
+    for (size_t c = 0; c < n; c++) {
+        size_t x = g.M + c * g.S;
+        uint8_t rgb[3];
+        nn_colormap_rgb(s->cmap, scale_position(s, probs[c], lo, hi), rgb);
+        nn_image_fill_rect(img, x, g.M, g.S, g.S, rgb);
+        cell_value(img, x, g.M, g.S, g.S, probs[c], rgb);
+        char t[24];
+        snprintf(t, sizeof t, "%zu", c);
+        text_centered(img, x, g.y_nums, g.S, g.th, t, g.fs, TEXT);
+    }
+    draw_key(img, g.M, g.y_key, g.key_w, g.bar_h, s->cmap, &k, g.fs);
     return NN_OK;
 }
 
@@ -306,9 +485,8 @@ typedef struct poster_layout {
     size_t width, height;
 } poster_layout;
 
-/* The layout of poster p in style s; glo and ghi label the colour bar. */
-static poster_layout poster_geometry(const nn_poster *p, const nn_render_style *s, float glo,
-                                     float ghi)
+/* The layout of poster p in style s with key k. */
+static poster_layout poster_geometry(const nn_poster *p, const nn_render_style *s, const key *k)
 {
     poster_layout g;
     size_t C = p->n_classes, N = p->n;
@@ -326,7 +504,7 @@ static poster_layout poster_geometry(const nn_poster *p, const nn_render_style *
     g.in_w = p->inputs ? max_sz(g.S, text_w("in", g.fs)) : 0;
     g.true_w = max_sz(text_w("true", g.fs), mul_sat(6 * g.fs, n_digits(C - 1))) + 6 * g.fs;
     g.cells_w = mul_sat(C, add_sat(g.S, g.line)) - g.line;
-    g.bar_w = per_tile(s) ? 0 : max_sz(g.cells_w, bar_min_width(glo, ghi, g.fs));
+    g.bar_w = max_sz(g.cells_w, key_min_width(k, g.fs));
     g.x_index = g.M;
     g.x_input = p->index ? add_sat(g.M, g.idx_w + g.gap) : g.M;
     g.x_cells = add_sat(g.x_input, (p->inputs ? g.in_w + g.gap : 0) + g.line);
@@ -338,8 +516,7 @@ static poster_layout poster_geometry(const nn_poster *p, const nn_render_style *
     size_t rows_h = mul_sat(N, add_sat(g.S, g.rowgap)) - g.rowgap;
     g.bar_h = max_sz(4, g.S / 4);
     g.y_bar = add_sat(g.y_rows, rows_h + g.line + g.gap);
-    g.height = per_tile(s) ? add_sat(g.y_rows, rows_h + g.line + g.M)
-                           : add_sat(g.y_bar, bar_height(g.bar_h, g.fs) + g.M);
+    g.height = add_sat(g.y_bar, key_height(k, g.bar_h, g.fs) + g.M);
     return g;
 }
 
@@ -383,8 +560,13 @@ static void poster_row(nn_image *img, const nn_poster *p, const nn_render_style 
     nn_image_fill_rect(img, g->x_cells - line, y - line, g->cells_w + 2 * line, S + 2 * line,
                        GRID);
     frame(img, g->x_cells + pred * (S + line), y, S, S, line, MARK);
-    for (size_t c = 0; c < C; c++)
-        draw_values(img, g->x_cells + c * (S + line), y, pr + c, 1, 1, S, S, s->cmap, lo, hi);
+    for (size_t c = 0; c < C; c++) {
+        size_t x = g->x_cells + c * (S + line);
+        uint8_t rgb[3];
+        nn_colormap_rgb(s->cmap, scale_position(s, pr[c], lo, hi), rgb);
+        nn_image_fill_rect(img, x, y, S, S, rgb);
+        cell_value(img, x, y, S, S, pr[c], rgb);
+    }
     if (p->labels && p->labels[i] >= 0) {
         char t[16];
         snprintf(t, sizeof t, "%d", p->labels[i]);
@@ -401,7 +583,7 @@ int nn_render_poster(nn_image *img, const nn_poster *p, const nn_render_style *s
                      nn_error *err)
 {
     memset(img, 0, sizeof *img);
-    int rc = check_style(s, err);
+    int rc = check_plain_style(s, err);
     if (rc == NN_OK)
         rc = check_poster(p, err);
     if (rc)
@@ -410,7 +592,8 @@ int nn_render_poster(nn_image *img, const nn_poster *p, const nn_render_style *s
     float glo = 0.0f, ghi = 0.0f; /* the colour bar's scale */
     if (!per_tile(s) && (rc = limits(s, p->probs, N * C, p->probs, N * C, &glo, &ghi, err)))
         return rc;
-    poster_layout g = poster_geometry(p, s, glo, ghi);
+    key k = make_key(s, glo, ghi);
+    poster_layout g = poster_geometry(p, s, &k);
     if ((rc = canvas(img, g.width, g.height, err)))
         return rc;
     poster_header(img, p, &g);
@@ -422,15 +605,14 @@ int nn_render_poster(nn_image *img, const nn_poster *p, const nn_render_style *s
         }
         poster_row(img, p, s, &g, i, lo, hi);
     }
-    if (!per_tile(s))
-        colour_bar(img, g.x_cells, g.y_bar, g.bar_w, g.bar_h, s->cmap, glo, ghi, g.fs);
+    draw_key(img, g.x_cells, g.y_bar, g.bar_w, g.bar_h, s->cmap, &k, g.fs);
     return NN_OK;
 }
 
 int nn_render_tiles(nn_image *img, const nn_tiles *t, const nn_render_style *s, nn_error *err)
 {
     memset(img, 0, sizeof *img);
-    int rc = check_style(s, err);
+    int rc = check_plain_style(s, err);
     if (rc)
         return rc;
     if (t->n == 0 || t->rows == 0 || t->cols == 0 || t->rows > NN_IMAGE_MAX_SIDE ||
@@ -471,8 +653,7 @@ int nn_render_tiles(nn_image *img, const nn_tiles *t, const nn_render_style *s, 
             text_centered(img, x, y, slot, text_h(fs), t->labels[i], fs, TEXT);
         x += (slot - tw) / 2;
         frame(img, x, y + label_h, tw, th, 1, GRID);
-        draw_values(img, x, y + label_h, v, t->rows, t->cols, s->scale, s->scale, s->cmap, lo,
-                    hi);
+        draw_values(img, x, y + label_h, v, t->rows, t->cols, s->scale, s->scale, s, lo, hi);
     }
     return NN_OK;
 }
@@ -490,10 +671,10 @@ typedef struct confusion_layout {
     size_t width, height;
 } confusion_layout;
 
-/* The layout of a C x C matrix whose largest count is most, in style s;
- * glo and ghi label the colour bar. */
+/* The layout of a C x C matrix whose largest count is most, in style s,
+ * with key k. */
 static confusion_layout confusion_geometry(size_t C, size_t most, const nn_render_style *s,
-                                           float glo, float ghi)
+                                           const key *k)
 {
     confusion_layout g;
     g.S = s->scale;
@@ -515,14 +696,13 @@ static confusion_layout confusion_geometry(size_t C, size_t most, const nn_rende
     g.y_nums = g.M + g.tha + g.gap;
     g.y_grid = g.y_nums + g.tha + g.gap + g.line;
     g.grid = mul_sat(C, add_sat(g.S, g.line)) - g.line;
-    g.bar_w = per_tile(s) ? 0 : max_sz(g.grid, bar_min_width(glo, ghi, g.fa));
+    g.bar_w = max_sz(g.grid, key_min_width(k, g.fa));
     g.bar_h = max_sz(4, g.S / 4);
     g.y_bar = add_sat(g.y_grid, g.grid + g.line + g.gap);
     size_t right = max_sz(max_sz(g.grid + g.line, text_w("predicted", g.fa)), g.bar_w);
     g.width = add_sat(g.x_grid, right);
     g.width = add_sat(g.width, g.M);
-    g.height = per_tile(s) ? add_sat(g.y_grid, g.grid + g.line + g.M)
-                           : add_sat(g.y_bar, bar_height(g.bar_h, g.fa) + g.M);
+    g.height = add_sat(g.y_bar, key_height(k, g.bar_h, g.fa) + g.M);
     g.height = max_sz(g.height, add_sat(g.y_grid, 4 * 8 * g.fa + g.M));
     return g;
 }
@@ -544,11 +724,12 @@ static void confusion_titles(nn_image *img, const confusion_layout *g)
 }
 
 /* True class t: its number above its column and left of its row, and its
- * row of cells (v as floats, counts as written) coloured between lo and hi,
- * each with its count in black on light cells and white on dark ones. */
+ * row of cells (v as floats, counts as written) coloured between lo and hi
+ * in style s, each with its count in black on light cells and white on dark
+ * ones. */
 static void confusion_row(nn_image *img, const confusion_layout *g, const float *v,
-                          const size_t *counts, size_t C, size_t t, nn_colormap cmap, float lo,
-                          float hi)
+                          const size_t *counts, size_t C, size_t t, const nn_render_style *s,
+                          float lo, float hi)
 {
     size_t S = g->S, line = g->line;
     char num[32];
@@ -558,37 +739,58 @@ static void confusion_row(nn_image *img, const confusion_layout *g, const float 
     for (size_t p = 0; p < C; p++) {
         size_t x = g->x_grid + p * (S + line), y = g->y_grid + t * (S + line);
         uint8_t rgb[3];
-        nn_colormap_rgb(cmap, nn_normalize(v[t * C + p], lo, hi), rgb);
+        nn_colormap_rgb(s->cmap, scale_position(s, v[t * C + p], lo, hi), rgb);
         nn_image_fill_rect(img, x, y, S, S, rgb);
-        /* Text colour by the cell's luma (ITU-R BT.601): dark on light. */
-        double luma = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
         snprintf(num, sizeof num, "%zu", counts[t * C + p]);
-        text_centered(img, x, y, S, S, num, g->fc, luma > 128.0 ? BLACK : WHITE);
+        text_centered(img, x, y, S, S, num, g->fc, ink_on(rgb));
     }
+}
+
+/* The style the cells of matrix v are drawn in: s, with the off-diagonal
+ * range turned into fixed limits from 0 to the largest count off the
+ * diagonal (at least 1, so that a matrix without errors still shows its
+ * diagonal), unless --vmin or --vmax fixed them already. */
+static nn_render_style cell_style(const nn_render_style *s, const float *v, size_t C)
+{
+    nn_render_style d = *s;
+    if (s->range != NN_RANGE_OFF_DIAGONAL)
+        return d;
+    float off = 1.0f;
+    for (size_t t = 0; t < C; t++)
+        for (size_t p = 0; p < C; p++)
+            if (p != t && v[t * C + p] > off)
+                off = v[t * C + p];
+    d.range = NN_RANGE_DATA;
+    if (!d.set_vmin)
+        d.set_vmin = 1, d.vmin = 0.0f;
+    if (!d.set_vmax)
+        d.set_vmax = 1, d.vmax = off;
+    return d;
 }
 
 /* Draws the matrix of counts, also given as floats in v, onto a new canvas. */
 static int confusion_draw(nn_image *img, const float *v, const size_t *counts, size_t C,
                           size_t most, const nn_render_style *s, nn_error *err)
 {
+    nn_render_style d = cell_style(s, v, C);
     float glo = 0.0f, ghi = 0.0f; /* the colour bar's scale */
     int rc;
-    if (!per_tile(s) && (rc = limits(s, v, C * C, v, C * C, &glo, &ghi, err)))
+    if (!per_tile(&d) && (rc = limits(&d, v, C * C, v, C * C, &glo, &ghi, err)))
         return rc;
-    confusion_layout g = confusion_geometry(C, most, s, glo, ghi);
+    key k = make_key(s, glo, ghi);
+    confusion_layout g = confusion_geometry(C, most, s, &k);
     if ((rc = canvas(img, g.width, g.height, err)))
         return rc;
     confusion_titles(img, &g);
     for (size_t t = 0; t < C; t++) {
         float lo, hi;
-        if ((rc = limits(s, v, C * C, v + t * C, C, &lo, &hi, err))) {
+        if ((rc = limits(&d, v, C * C, v + t * C, C, &lo, &hi, err))) {
             nn_image_free(img);
             return rc;
         }
-        confusion_row(img, &g, v, counts, C, t, s->cmap, lo, hi);
+        confusion_row(img, &g, v, counts, C, t, &d, lo, hi);
     }
-    if (!per_tile(s))
-        colour_bar(img, g.x_grid, g.y_bar, g.bar_w, g.bar_h, s->cmap, glo, ghi, g.fa);
+    draw_key(img, g.x_grid, g.y_bar, g.bar_w, g.bar_h, s->cmap, &k, g.fa);
     return NN_OK;
 }
 
