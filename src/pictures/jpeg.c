@@ -865,7 +865,7 @@ static int read_segment(jpeg *j, int m, int *done)
     if ((m >= 0xD0 && m <= 0xD7) || m == 0x01)
         return NN_OK; /* RSTn outside a scan and TEM stand alone, as libjpeg lets them */
     if (m == 0xFE || m == 0xCC || m == 0xDC || (m >= 0xF0 && m <= 0xFD))
-        return segment(j, "marker", &p, &n); /* COM, DAC, DNL, JPGn: skipped */
+        return segment(j, m == 0xFE ? "COM" : "marker", &p, &n); /* COM, DAC, DNL, JPGn: skipped */
     return nn_fail(j->err, NN_ERR_FORMAT, "%s: bad JPEG: unknown marker FF %02X at byte %zu",
                    j->name, (unsigned)m, j->pos - 2);
 }
