@@ -1,5 +1,5 @@
-/* nn_gzip.h - reading gzip files (RFC 1952) and the deflate data inside them
- * (RFC 1951), with nothing but libc.
+/* nn_gzip.h - reading gzip files (RFC 1952), zlib streams (RFC 1950) and the
+ * deflate data inside them (RFC 1951), with nothing but libc.
  *
  * The decoder takes the whole compressed file in memory and returns the whole
  * decompressed contents.  It accepts what `gzip -dc` accepts: stored, fixed
@@ -38,5 +38,16 @@ int nn_is_gzip(const uint8_t *buf, size_t len);
  * is used in error messages only.  On failure *out is NULL and *out_len 0. */
 int nn_gunzip(const uint8_t *in, size_t len, const char *name, uint8_t **out, size_t *out_len,
               nn_error *err);
+
+/* Decompresses the zlib stream in[0..len) (as in PNG's image data): the
+ * two-byte header (method 8, window at most 32 KiB, check bits, no preset
+ * dictionary), the deflate data, checked as nn_gunzip checks it, and the
+ * Adler-32 of the output; nothing may follow.  The output may not exceed
+ * max_out bytes (nor deflate's largest expansion of len bytes): a stream
+ * that makes more fails, so the memory a caller expecting a known size gives
+ * is bounded by it.  The output goes into (*out, *out_len) as for nn_gunzip;
+ * errors name the stream and the byte offset within in. */
+int nn_zlib_inflate(const uint8_t *in, size_t len, const char *name, size_t max_out,
+                    uint8_t **out, size_t *out_len, nn_error *err);
 
 #endif

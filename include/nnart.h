@@ -17,6 +17,7 @@
  *   nn_explain.h   attributions of a decision to the input pixels
  *   nn_attribution.h pictures of attributions
  *   nn_plot.h      training histories drawn as loss and accuracy curves
+ *   nn_picture.h   reading PNG, JPEG and Netpbm pictures, converted to grey
  */
 #ifndef NNART_H
 #define NNART_H
@@ -38,6 +39,7 @@
 #include "nn_network.h"
 #include "nn_optim.h"
 #include "nn_output.h"
+#include "nn_picture.h"
 #include "nn_plot.h"
 #include "nn_render.h"
 #include "nn_rng.h"

@@ -171,6 +171,15 @@ int cli_load_model(const char *path, nn_model *m, nn_train_info *info);
 /* The side of the square images the model at model_path takes. */
 int cli_input_side(const char *model_path, const nn_model *m, size_t *side);
 
+/* ---- drawings (picture.c) --------------------------------------------- */
+
+/* Reads the picture at path, or standard input for "-" (at most
+ * NN_PICTURE_MAX_FILE bytes either way), in any format nn_picture_parse
+ * reads, into g; reports errors.  Returns 0 or an exit status. */
+int cli_load_picture(const char *path, nn_greymap *g);
+/* How messages name the picture at path: "standard input" for "-". */
+const char *cli_picture_name(const char *path);
+
 /* ---- data sets (common.c) -------------------------------------------- */
 
 /* An MNIST-format data set is a folder with these four files, each raw IDX

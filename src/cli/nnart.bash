@@ -73,7 +73,9 @@ _nnart()
     -m | --model | -o | --output) _nnart_files '*.nnm'; return ;;
     --history) _nnart_files '*.csv'; return ;;
     -r | --render) _nnart_files '*.@(png|ppm|pgm)'; return ;;
-    --image) _nnart_files '*.@(pgm|ppm)'; return ;;
+    --image)
+        if [[ $cmd == predict ]]; then _nnart_files '*.@(png|pgm|ppm)'; else _nnart_files '*.@(pgm|ppm)'; fi
+        return ;;
     --images | --labels | --train-images | --train-labels | --test-images | --test-labels)
         _nnart_files; return ;;
     esac

@@ -62,7 +62,7 @@ static int parse_options(int argc, char **argv, predict_options *o)
         {.name = "data", .short_name = 'd', .type = OPT_STRING, .dest = &o->data_dir, .metavar = "DIR", .help = "take the test images and labels of the MNIST-format data set in DIR (" NNART_DATADIR ")"},
         {.name = "index", .short_name = 'i', .type = OPT_SIZE, .dest = &o->index, .min = 0, .max = 1e9, .metavar = "I", .help = "first image (0)"},
         {.name = "count", .short_name = 'n', .type = OPT_SIZE, .dest = &o->count, .min = 1, .max = 10000, .metavar = "N", .help = "number of images (1)"},
-        {.name = "image", .type = OPT_STRING, .dest = &o->image, .metavar = "FILE", .help = "your own drawing instead (PGM or PPM, any size)"},
+        {.name = "image", .type = OPT_STRING, .dest = &o->image, .metavar = "FILE", .help = "your own drawing instead (PNG, PGM or PPM, any size; - reads standard input)"},
         {.name = "invert", .type = OPT_FLAG, .dest = &o->invert, .help = "the drawing is dark on light: invert it (default: decide from its border)"},
         {.name = "no-invert", .type = OPT_FLAG, .dest = &o->no_invert, .help = "the drawing is light on dark: keep it"},
         {.name = "format", .short_name = 'f', .type = OPT_STRING, .dest = &o->format, .metavar = "FMT", .help = "text or csv (text)"},
@@ -128,14 +128,11 @@ static int predict_drawing(const char *path, const char *model_path, const nn_mo
     p->index = NULL;
     p->rows = p->cols = side;
     p->labels[0] = -1;
-    nn_error err;
     nn_greymap g = {0};
-    int rc = nn_pnm_load(path, &g, &err);
-    if (rc) {
-        cli_error("%s", err.msg);
-        return cli_status(rc);
-    }
-    rc = nn_digit_prepare(&g, invert, side, side, p->x, &err);
+    if ((st = cli_load_picture(path, &g)))
+        return st;
+    nn_error err;
+    int rc = nn_digit_prepare(&g, invert, side, side, p->x, &err);
     nn_greymap_free(&g);
     nn_work w;
     if (rc == NN_OK && (rc = nn_work_create(&w, m, 1, &err)) == NN_OK) {
@@ -143,7 +140,7 @@ static int predict_drawing(const char *path, const char *model_path, const nn_mo
         nn_work_free(&w);
     }
     if (rc) {
-        cli_error("%s: %s", path, err.msg);
+        cli_error("%s: %s", cli_picture_name(path), err.msg);
         return cli_status(rc);
     }
     return EXIT_OK;

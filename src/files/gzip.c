@@ -179,7 +179,8 @@ typedef struct inflater {
     size_t hint;        /* the size the last trailer announces */
     const char *name;
     nn_error *err;
-    unsigned member; /* 1-based gzip member being read */
+    unsigned member; /* 1-based gzip member being read; 0 for a zlib stream */
+    int limited;     /* max is the caller's expected size, not deflate's bound */
     int have_fixed;
     uint32_t lit[LIT_CAP], dist[DIST_CAP], cl[CL_CAP];
     uint32_t fixed_lit[LIT_CAP], fixed_dist[DIST_CAP];
@@ -192,7 +193,8 @@ static size_t in_offset(const inflater *s)
     return off < s->len ? off : s->len;
 }
 
-/* Fails with NN_ERR_FORMAT: "NAME: WHAT (gzip member M, byte B)". */
+/* Fails with NN_ERR_FORMAT: "NAME: WHAT (gzip member M, byte B)", or
+ * "(zlib stream, byte B)" for a zlib stream. */
 static int bad_at(const inflater *s, size_t at, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
@@ -205,6 +207,8 @@ static int bad_at(const inflater *s, size_t at, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    if (s->member == 0)
+        return nn_fail(s->err, NN_ERR_FORMAT, "%s: %s (zlib stream, byte %zu)", s->name, what, at);
     return nn_fail(s->err, NN_ERR_FORMAT, "%s: %s (gzip member %u, byte %zu)", s->name, what,
                    s->member, at);
 }
@@ -219,6 +223,8 @@ static int reserve(inflater *s, size_t need)
 {
     if (need <= s->cap - s->n)
         return NN_OK;
+    if (need > s->max - s->n && s->limited)
+        return bad_at(s, in_offset(s), "corrupt: more data than the %zu bytes expected", s->max);
     if (need > s->max - s->n)
         return bad_at(s, in_offset(s),
                       "corrupt: expands beyond %zu bytes, more than deflate can produce from %zu "
@@ -747,6 +753,96 @@ int nn_gunzip(const uint8_t *in, size_t len, const char *name, uint8_t **out, si
             data = shrunk;
     }
     *out = data;
+    *out_len = s->n;
+    free(s);
+    return NN_OK;
+}
+
+/* The zlib header (RFC 1950, section 2.2): CMF (method 8, a window of at most
+ * 32 KiB), FLG (check bits making CMF * 256 + FLG a multiple of 31, no preset
+ * dictionary).  Leaves s->pos at the deflate data. */
+static int zlib_header(inflater *s)
+{
+    if (s->len < 2)
+        return bad_at(s, s->len, "truncated: %zu bytes of zlib header, 2 needed", s->len);
+    unsigned cmf = s->in[0], flg = s->in[1];
+    if ((cmf & 15) != 8)
+        return bad_at(s, 0, "compression method %u; zlib defines only 8 (deflate)", cmf & 15);
+    if (cmf >> 4 > 7)
+        return bad_at(s, 0, "window of 2^%u bytes; deflate allows at most 2^15", (cmf >> 4) + 8);
+    if ((cmf * 256 + flg) % 31 != 0)
+        return bad_at(s, 1, "header check bits wrong (%02x %02x is not a multiple of 31)", cmf,
+                      flg);
+    if (flg & 0x20)
+        return bad_at(s, 1, "the stream needs a preset dictionary, which no file format here has");
+    s->pos = 2;
+    return NN_OK;
+}
+
+/* The Adler-32 of the data (RFC 1950, section 2.2), big-endian at s->pos,
+ * and nothing after it. */
+static int zlib_trailer(inflater *s)
+{
+    size_t p = s->pos;
+    if (s->len - p < 4)
+        return bad_at(s, s->len, "truncated: the 4-byte Adler-32 has only %zu", s->len - p);
+    const uint8_t *t = s->in + p;
+    uint32_t want = (uint32_t)t[0] << 24 | (uint32_t)t[1] << 16 | (uint32_t)t[2] << 8 | t[3];
+    uint32_t got = nn_adler32(1, s->out, s->n);
+    if (got != want)
+        return bad_at(s, p, "Adler-32 mismatch: data has %08lx, trailer says %08lx",
+                      (unsigned long)got, (unsigned long)want);
+    if (s->len - p > 4)
+        return bad_at(s, p + 4, "trailing garbage: %zu bytes after the end of the stream",
+                      s->len - p - 4);
+    return NN_OK;
+}
+
+int nn_zlib_inflate(const uint8_t *in, size_t len, const char *name, size_t max_out,
+                    uint8_t **out, size_t *out_len, nn_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (!name)
+        name = "zlib data";
+    if (!in && len > 0)
+        return nn_fail(err, NN_ERR_ARG, "%s: no buffer given for %zu bytes", name, len);
+    inflater *s = malloc(sizeof *s);
+    if (!s)
+        return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory for the decoder (%zu bytes)", name,
+                       sizeof *s);
+    memset(s, 0, offsetof(inflater, lit));
+    s->in = in;
+    s->len = len;
+    s->name = name;
+    s->err = err;
+    /* The first buffer: what is expected, up to 8 times the input at first
+     * (start_output takes the hint the same way as a gzip trailer's). */
+    if (nni_size_mul(&s->max, len, NN_DEFLATE_MAX_RATIO))
+        s->max = SIZE_MAX;
+    if (max_out < s->max) {
+        s->max = max_out;
+        s->limited = 1;
+    }
+    size_t first;
+    if (nni_size_mul(&first, len, 8) || nni_size_add(&first, first, 4096))
+        first = SIZE_MAX;
+    s->cap = s->max < first ? s->max : first;
+    s->hint = s->limited ? s->max : 0;
+    s->out = malloc(s->cap ? s->cap : 1);
+    int rc = s->out ? zlib_header(s)
+                    : nn_fail(err, NN_ERR_NOMEM, "%s: out of memory for %zu bytes of output",
+                              name, s->cap);
+    if (!rc)
+        rc = inflate_stream(s);
+    if (!rc)
+        rc = zlib_trailer(s);
+    if (rc) {
+        free(s->out);
+        free(s);
+        return rc;
+    }
+    *out = s->out;
     *out_len = s->n;
     free(s);
     return NN_OK;

@@ -1,4 +1,5 @@
-/* pnm.c - reading Netpbm images into grey maps (see nn_image.h).
+/* pnm.c - reading Netpbm images into pictures and grey maps (see
+ * nn_picture.h, nn_image.h).
  *
  * Netpbm (netpbm.sourceforge.net/doc/pgm.html, ppm.html): a magic number (P2
  * or P3 "plain", samples written in decimal; P5 or P6 "raw", samples as bytes),
@@ -9,7 +10,7 @@
  * are R, G, B triples.  Bytes after the first image are allowed (a file may
  * hold several images); only the first is read.
  *
- * Everything is checked, and the samples counted, before the grey map is
+ * Everything is checked, and the samples counted, before the picture is
  * allocated, so a hostile header cannot make us allocate more than the file
  * could fill.
  */
@@ -21,6 +22,7 @@
 #include "internal.h"
 #include "nn_image.h"
 #include "nn_io.h"
+#include "nn_picture.h"
 
 #define PNM_MAX_FILE ((size_t)1 << 30) /* the largest file nn_pnm_load reads */
 
@@ -176,8 +178,8 @@ static int parse_header(reader *r, pnm_header *h, nn_error *err)
     h->height = ht;
     h->maxval = maxval;
     /* Both sides are at most 2^15 and channels at most 3, but a 32-bit
-     * machine cannot hold the floats of every such image: check the count
-     * and the bytes of the buffer that will hold the samples. */
+     * machine cannot hold the samples of every such image, nor its grey
+     * map: check the count and the bytes of the buffers. */
     size_t bytes;
     if (nni_size_mul(&h->samples, h->width, h->height) ||
         nni_size_mul(&h->samples, h->samples, h->channels) ||
@@ -204,9 +206,9 @@ static int parse_header(reader *r, pnm_header *h, nn_error *err)
 
 /* Walks the decimal samples of a plain image, checking each against maxval.
  * With out == NULL it only validates and counts; otherwise it stores each
- * sample / maxval.  Stops after h->samples samples; the rest of the file is
+ * sample.  Stops after h->samples samples; the rest of the file is
  * not looked at. */
-static int plain_samples(reader *r, const pnm_header *h, float *out, nn_error *err)
+static int plain_samples(reader *r, const pnm_header *h, uint16_t *out, nn_error *err)
 {
     r->at = h->data;
     for (size_t i = 0; i < h->samples; i++) {
@@ -227,13 +229,13 @@ static int plain_samples(reader *r, const pnm_header *h, float *out, nn_error *e
             return nn_fail(err, NN_ERR_FORMAT, "%s: sample %zu is %s, above maxval %lu", r->name,
                            i + 1, written(r, start).s, (unsigned long)h->maxval);
         if (out)
-            out[i] = (float)((double)v / h->maxval);
+            out[i] = (uint16_t)v;
     }
     return NN_OK;
 }
 
-/* Checks (out == NULL) or converts the raw samples of a P5/P6 image. */
-static int raw_samples(const reader *r, const pnm_header *h, float *out, nn_error *err)
+/* Checks (out == NULL) or stores the raw samples of a P5/P6 image. */
+static int raw_samples(const reader *r, const pnm_header *h, uint16_t *out, nn_error *err)
 {
     size_t bps = h->maxval > 255 ? 2 : 1;
     size_t avail = r->len - h->data;
@@ -247,13 +249,13 @@ static int raw_samples(const reader *r, const pnm_header *h, float *out, nn_erro
             return nn_fail(err, NN_ERR_FORMAT, "%s: sample %zu is %lu, above maxval %lu", r->name,
                            i + 1, (unsigned long)v, (unsigned long)h->maxval);
         if (out)
-            out[i] = (float)((double)v / h->maxval);
+            out[i] = (uint16_t)v;
     }
     return NN_OK;
 }
 
-int nn_pnm_parse(const uint8_t *buf, size_t len, const char *name, nn_greymap *out,
-                 nn_error *err)
+int nn_pnm_decode(const uint8_t *buf, size_t len, const char *name, nn_picture *out,
+                  nn_error *err)
 {
     memset(out, 0, sizeof *out);
     reader r = {.buf = buf, .len = len, .at = 0, .name = name};
@@ -263,9 +265,8 @@ int nn_pnm_parse(const uint8_t *buf, size_t len, const char *name, nn_greymap *o
         rc = h.plain ? plain_samples(&r, &h, NULL, err) : raw_samples(&r, &h, NULL, err);
     if (rc != NN_OK)
         return rc;
-    /* The samples are all there and valid: now allocate and convert. */
-    size_t pixels = h.width * h.height;
-    float *s = nni_alloc(h.samples, sizeof *s);
+    /* The samples are all there and valid: now allocate and store them. */
+    uint16_t *s = nni_alloc(h.samples, sizeof *s);
     if (!s)
         return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory for %zu x %zu pixels", name,
                        h.width, h.height);
@@ -274,21 +275,27 @@ int nn_pnm_parse(const uint8_t *buf, size_t len, const char *name, nn_greymap *o
         free(s);
         return rc;
     }
-    if (h.channels == 3) {
-        /* ITU-R BT.601 luma: Y = 0.299 R + 0.587 G + 0.114 B, in place (pixel
-         * i's grey lands at i, before triple i + 1 is read). */
-        for (size_t i = 0; i < pixels; i++) {
-            double y = 0.299 * s[3 * i] + 0.587 * s[3 * i + 1] + 0.114 * s[3 * i + 2];
-            s[i] = (float)(y > 1.0 ? 1.0 : y);
-        }
-        float *shrunk = realloc(s, pixels * sizeof *s);
-        if (shrunk)
-            s = shrunk;
-    }
     out->width = h.width;
     out->height = h.height;
-    out->v = s;
+    out->channels = h.channels;
+    out->maxval = h.maxval;
+    out->px = s;
     return NN_OK;
+}
+
+int nn_pnm_parse(const uint8_t *buf, size_t len, const char *name, nn_greymap *out,
+                 nn_error *err)
+{
+    memset(out, 0, sizeof *out);
+    nn_picture p;
+    int rc = nn_pnm_decode(buf, len, name, &p, err);
+    if (rc != NN_OK)
+        return rc;
+    rc = nn_picture_to_greymap(&p, NN_BACKGROUND_AUTO, out, err);
+    if (rc == NN_ERR_NOMEM)
+        nn_fail(err, rc, "%s: out of memory for %zu x %zu pixels", name, p.width, p.height);
+    nn_picture_free(&p);
+    return rc;
 }
 
 int nn_pnm_load(const char *path, nn_greymap *out, nn_error *err)
