@@ -74,7 +74,7 @@ _nnart()
     --history) _nnart_files '*.csv'; return ;;
     -r | --render) _nnart_files '*.@(png|ppm|pgm)'; return ;;
     --image)
-        if [[ $cmd == predict ]]; then _nnart_files '*.@(png|pgm|ppm)'; else _nnart_files '*.@(pgm|ppm)'; fi
+        if [[ $cmd == predict ]]; then _nnart_files '*.@(png|jpg|jpeg|pgm|ppm)'; else _nnart_files '*.@(pgm|ppm)'; fi
         return ;;
     --images | --labels | --train-images | --train-labels | --test-images | --test-labels)
         _nnart_files; return ;;
