@@ -197,6 +197,10 @@ static void test_bad_tables(void)
             buf[m + 6] = 0;
             buf[m + 7] = 4;
             expect_fail(buf, n, "more codes of some length than fit");
+            /* three of length 1: the third would lie past the look-up table */
+            buf[m + 5] = 3;
+            buf[m + 7] = 3;
+            expect_fail(buf, n, "more codes of some length than fit");
         }
         free(buf);
     }

@@ -171,8 +171,8 @@ static int read_dqt(jpeg *j)
 /* Builds the decoding tables of one Huffman table from its 16 code counts
  * (BITS) and symbols (HUFFVAL): canonical codes as T.81 C.2 assigns them
  * (Figures C.1-C.3), MAXCODE and VALPTR - MINCODE as in Figure F.15.  As in
- * libjpeg, the codes of each length must leave room below 2^length (so the
- * all-ones code stays unused). */
+ * libjpeg, every code of a length must be below 2^length - 1 (so the
+ * all-ones code stays unused): -1 for a table whose codes do not fit. */
 static int build_huffman(huffman *h, const uint8_t *counts, const uint8_t *symbols, size_t total)
 {
     int32_t code = 0;
@@ -181,13 +181,14 @@ static int build_huffman(huffman *h, const uint8_t *counts, const uint8_t *symbo
     memcpy(h->symbols, symbols, total);
     for (int len = 1; len <= 16; len++) {
         h->delta[len] = (int32_t)k - code;
-        for (unsigned i = 0; i < counts[len - 1]; i++, k++, code++)
+        for (unsigned i = 0; i < counts[len - 1]; i++, k++, code++) {
+            if (code + 1 >= (int32_t)1 << len)
+                return -1;
             if (len <= FAST_BITS)
                 for (int32_t s = 0; s < 1 << (FAST_BITS - len); s++)
                     h->fast[code << (FAST_BITS - len) | s] = (uint16_t)(len << 8 | symbols[k]);
+        }
         h->maxcode[len] = counts[len - 1] ? code - 1 : -1;
-        if (code >= (int32_t)1 << len)
-            return -1;
         code <<= 1;
     }
     h->defined = 1;
