@@ -99,6 +99,29 @@ add("photo-sof1", base[:sof] + b"\xff\xc1" + base[sof + 2:])
 # Bytes after EOI are ignored; fill bytes FF FF before a marker are allowed.
 add("photo-trailing", base + b"garbage after the end\xff\xd8")
 add("photo-fill", base[:sof] + b"\xff\xff\xff" + base[sof:])
+
+
+def segments(data):
+    """The marker segments of a JPEG before its first scan, and the rest."""
+    at, segs = 2, []
+    while data[at + 1] != 0xDA:
+        n = int.from_bytes(data[at + 2:at + 4], "big")
+        segs.append(data[at:at + 2 + n])
+        at += 2 + n
+    return segs, data[at:]
+
+
+# Every DQT in one segment and every DHT in one (libjpeg writes one table a
+# segment), with a COM and an unknown APP15 segment between them.
+segs, rest = segments(base)
+dqt = b"".join(s[4:] for s in segs if s[1] == 0xDB)
+dht = b"".join(s[4:] for s in segs if s[1] == 0xC4)
+others = [s for s in segs if s[1] not in (0xDB, 0xC4)]
+seg = lambda code, body: bytes([0xFF, code]) + (len(body) + 2).to_bytes(2, "big") + body
+merged = b"\xff\xd8" + b"".join(s for s in others if s[1] != 0xC0) + seg(0xDB, dqt) \
+    + seg(0xFE, b"a comment") + seg(0xEF, b"APP15 data") \
+    + [s for s in others if s[1] == 0xC0][0] + seg(0xC4, dht) + rest
+add("photo-merged-tables", merged)
 # 12-bit samples (the precision byte changed), progressive, CMYK.
 twelve = bytearray(base)
 twelve[sof + 4] = 12
@@ -127,11 +150,12 @@ if cjpeg:
             "noninterleaved-restart-%dx%d": ["-scans", script, "-restart", "1B"],
             "s12-%dx%d": ["-sample", "1x2,2x1,1x1"],
             "float-%dx%d": ["-dct", "float", "-quality", "97"],
+            "q5-16bit-tables-%dx%d": ["-quality", "5"],
         }
         for name, args in runs.items():
             src = pgm if "-grayscale" in args else ppm
             data = subprocess.run([cjpeg] + args + [src], check=True,
-                                  stdout=subprocess.PIPE).stdout
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
             add(name % (w, h), data)
     os.remove(ppm)
     os.remove(pgm)
