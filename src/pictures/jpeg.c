@@ -555,6 +555,16 @@ static void idct_1d(const int64_t *in, int step, int64_t *out, int ostep, int sh
 static void idct_block(const int32_t coef[64], const uint16_t q[64], uint8_t *out, size_t stride)
 {
     int64_t in[64], ws[64], row[8];
+    int ac = 0;
+    for (int i = 1; i < 64 && !ac; i++)
+        ac = coef[i] != 0;
+    if (!ac) {
+        /* DC alone: both passes reduce to the same flat tile, DC * Q / 8 rounded */
+        int64_t v = descale((int64_t)coef[0] * q[0], 3) + 128;
+        for (int y = 0; y < 8; y++)
+            memset(out + y * stride, v < 0 ? 0 : v > 255 ? 255 : (int)v, 8);
+        return;
+    }
     for (int i = 0; i < 64; i++)
         in[i] = (int64_t)coef[i] * q[i];
     for (int x = 0; x < 8; x++)
