@@ -437,6 +437,32 @@ static int huff_decode(bitreader *b, const huffman *h)
     return -1;
 }
 
+/* The error for a block that needed bits past the scan data: the data
+ * stopped at a marker (bits.pos is at its first FF) or at the file's end. */
+static int data_end(jpeg *j)
+{
+    const bitreader *b = &j->bits;
+    size_t at = b->pos;
+    while (at < b->len && b->buf[at] == 0xFF)
+        at++;
+    if (at < b->len)
+        return nn_fail(j->err, NN_ERR_FORMAT,
+                       "%s: bad scan data: it stops at the marker FF %02X at byte %zu before "
+                       "the picture is complete",
+                       j->name, b->buf[at], at - 1);
+    return nn_fail(j->err, NN_ERR_FORMAT, "%s: truncated: the file ends in the scan data (%zu "
+                   "bytes)", j->name, b->len);
+}
+
+/* A code that is in no table: corrupt data, or zero bits past its end. */
+static int bad_code(jpeg *j, const char *table)
+{
+    if (j->bits.padding > 0 && j->bits.nbits - j->bits.padding < 16)
+        return data_end(j);
+    return nn_fail(j->err, NN_ERR_FORMAT, "%s: bad scan data: not a code of the %s Huffman table",
+                   j->name, table);
+}
+
 /* One block's quantised coefficients in natural order (F.2.2.1 for the DC
  * difference, F.2.2.2 / Figure F.13 for the AC run-length pairs: RRRR zeros
  * then a coefficient of SSSS bits; 0x00 ends the block, 0xF0 is 16 zeros). */
@@ -446,7 +472,7 @@ static int decode_block(jpeg *j, component *c, int32_t coef[64])
     memset(coef, 0, 64 * sizeof *coef);
     int s = huff_decode(b, &j->dc[c->td]);
     if (s < 0)
-        return bad(j, "bad scan data: not a code of the DC Huffman table");
+        return bad_code(j, "DC");
     c->dc += receive_extend(b, s);
     if (c->dc < -32768 || c->dc > 32767)
         return bad(j, "bad scan data: a DC coefficient out of range");
@@ -454,7 +480,7 @@ static int decode_block(jpeg *j, component *c, int32_t coef[64])
     for (int k = 1; k < 64; k++) {
         int rs = huff_decode(b, &j->ac[c->ta]);
         if (rs < 0)
-            return bad(j, "bad scan data: not a code of the AC Huffman table");
+            return bad_code(j, "AC");
         if ((rs & 15) == 0) {
             if (rs != 0xF0)
                 break;
@@ -466,14 +492,7 @@ static int decode_block(jpeg *j, component *c, int32_t coef[64])
             return bad(j, "bad scan data: AC coefficients past the end of a block");
         coef[zigzag[k]] = receive_extend(b, rs & 15);
     }
-    if (b->nbits < b->padding)
-        return nn_fail(j->err, NN_ERR_FORMAT,
-                       b->pos < b->len ? "%s: bad scan data: it stops at a marker at byte %zu "
-                                         "before the picture is complete"
-                                       : "%s: truncated: the file ends in the scan data (%zu "
-                                         "bytes)",
-                       j->name, b->pos);
-    return NN_OK;
+    return b->nbits < b->padding ? data_end(j) : NN_OK;
 }
 
 /* ---- inverse DCT --------------------------------------------------------- */
