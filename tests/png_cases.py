@@ -216,9 +216,8 @@ def chunk_cases(d, rng):
     write(d, 'idat-one-byte-each', encode(w, h, 0, 8, px, split=10 ** 6), want)
     ancillary = [chunk(b'gAMA', struct.pack('>I', 45455)), chunk(b'tEXt', b'Comment\0hi'),
                  chunk(b'prVt', b'private, safe to skip'), chunk(b'sRGB', b'\0')]
-    write(d, 'ancillary-chunks', encode(w, h, 0, 8, px, before=ancillary,
-                                        after=[chunk(b'tIME', bytes(7)), chunk(b'zzZz', b'')]),
-          want)
+    late = [chunk(b'tIME', struct.pack('>HBBBBB', 2026, 12, 1, 10, 0, 0)), chunk(b'zzZz', b'')]
+    write(d, 'ancillary-chunks', encode(w, h, 0, 8, px, before=ancillary, after=late), want)
     write(d, 'bytes-after-iend', encode(w, h, 0, 8, px) + b'junk', want)
     # An APNG: its default image is the IDAT; the second frame is skipped.
     actl = chunk(b'acTL', struct.pack('>II', 2, 0))

@@ -301,7 +301,8 @@ static void test_alpha(void)
     CHECK(g.v && g.v[0] == 1.0f && g.v[1] == 0.0f && g.v[3] == 0.0f);
     nn_greymap_free(&g);
     CHECK_OK(nn_picture_to_greymap(&p, 0.25, &g, &err), &err);
-    CHECK(g.v && g.v[1] == 0.25f && g.v[3] == (float)(128 / 255.0 * 0.0 + (1 - 128 / 255.0) * 0.25));
+    double a = 128 / 255.0;
+    CHECK(g.v && g.v[1] == 0.25f && g.v[3] == (float)(a * 0.0 + (1 - a) * 0.25));
     nn_greymap_free(&g);
     for (int i = 1; i < 8; i += 2)
         px[i] = 0; /* nothing opaque: white */

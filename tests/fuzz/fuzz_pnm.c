@@ -1,7 +1,9 @@
 /* fuzz_pnm.c - libFuzzer target for the Netpbm reader and the preparation
  * of a drawing into MNIST's 28 x 28 form.
  *
- * A decoded image must have sides in 1..NN_IMAGE_MAX_SIDE and values in
+ * The decoded picture (nn_pnm_decode) must have 1 or 3 channels and no
+ * sample above its maxval, and nn_pnm_parse must succeed exactly when it
+ * does.  A grey map must have sides in 1..NN_IMAGE_MAX_SIDE and values in
  * [0, 1]; so must the prepared digit.  The inversion mode (-1 automatic, 0
  * keep, 1 invert) comes from the input's length, so all three are tried. */
 #include <math.h>
@@ -9,18 +11,29 @@
 
 #include "fuzz.h"
 #include "nn_image.h"
+#include "nn_picture.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    nn_greymap g;
+    nn_picture p;
     nn_error err = {0};
+    int decoded = nn_pnm_decode(data, size, "drawing.pgm", &p, &err) == NN_OK;
+    if (decoded) {
+        FUZZ_ASSERT(p.channels == 1 || p.channels == 3);
+        FUZZ_ASSERT(p.maxval >= 1 && p.maxval <= 65535);
+        for (size_t i = 0; i < p.width * p.height * p.channels; i++)
+            FUZZ_ASSERT(p.px[i] <= p.maxval);
+        nn_picture_free(&p);
+    }
+    nn_greymap g;
     if (nn_pnm_parse(data, size, "drawing.pgm", &g, &err) != NN_OK) {
         fuzz_check_message(&err, "drawing.pgm");
-        FUZZ_ASSERT(g.v == NULL);
+        FUZZ_ASSERT(g.v == NULL && !decoded);
         return 0;
     }
+    FUZZ_ASSERT(decoded);
     FUZZ_ASSERT(g.width >= 1 && g.width <= NN_IMAGE_MAX_SIDE);
     FUZZ_ASSERT(g.height >= 1 && g.height <= NN_IMAGE_MAX_SIDE);
     /* every sample takes at least one byte of the file */

@@ -169,6 +169,20 @@ ONE=3ff0000000000000 TWO=4000000000000000 THREE=4008000000000000 HALF=3fe0000000
 { byte 5; f64 $ONE 7ff8000000000000 $HALF $TWO 7ff0000000000000 $HALF; } >"$F/nan-inf"
 { byte 7; f64 000012688b70e62b $THREE; } >"$F/axis-only"
 
+# ---- PNG pictures: tests/png_cases.py's small ones (every colour type and
+# depth, plain and interlaced, tRNS, bKGD, APNG, broken files), and nnart's own ----
+P=$C/fuzz_png
+mkdir -p "$P"
+python3 tests/png_cases.py "$tmp/png"
+for f in "$tmp"/png/*-7x5.png "$tmp"/png/*-1x1.png "$tmp"/png/trns-*.png "$tmp"/png/filter-*.png \
+    "$tmp"/png/apng.png "$tmp"/png/ancillary-chunks.png "$tmp"/png/grey-alpha-bkgd.png \
+    "$tmp"/png/ink-dark-c4-d8.png "$tmp"/png/bad-*.png; do
+    cp "$f" "$P/$(basename "$f" .png)"
+done
+printf 'P2 2 2 9\n0 9 9 0\n' | "$N" predict -m "$C/fuzz_model/relu-4-3-3" --image - \
+    --render "$tmp/strip.png" --scale 1 >/dev/null 2>&1 || true
+[ ! -s "$tmp/strip.png" ] || cp "$tmp/strip.png" "$P/nnart-strip"
+
 # ---- JPEG pictures: the golden files and small ones from cjpeg ----
 J=$C/fuzz_jpeg
 mkdir -p "$J"
