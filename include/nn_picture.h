@@ -45,7 +45,15 @@ void nn_picture_free(nn_picture *p);
  * known to be able to fill it. */
 int nn_png_decode(const uint8_t *buf, size_t len, const char *name, nn_picture *out, nn_error *err);
 
-/* JPEG (ITU-T T.81, in JFIF or EXIF files). */
+/* JPEG (ITU-T T.81, in JFIF, EXIF or Adobe files): baseline and extended
+ * sequential DCT with Huffman coding and 8-bit samples, grey (1 channel) or
+ * colour (YCbCr or, as an Adobe marker or the component names say, RGB; 3
+ * channels), maxval 255; sampling factors 1 and 2, interleaved or not,
+ * restart intervals.  The samples are libjpeg's: its accurate integer IDCT,
+ * its fancy upsampling and its YCbCr -> RGB.  Progressive, lossless,
+ * hierarchical, arithmetic-coded, 12-bit and CMYK files fail naming what they
+ * are.  Bytes after EOI are ignored, and so is a missing EOI after the last
+ * scan; scan data that ends early is an error. */
 int nn_jpeg_decode(const uint8_t *buf, size_t len, const char *name, nn_picture *out, nn_error *err);
 
 /* Netpbm grey and colour (PGM P2/P5, PPM P3/P6), maxval 1..65535; see

@@ -103,7 +103,7 @@ printf '\0\0\0\030ftypheic\0\0\0\0mif1heic' >"$tmp/x.heic"
 row 1 "nnart: $tmp/x.heic: a HEIC (HEIF) image, which nnart does not read; convert it to PNG" \
     "$N" predict -m "$tmp/m.nnm" --image "$tmp/x.heic"
 printf '\377\330\377\340\0\020JFIF\0' >"$tmp/x.jpg"
-row 1 "nnart: $tmp/x.jpg: a JPEG image: JPEG is not supported" \
+row 1 "nnart: $tmp/x.jpg: truncated: the file ends in the APPn segment" \
     "$N" predict -m "$tmp/m.nnm" --image "$tmp/x.jpg"
 printf 'hello' >"$tmp/x.txt"
 row 1 "nnart: $tmp/x.txt: not a picture nnart reads (it starts with 68 65 6c 6c 6f)" \

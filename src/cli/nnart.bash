@@ -82,7 +82,7 @@ _nnart()
     --html) _nnart_files '*.@(html|htm)'; return ;;
     -r | --render) _nnart_files '*.@(png|ppm|pgm)'; return ;;
     --image)
-        if [[ $cmd == predict ]]; then _nnart_files '*.@(png|pgm|ppm)'; else _nnart_files '*.@(pgm|ppm)'; fi
+        if [[ $cmd == predict ]]; then _nnart_files '*.@(png|jpg|jpeg|pgm|ppm)'; else _nnart_files '*.@(pgm|ppm)'; fi
         return ;;
     -a | --animate) _nnart_files '*.@(gif|png|apng)'; return ;;
     --animate-of) COMPREPLY=($(compgen -W "weights poster confusion" -- "$cur")); return ;;

@@ -172,7 +172,7 @@ static int decode(const uint8_t *buf, size_t len, const char *name, nn_picture *
     case FMT_PNG:
         return nni_png_decode(buf, len, name, pic, background, err);
     case FMT_JPEG:
-        return nn_fail(err, NN_ERR_FORMAT, "%s: a JPEG image: JPEG is not supported", name);
+        return nn_jpeg_decode(buf, len, name, pic, err);
     case FMT_PNM:
         return nn_pnm_decode(buf, len, name, pic, err);
     default:

@@ -182,3 +182,29 @@ done
 printf 'P2 2 2 9\n0 9 9 0\n' | "$N" predict -m "$C/fuzz_model/relu-4-3-3" --image - \
     --render "$tmp/strip.png" --scale 1 >/dev/null 2>&1 || true
 [ ! -s "$tmp/strip.png" ] || cp "$tmp/strip.png" "$P/nnart-strip"
+
+# ---- JPEG pictures: the golden files and small ones from cjpeg ----
+J=$C/fuzz_jpeg
+mkdir -p "$J"
+cp tests/golden/jpeg_grey.jpg "$J/grey-restart-every-block"
+cp tests/golden/jpeg_colour.jpg "$J/colour-420-restart"
+{ printf 'P6\n17 9\n255\n'; pixels 459; } >"$tmp/c.ppm"
+{ printf 'P5\n8 8\n255\n'; pixels 64; } >"$tmp/g.pgm"
+printf '0;\n1;\n2;\n' >"$tmp/scans"
+if command -v cjpeg >/dev/null; then
+    cjpeg -quality 90 "$tmp/g.pgm" >"$J/grey-8x8"
+    cjpeg -sample 2x1 -restart 2B "$tmp/c.ppm" >"$J/colour-422-restart"
+    cjpeg -sample 1x2 "$tmp/c.ppm" >"$J/colour-440"
+    cjpeg -sample 1x2,2x1,1x1 -quality 30 "$tmp/c.ppm" >"$J/colour-mixed-factors"
+    cjpeg -rgb -sample 1x1 "$tmp/c.ppm" >"$J/rgb-adobe"
+    cjpeg -scans "$tmp/scans" -sample 2x2 -restart 1B "$tmp/c.ppm" >"$J/non-interleaved"
+    cjpeg -optimize "$tmp/c.ppm" >"$J/optimized-tables"
+    cjpeg -progressive "$tmp/g.pgm" >"$J/progressive"
+    cjpeg -arithmetic "$tmp/g.pgm" >"$J/arithmetic"
+fi
+g=tests/golden/jpeg_grey.jpg
+len=$(wc -c <"$g")
+head -c $((len / 2)) "$g" >"$J/truncated"
+head -c $((len - 2)) "$g" >"$J/no-eoi"
+# the second restart marker out of sequence (RST1 -> RST2)
+LC_ALL=C sed 's/\xff\xd1/\xff\xd2/' "$g" >"$J/bad-restart"
