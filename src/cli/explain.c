@@ -108,7 +108,7 @@ static int parse_options(int argc, char **argv, explain_options *o)
         {.name = "labels", .type = OPT_STRING, .dest = &o->labels, .metavar = "FILE", .help = "their labels (IDX; the MNIST test labels with the default images)"},
         {.name = "data", .short_name = 'd', .type = OPT_STRING, .dest = &o->data_dir, .metavar = "DIR", .help = "take the test images and labels of the MNIST-format data set in DIR (" NNART_DATADIR ")"},
         {.name = "index", .short_name = 'i', .type = OPT_SIZE, .dest = &o->index, .min = 0, .max = 1e9, .metavar = "I", .help = "the image to explain (0)"},
-        {.name = "image", .type = OPT_STRING, .dest = &o->image, .metavar = "FILE", .help = "your own drawing instead (PGM or PPM, any size; prepared as predict does)"},
+        {.name = "image", .type = OPT_STRING, .dest = &o->image, .metavar = "FILE", .help = "your own drawing instead (PNG, JPEG, PGM or PPM, any size; - reads standard input; prepared as predict does)"},
         {.name = "invert", .type = OPT_FLAG, .dest = &o->invert, .help = "the drawing is dark on light: invert it (default: decide from its border)"},
         {.name = "no-invert", .type = OPT_FLAG, .dest = &o->no_invert, .help = "the drawing is light on dark: keep it"},
         {.name = "class", .short_name = 'c', .type = OPT_SIZE, .dest = &o->target, .min = 0, .max = 65535, .metavar = "K", .help = "explain class K's output (the predicted class)"},

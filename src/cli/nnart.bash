@@ -67,7 +67,7 @@ _nnart()
     --objective) COMPREPLY=($(compgen -W "logit softmax" -- "$cur")); return ;;
     -u | --unit | -k | --class) COMPREPLY=($(compgen -W "all" -- "$cur")); return ;;
     --method) COMPREPLY=($(compgen -W "saliency gradxinput ig smoothgrad occlusion all" -- "$cur")); return ;;
-    --baseline) _nnart_files '*.@(pgm|ppm)'; COMPREPLY+=($(compgen -W "black blur" -- "$cur")); return ;;
+    --baseline) _nnart_files '*.@(png|jpg|jpeg|pgm|ppm)'; COMPREPLY+=($(compgen -W "black blur" -- "$cur")); return ;;
     --range)
         case $cmd in
         weights) COMPREPLY=($(compgen -W "tile global" -- "$cur")) ;;
@@ -81,9 +81,7 @@ _nnart()
     --history) _nnart_files '*.csv'; return ;;
     --html) _nnart_files '*.@(html|htm)'; return ;;
     -r | --render) _nnart_files '*.@(png|ppm|pgm)'; return ;;
-    --image)
-        if [[ $cmd == predict ]]; then _nnart_files '*.@(png|jpg|jpeg|pgm|ppm)'; else _nnart_files '*.@(pgm|ppm)'; fi
-        return ;;
+    --image) _nnart_files '*.@(png|jpg|jpeg|pgm|ppm)'; return ;;
     -a | --animate) _nnart_files '*.@(gif|png|apng)'; return ;;
     --animate-of) COMPREPLY=($(compgen -W "weights poster confusion" -- "$cur")); return ;;
     --images | --labels | --train-images | --train-labels | --test-images | --test-labels)

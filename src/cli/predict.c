@@ -69,7 +69,7 @@ static int parse_options(int argc, char **argv, predict_options *o)
         {.name = "data", .short_name = 'd', .type = OPT_STRING, .dest = &o->data_dir, .metavar = "DIR", .help = "take the test images and labels of the MNIST-format data set in DIR (" NNART_DATADIR ")"},
         {.name = "index", .short_name = 'i', .type = OPT_SIZE, .dest = &o->index, .min = 0, .max = 1e9, .metavar = "I", .help = "first image (0)"},
         {.name = "count", .short_name = 'n', .type = OPT_SIZE, .dest = &o->count, .min = 1, .max = 10000, .metavar = "N", .help = "number of images (1)"},
-        {.name = "image", .type = OPT_STRING, .dest = &o->image, .metavar = "FILE", .help = "your own drawing instead (PNG, PGM or PPM, any size; - reads standard input)"},
+        {.name = "image", .type = OPT_STRING, .dest = &o->image, .metavar = "FILE", .help = "your own drawing instead (PNG, JPEG, PGM or PPM, any size; - reads standard input)"},
         {.name = "invert", .type = OPT_FLAG, .dest = &o->invert, .help = "the drawing is dark on light: invert it (default: decide from its border)"},
         {.name = "no-invert", .type = OPT_FLAG, .dest = &o->no_invert, .help = "the drawing is light on dark: keep it"},
         {.name = "format", .short_name = 'f', .type = OPT_STRING, .dest = &o->format, .metavar = "FMT", .help = "text or csv (text)"},

@@ -25,7 +25,7 @@ static int parse_options(int argc, char **argv, show_options *o)
         {.name = "index", .short_name = 'i', .type = OPT_SIZE, .dest = &o->index, .min = 0, .max = 1e9, .metavar = "I", .help = "the test image to show (0)"},
         {.name = "images", .type = OPT_STRING, .dest = &o->images, .metavar = "FILE", .help = "images (IDX; the MNIST test set)"},
         {.name = "labels", .type = OPT_STRING, .dest = &o->labels, .metavar = "FILE", .help = "their labels (IDX; the MNIST test labels with the default images)"},
-        {.name = "image", .type = OPT_STRING, .dest = &o->image, .metavar = "FILE", .help = "your own drawing instead (PGM or PPM, any size; prepared as predict does)"},
+        {.name = "image", .type = OPT_STRING, .dest = &o->image, .metavar = "FILE", .help = "your own drawing instead (PNG, JPEG, PGM or PPM, any size; - reads standard input; prepared as predict does)"},
         {.name = "invert", .type = OPT_FLAG, .dest = &o->invert, .help = "the drawing is dark on light: invert it (default: decide from its border)"},
         {.name = "no-invert", .type = OPT_FLAG, .dest = &o->no_invert, .help = "the drawing is light on dark: keep it"},
         {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "the picture to write (.ppm, .pgm or .png)"},
