@@ -24,9 +24,12 @@ static uint64_t rnd(uint64_t *s)
 
 /* ---- the data ---------------------------------------------------------------- */
 
-enum { D_EMPTY, D_ONE, D_RANDOM, D_TEXT, D_RUNS, D_LARGE, D_SKEWED, D_SHORT_RUNS, D_KINDS };
-static const char *const kind_name[D_KINDS] = {"empty",  "one byte", "random",  "text-like",
-                                               "long runs", "large mix", "skewed", "short runs"};
+enum {
+    D_EMPTY, D_ONE, D_RANDOM, D_TEXT, D_RUNS, D_LARGE, D_SKEWED, D_SHORT_RUNS, D_HIGH, D_KINDS
+};
+static const char *const kind_name[D_KINDS] = {
+    "empty", "one byte", "random", "text-like", "long runs", "large mix", "skewed", "short runs",
+    "high bytes"};
 
 /* Words from a small vocabulary with spaces and line breaks. */
 static void fill_text(uint8_t *p, size_t n, uint64_t *s)
@@ -62,7 +65,7 @@ static void fill_skewed(uint8_t *p, size_t n, uint64_t *s)
 /* Test data of the given kind; *len receives its size. */
 static uint8_t *make_data(int kind, size_t *len)
 {
-    static const size_t sizes[D_KINDS] = {0, 1, 70000, 200000, 150000, 400000, 90000, 50000};
+    static const size_t sizes[D_KINDS] = {0, 1, 70000, 200000, 150000, 400000, 90000, 50000, 1312};
     uint64_t s = 1234 + (uint64_t)kind;
     size_t n = sizes[kind];
     uint8_t *p = malloc(n ? n : 1);
@@ -71,6 +74,9 @@ static uint8_t *make_data(int kind, size_t *len)
     *len = n;
     if (kind == D_ONE)
         p[0] = 'x';
+    else if (kind == D_HIGH) /* rows of a 1-bit picture: a fixed block with 9-bit codes */
+        for (size_t i = 0; i < n; i++)
+            p[i] = i % 41 >= 30 && i % 41 < 34 ? 0xFF : i % 41 == 35 ? 0x90 : 0;
     else if (kind == D_RANDOM)
         for (size_t i = 0; i < n; i++)
             p[i] = (uint8_t)rnd(&s);

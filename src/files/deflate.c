@@ -335,10 +335,13 @@ static size_t build_dynamic(const deflater *s, dyn_codes *d)
     return bits + symbol_bits(s, d->llen, d->dlen);
 }
 
-/* The fixed code's lengths (section 3.2.6). */
+/* The fixed code's lengths (section 3.2.6), over all 288 literal/length
+ * symbols: 286 and 287 never occur but take their place among the codes of
+ * 8 bits, and so move every code of 9 bits. */
+#define FIXED_L_CODES 288
 static void fixed_lengths(uint8_t *llen, uint8_t *dlen)
 {
-    for (size_t i = 0; i < L_CODES; i++)
+    for (size_t i = 0; i < FIXED_L_CODES; i++)
         llen[i] = i < 144 ? 8 : i < 256 ? 9 : i < 280 ? 7 : 8;
     memset(dlen, 5, D_CODES);
 }
@@ -426,15 +429,15 @@ static int flush_block(deflater *s, int last)
     dyn_codes *d = malloc(sizeof *d);
     if (!d)
         return -1;
-    uint8_t flen[L_CODES], fdlen[D_CODES];
-    uint16_t fcode[L_CODES], fdcode[D_CODES];
+    uint8_t flen[FIXED_L_CODES], fdlen[D_CODES];
+    uint16_t fcode[FIXED_L_CODES], fdcode[D_CODES];
     fixed_lengths(flen, fdlen);
     size_t dyn = build_dynamic(s, d), fixed = 3 + symbol_bits(s, flen, fdlen);
     size_t stored = stored_bits(bytes, s->w.n);
     if (stored < dyn && stored < fixed) {
         write_stored(s, last);
     } else if (fixed <= dyn) {
-        huff_codes(flen, L_CODES, fcode);
+        huff_codes(flen, FIXED_L_CODES, fcode);
         huff_codes(fdlen, D_CODES, fdcode);
         bw_put(&s->w, (last ? 1u : 0u) | 1u << 1, 3);
         write_symbols(s, flen, fcode, fdlen, fdcode);
