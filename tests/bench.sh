@@ -219,3 +219,7 @@ echo "    --threads 1 and 2 identical model files: $(ok "\"$same\" == \"yes\"")"
 if [ -n "$torch_ratio" ]; then
     echo "    >= 10x faster than PyTorch, whole process (${torch_ratio}x): $(ok "$torch_ratio >= 10")"
 fi
+
+# PNG compression on every kind of picture (tests/bench_deflate.sh).
+echo
+sh tests/bench_deflate.sh "$BUILD" "$tmp/default.nnm" "$tmp/wide.nnm" "$tmp/ep10.csv"
