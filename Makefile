@@ -173,7 +173,7 @@ uninstall:
 
 # Benchmark (tests/bench.sh): the helpers build like the test programs.
 BENCH_BIN := $(BUILD)/tests/bench_run $(BUILD)/tests/bench_peak $(BUILD)/tests/bench_kernels \
-             $(BUILD)/tests/bench_gzip
+             $(BUILD)/tests/bench_gzip $(BUILD)/tests/bench_deflate
 
 bench: data $(BUILD)/nnart $(BENCH_BIN)
 	@sh tests/bench.sh $(BUILD)

@@ -44,7 +44,7 @@ size_t nn_text_height(size_t scale);
 typedef enum nn_image_format {
     NN_IMAGE_PPM, /* P6 */
     NN_IMAGE_PGM, /* P5; RGB images are converted to grey (luma, ITU-R BT.601) */
-    NN_IMAGE_PNG  /* 8-bit grey or RGB, stored deflate blocks, zlib + CRC-32 */
+    NN_IMAGE_PNG  /* grey, palette or RGB (exact, the fewest bits), filtered, deflated */
 } nn_image_format;
 
 /* The format named by a path's extension (.ppm, .pgm, .png, any case); 0 on

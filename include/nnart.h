@@ -8,6 +8,7 @@
  *   nn_optim.h     Adam and plain gradient descent
  *   nn_data.h      IDX files and labelled data sets
  *   nn_gzip.h      gzip decompression (for .gz data files)
+ *   nn_deflate.h   deflate and zlib compression (for PNG files)
  *   nn_train.h     the training loop, evaluation and prediction
  *   nn_modelfile.h saving and loading models
  *   nn_io.h        whole-file reads and atomic writes
@@ -18,15 +19,18 @@
  *   nn_attribution.h pictures of attributions
  *   nn_plot.h      training histories drawn as loss and accuracy curves
  *   nn_picture.h   reading PNG, JPEG and Netpbm pictures, converted to grey
+ *   nn_anim.h      animations: looping GIF and APNG files of pictures
  */
 #ifndef NNART_H
 #define NNART_H
 
 #define NNART_VERSION "0.1.0"
 
+#include "nn_anim.h"
 #include "nn_attribution.h"
 #include "nn_crc.h"
 #include "nn_data.h"
+#include "nn_deflate.h"
 #include "nn_dream.h"
 #include "nn_error.h"
 #include "nn_explain.h"

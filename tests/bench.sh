@@ -248,3 +248,6 @@ echo "    --threads 1: best $p1_best s, median $p1_med s, CPU $p1_cpu s;" \
     "$(div "$paint_flops" "$p1_cpu * 1e9") GFLOP per CPU second"
 echo "    the same bytes for every core and --threads 1: $p_same"
 echo "    target: 1080p < 1 s wall (median $p_med s): $(ok "$p_med < 1")"
+# PNG compression on every kind of picture (tests/bench_deflate.sh).
+echo
+sh tests/bench_deflate.sh "$BUILD" "$tmp/default.nnm" "$tmp/wide.nnm" "$tmp/ep10.csv"

@@ -15,8 +15,10 @@
 #include <unistd.h>
 
 #include "nn_crc.h"
+#include "nn_gzip.h"
 #include "nn_image.h"
 #include "nn_io.h"
+#include "pictures/png.h"
 #include "test.h"
 
 /* ---- a scratch directory --------------------------------------------------- */
@@ -390,17 +392,61 @@ static void test_ppm_pgm(void)
     CHECK(enc == NULL && n == 0);
 }
 
+/* What a PNG of img must declare: colour type and bit depth, as png.h
+ * promises them (grey at the fewest exact bits, palette by the number of
+ * colours, RGB beyond 256). */
+typedef struct png_expect {
+    unsigned colour_type, depth;
+} png_expect;
+
+/* The zlib stream z of img's PNG inflates, by nnart's own inflater (the
+ * deflate data in a gzip member whose CRC-32 and length are those of the
+ * rows the writer filtered, png.h), to exactly those rows; each row starts
+ * with a filter byte 0-4, 0 where the writer must not filter. */
+static void check_zlib_rows(const uint8_t *z, size_t zn, const nn_image *img, png_expect e)
+{
+    nni_png_plan plan;
+    uint8_t *rows = NULL, *out = NULL;
+    size_t len = 0, out_len = 0;
+    nn_error err = {0};
+    CHECK(nni_png_plan_make(&plan, img, 1) == NN_OK);
+    CHECK(plan.colour_type == e.colour_type && plan.depth == e.depth);
+    CHECK(nni_png_scanlines(&plan, img, 0, 0, img->width, img->height, &rows, &len) == NN_OK);
+    static const uint8_t head[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
+    nn_buf g = {0};
+    nn_buf_put(&g, head, sizeof head);
+    nn_buf_put(&g, z + 2, zn - 6);
+    nn_buf_put_u32le(&g, nn_crc32(0, rows, len));
+    nn_buf_put_u32le(&g, (uint32_t)len);
+    CHECK_OK(nn_gunzip(g.data, g.len, "png", &out, &out_len, &err), &err);
+    CHECK(out_len == len && out && memcmp(out, rows, len) == 0);
+    CHECK(nn_load_u32be(z + zn - 4) == nn_adler32(1, rows, len));
+    size_t bits = img->width * e.depth * (e.colour_type == 2 ? 3 : 1);
+    size_t line = (bits + 7) / 8 + 1;
+    int filters_ok = len == img->height * line;
+    for (size_t y = 0; filters_ok && y < img->height; y++)
+        filters_ok = rows[y * line] <= (e.colour_type == 3 || e.depth < 8 ? 0 : 4);
+    CHECK(filters_ok);
+    nn_buf_free(&g);
+    free(out);
+    free(rows);
+    nni_png_plan_free(&plan);
+}
+
 /* Walks a PNG written by nnart and checks its structure with a reader written
- * here from the specification: chunk CRCs, IHDR, and the zlib stream of stored
- * blocks, whose payload must be the filter-0 scanlines of img. */
-static void check_png_structure(const uint8_t *p, size_t n, const nn_image *img)
+ * here from the specification: the signature, every chunk's CRC, IHDR (size,
+ * the expected colour type and depth, no interlace), PLTE exactly for palette
+ * pictures, the IDAT chunks in one run, IEND last; the zlib stream's header
+ * (78 9C) and, through nnart's own inflater, that it inflates to the
+ * scanlines the writer filtered: one filter byte (0-4; 0 for palettes and
+ * depths below 8) per row of the right length. */
+static void check_png_structure(const uint8_t *p, size_t n, const nn_image *img, png_expect e)
 {
     static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', 13, 10, 26, 10};
     CHECK(n > 8 && memcmp(p, sig, 8) == 0);
-    size_t line = img->width * img->channels + 1, raw_len = img->height * line;
-    uint8_t *z = malloc(n), *raw = malloc(raw_len);
-    size_t zn = 0, chunks = 0, at = 8;
-    int ok = z && raw, seen_end = 0;
+    nn_buf z = {0};
+    size_t chunks = 0, at = 8, plte = 0, idat_runs = 0;
+    int ok = 1, seen_end = 0, in_idat = 0;
     while (ok && at + 12 <= n && !seen_end) {
         uint32_t len = nn_load_u32be(p + at);
         const uint8_t *type = p + at + 4;
@@ -408,16 +454,20 @@ static void check_png_structure(const uint8_t *p, size_t n, const nn_image *img)
             ok = 0;
             break;
         }
-        uint32_t crc = nn_crc32(0, type, 4 + (size_t)len);
-        ok &= crc == nn_load_u32be(p + at + 8 + len);
+        ok &= nn_crc32(0, type, 4 + (size_t)len) == nn_load_u32be(p + at + 8 + len);
+        int is_idat = memcmp(type, "IDAT", 4) == 0;
+        idat_runs += is_idat && !in_idat;
+        in_idat = is_idat;
         if (chunks == 0) {
             ok &= memcmp(type, "IHDR", 4) == 0 && len == 13;
             ok &= nn_load_u32be(type + 4) == img->width && nn_load_u32be(type + 8) == img->height;
-            ok &= type[12] == 8 && type[13] == (img->channels == 3 ? 2 : 0);
+            ok &= type[12] == e.depth && type[13] == e.colour_type;
             ok &= type[14] == 0 && type[15] == 0 && type[16] == 0;
-        } else if (memcmp(type, "IDAT", 4) == 0) {
-            memcpy(z + zn, type + 4, len);
-            zn += len;
+        } else if (is_idat) {
+            nn_buf_put(&z, type + 4, len);
+        } else if (memcmp(type, "PLTE", 4) == 0) {
+            plte++;
+            ok &= len % 3 == 0 && len >= 3 && len <= 768 && idat_runs == 0;
         } else {
             ok &= memcmp(type, "IEND", 4) == 0 && len == 0;
             seen_end = 1;
@@ -425,84 +475,88 @@ static void check_png_structure(const uint8_t *p, size_t n, const nn_image *img)
         at += 12 + (size_t)len;
         chunks++;
     }
-    CHECK(ok && seen_end && at == n);
-    /* zlib: CMF 0x78, FLG 0x01, stored blocks of at most 65535 bytes, the
-     * last one marked final, then the Adler-32 of the payload. */
-    CHECK(zn > 6 && z[0] == 0x78 && z[1] == 0x01);
-    size_t zat = 2, got = 0, blocks = 0;
-    int final = 0;
-    while (ok && !final && zat + 5 <= zn) {
-        final = z[zat] == 1;
-        ok &= z[zat] == 0 || z[zat] == 1;
-        size_t len = (size_t)z[zat + 1] | (size_t)z[zat + 2] << 8;
-        size_t nlen = (size_t)z[zat + 3] | (size_t)z[zat + 4] << 8;
-        ok &= (len ^ nlen) == 0xFFFF && len <= raw_len - got && zat + 5 + len <= zn;
-        if (!ok)
-            break;
-        /* Every block but the last is full. */
-        ok &= final || len == 65535;
-        memcpy(raw + got, z + zat + 5, len);
-        got += len;
-        zat += 5 + len;
-        blocks++;
-    }
-    CHECK(ok && final && got == raw_len && zat + 4 == zn);
-    CHECK(blocks == (raw_len + 65534) / 65535);
-    if (ok && got == raw_len) {
-        CHECK(nn_load_u32be(z + zat) == nn_adler32(1, raw, raw_len));
-        int lines_ok = 1;
-        for (size_t y = 0; y < img->height; y++) {
-            lines_ok &= raw[y * line] == 0;
-            lines_ok &= memcmp(raw + y * line + 1, img->px + y * (line - 1), line - 1) == 0;
-        }
-        CHECK(lines_ok);
-    }
-    free(z);
-    free(raw);
+    CHECK(ok && seen_end && at == n && idat_runs == 1 && !z.failed);
+    CHECK(plte == (e.colour_type == 3));
+    CHECK(z.len > 6 && z.data[0] == 0x78 && z.data[1] == 0x9C);
+    if (z.len > 6)
+        check_zlib_rows(z.data, z.len, img, e);
+    nn_buf_free(&z);
 }
-
 /* A PNG decoder independent of nnart: Python's zlib checks the chunk CRCs,
- * inflates the IDAT stream (verifying its Adler-32) and compares the pixels
- * with a raw dump.  Arguments: groups of PNG, raw dump, width, height,
- * channels.  Exit status 0 means all of them matched. */
+ * inflates the IDAT stream (verifying its Adler-32), undoes the filters
+ * (PNG section 9), unpacks grey, palette and RGB samples at every depth and
+ * compares the colours with a raw RGB dump.  Arguments: groups of PNG, raw
+ * dump, width, height, colour type, depth.  Exit status 0: all matched. */
 static const char *py_check =
     "import struct, sys, zlib\n"
-    "def check(png, raw, w, h, c):\n"
+    "def unfilter(data, h, n, bpp):\n"
+    "    out, prev, at = bytearray(), bytearray(n), 0\n"
+    "    for y in range(h):\n"
+    "        f, row = data[at], bytearray(data[at + 1:at + 1 + n])\n"
+    "        at += 1 + n\n"
+    "        for i in range(n):\n"
+    "            a = row[i - bpp] if i >= bpp else 0\n"
+    "            b = prev[i]\n"
+    "            c = prev[i - bpp] if i >= bpp else 0\n"
+    "            if f == 0: q = 0\n"
+    "            elif f == 1: q = a\n"
+    "            elif f == 2: q = b\n"
+    "            elif f == 3: q = (a + b) // 2\n"
+    "            elif f == 4:\n"
+    "                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)\n"
+    "                q = a if pa <= pb and pa <= pc else b if pb <= pc else c\n"
+    "            else: raise ValueError('filter %d' % f)\n"
+    "            row[i] = (row[i] + q) & 255\n"
+    "        out += row\n"
+    "        prev = row\n"
+    "    return out\n"
+    "def check(png, raw, w, h, ct, depth):\n"
     "    assert png[:8] == b'\\x89PNG\\r\\n\\x1a\\n'\n"
-    "    at, types, idat = 8, [], b''\n"
+    "    at, types, idat, plte = 8, [], b'', b''\n"
     "    while at < len(png):\n"
     "        n, t = struct.unpack('>I4s', png[at:at + 8])\n"
     "        body = png[at + 8:at + 8 + n]\n"
     "        crc = struct.unpack('>I', png[at + 8 + n:at + 12 + n])[0]\n"
     "        assert zlib.crc32(t + body) & 0xffffffff == crc\n"
     "        if t == b'IHDR':\n"
-    "            assert struct.unpack('>IIBBBBB', body) == (w, h, 8, 2 if c == 3 else 0, 0, 0, 0)\n"
-    "        if t == b'IDAT':\n"
-    "            idat += body\n"
+    "            assert struct.unpack('>IIBBBBB', body) == (w, h, depth, ct, 0, 0, 0)\n"
+    "        if t == b'IDAT': idat += body\n"
+    "        if t == b'PLTE': plte = body\n"
     "        types.append(t)\n"
     "        at += 12 + n\n"
     "    assert types[0] == b'IHDR' and types[-1] == b'IEND' and b'IDAT' in types\n"
+    "    spp = 3 if ct == 2 else 1\n"
+    "    n = (w * spp * depth + 7) // 8\n"
     "    data = zlib.decompress(idat)\n"
-    "    line = w * c + 1\n"
-    "    assert len(data) == h * line\n"
+    "    assert len(data) == h * (n + 1)\n"
+    "    px = unfilter(data, h, n, max(1, spp * depth // 8))\n"
+    "    if ct == 2:\n"
+    "        assert bytes(px) == raw\n"
+    "        return\n"
+    "    got, mask = bytearray(), (1 << depth) - 1\n"
     "    for y in range(h):\n"
-    "        assert data[y * line] == 0\n"
-    "        assert data[y * line + 1:(y + 1) * line] == raw[y * (line - 1):(y + 1) * (line - 1)]\n"
+    "        row = px[y * n:(y + 1) * n]\n"
+    "        for x in range(w):\n"
+    "            bit = x * depth\n"
+    "            v = (row[bit // 8] >> (8 - depth - bit % 8)) & mask\n"
+    "            if ct == 0: got += bytes([v * 255 // mask] * 3)\n"
+    "            else: got += plte[3 * v:3 * v + 3]\n"
+    "    assert bytes(got) == raw\n"
     "a = sys.argv[1:]\n"
-    "for i in range(0, len(a), 5):\n"
+    "for i in range(0, len(a), 6):\n"
     "    png, raw = open(a[i], 'rb').read(), open(a[i + 1], 'rb').read()\n"
-    "    check(png, raw, int(a[i + 2]), int(a[i + 3]), int(a[i + 4]))\n";
+    "    check(png, raw, *map(int, a[i + 2:i + 6]))\n";
 
 /* The PNG files written so far, as arguments for pngcheck and the script. */
 typedef struct png_list {
-    char files[1024], groups[2048];
+    char files[2048], groups[4096];
 } png_list;
 
 /* Checks the listed PNG files with each independent decoder that is
  * installed, each run once; a missing one is a skipped check. */
 static void check_pngs_externally(const tdir *t, const png_list *l)
 {
-    char cmd[4096];
+    char cmd[6144];
     if (have("pngcheck")) {
         snprintf(cmd, sizeof cmd, "pngcheck -q %s", l->files);
         CHECK(run(cmd) == 0);
@@ -520,9 +574,10 @@ static void check_pngs_externally(const tdir *t, const png_list *l)
 }
 
 /* Saves img as name.png in the scratch directory, checks the file equals the
- * encoding and its structure, and lists it (with a raw dump of its pixels) for
- * the independent decoders. */
-static void check_png(const tdir *t, const nn_image *img, const char *name, png_list *l)
+ * encoding, is the same again, and its structure; lists it (with a raw RGB
+ * dump of its pixels) for the independent decoders. */
+static void check_png(const tdir *t, const nn_image *img, const char *name, png_expect e,
+                      png_list *l)
 {
     nn_error err = {0};
     char png[160], raw[170];
@@ -534,15 +589,43 @@ static void check_png(const tdir *t, const nn_image *img, const char *name, png_
     CHECK_OK(nn_read_file(png, &file, &fn, (size_t)1 << 28, &err), &err);
     CHECK_OK(nn_image_encode(img, NN_IMAGE_PNG, &enc, &en, &err), &err);
     CHECK(file && enc && fn == en && memcmp(file, enc, fn) == 0);
+    if (file && fn > 26 && (file[24] != e.depth || file[25] != e.colour_type))
+        fprintf(stderr, "%s: colour type %u depth %u, expected %u and %u\n", name, file[25],
+                file[24], e.colour_type, e.depth);
     if (file)
-        check_png_structure(file, fn, img);
+        check_png_structure(file, fn, img, e);
     free(file);
     free(enc);
-    CHECK(write_bytes(raw, img->px, img->width * img->height * img->channels));
+    size_t count = img->width * img->height;
+    uint8_t *rgb = malloc(3 * count);
+    CHECK(rgb != NULL);
+    for (size_t i = 0; rgb && i < 3 * count; i++)
+        rgb[i] = img->channels == 3 ? img->px[i] : img->px[i / 3];
+    CHECK(rgb && write_bytes(raw, rgb, 3 * count));
+    free(rgb);
     size_t n = strlen(l->files), m = strlen(l->groups);
     snprintf(l->files + n, sizeof l->files - n, " '%s'", png);
-    snprintf(l->groups + m, sizeof l->groups - m, " '%s' '%s' %zu %zu %zu", png, raw, img->width,
-             img->height, img->channels);
+    snprintf(l->groups + m, sizeof l->groups - m, " '%s' '%s' %zu %zu %u %u", png, raw,
+             img->width, img->height, e.colour_type, e.depth);
+}
+
+/* An image of k colours (k <= 257 distinct ones) in short runs: colour v
+ * is (37 v, 91 v + v / 256, 13 v + v / 128), bytes wrapping. */
+static int make_colours(nn_image *img, size_t w, size_t h, size_t channels, size_t k)
+{
+    nn_error err = {0};
+    if (nn_image_create(img, w, h, channels, &err) != NN_OK)
+        return 0;
+    for (size_t i = 0; i < w * h; i++) {
+        size_t v = (i / 3 + i / w) % k;
+        uint8_t *p = img->px + i * channels;
+        p[0] = (uint8_t)(v * 37);
+        if (channels == 3) {
+            p[1] = (uint8_t)(v * 91 + v / 256);
+            p[2] = (uint8_t)(v * 13 + v / 128);
+        }
+    }
+    return 1;
 }
 
 static void test_png(void)
@@ -552,26 +635,53 @@ static void test_png(void)
     CHECK(td_open(&t));
     nn_image img;
     nn_error err = {0};
-    CHECK(make_scene(&img));
-    check_png(&t, &img, "scene.png", &l);
+    CHECK(make_scene(&img)); /* 4 colours: a 2-bit palette */
+    check_png(&t, &img, "scene.png", (png_expect){3, 2}, &l);
     nn_image_free(&img);
 
-    /* Grey, and the smallest image there is. */
+    /* Grey: levels i * 17 fit 4 bits; black alone 1 bit; 0 and 85 two;
+     * levels of every kind 8; RGB with R = G = B everywhere is grey. */
     CHECK_OK(nn_image_create(&img, 5, 3, 1, &err), &err);
     for (size_t i = 0; i < 15; i++)
         img.px[i] = (uint8_t)(i * 17);
-    check_png(&t, &img, "grey.png", &l);
+    check_png(&t, &img, "grey4.png", (png_expect){0, 4}, &l);
     nn_image_free(&img);
     CHECK_OK(nn_image_create(&img, 1, 1, 1, &err), &err);
-    check_png(&t, &img, "one.png", &l);
+    check_png(&t, &img, "one.png", (png_expect){0, 1}, &l);
+    nn_image_free(&img);
+    CHECK_OK(nn_image_create(&img, 13, 5, 1, &err), &err);
+    for (size_t i = 0; i < 13 * 5; i++)
+        img.px[i] = (uint8_t)(i % 3 == 0 ? 85 : 0);
+    check_png(&t, &img, "grey2.png", (png_expect){0, 2}, &l);
+    nn_image_free(&img);
+    CHECK_OK(nn_image_create(&img, 61, 37, 3, &err), &err);
+    for (size_t i = 0; i < 61 * 37 * 3; i++)
+        img.px[i] = (uint8_t)((i / 3) * 7 + (i / 3) / 61);
+    check_png(&t, &img, "grey8.png", (png_expect){0, 8}, &l);
     nn_image_free(&img);
 
-    /* 700 x 520 RGB: 520 * (1 + 2100) = 1,092,520 bytes of scanlines need 17
-     * stored blocks, and the zlib stream spans two IDAT chunks. */
+    /* Palettes of 2, 4, 16 and 256 colours, widths that leave part of a byte. */
+    static const size_t colours[4] = {2, 4, 16, 256}, depths[4] = {1, 2, 4, 8};
+    for (int i = 0; i < 4; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "palette%zu.png", depths[i]);
+        CHECK(make_colours(&img, 67, 41, 3, colours[i]));
+        check_png(&t, &img, name, (png_expect){3, (unsigned)depths[i]}, &l);
+        nn_image_free(&img);
+    }
+
+    /* 257 colours: RGB.  Then 700 x 520 of noise: the zlib stream is larger
+     * than one IDAT chunk (1 MiB). */
+    CHECK(make_colours(&img, 67, 41, 3, 257));
+    check_png(&t, &img, "rgb.png", (png_expect){2, 8}, &l);
+    nn_image_free(&img);
     CHECK_OK(nn_image_create(&img, 700, 520, 3, &err), &err);
-    for (size_t i = 0; i < 700 * 520 * 3; i++)
-        img.px[i] = (uint8_t)(i * 7 + i / 997);
-    check_png(&t, &img, "large.png", &l);
+    uint32_t x = 1;
+    for (size_t i = 0; i < 700 * 520 * 3; i++) {
+        x = x * 1664525u + 1013904223u;
+        img.px[i] = (uint8_t)(x >> 24);
+    }
+    check_png(&t, &img, "large.png", (png_expect){2, 8}, &l);
     nn_image_free(&img);
 
     check_pngs_externally(&t, &l);

@@ -1,18 +1,19 @@
 /* image.c - 8-bit images and their PPM, PGM and PNG encodings (see nn_image.h).
  *
- * The PNG writer does not compress: the scanlines (each behind filter byte 0,
- * "None") go into a zlib stream of stored deflate blocks (RFC 1950, RFC 1951
- * section 3.2.4), which any PNG reader accepts.  It keeps the writer a page of
- * code and its output predictable byte for byte.
+ * The PNG writer stores each picture in the smallest exact form (png.h):
+ * grey when every pixel is grey, a palette of 1, 2, 4 or 8 bits when there
+ * are at most 256 colours, RGB otherwise; each row behind the filter that
+ * libpng's heuristic picks, compressed by nnart's deflate (nn_deflate.h).
+ * The same picture always gives the same bytes.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
-#include "nn_crc.h"
 #include "nn_image.h"
 #include "nn_io.h"
+#include "pictures/png.h"
 
 int nn_image_create(nn_image *img, size_t width, size_t height, size_t channels, nn_error *err)
 {
@@ -132,101 +133,31 @@ static void encode_pnm(const nn_image *img, int rgb, nn_buf *b)
     }
 }
 
-#define STORED_MAX 65535u          /* the most bytes one stored deflate block holds */
-#define IDAT_MAX ((size_t)1 << 20) /* the most zlib bytes put into one IDAT chunk */
-
-/* Copies bytes [off, off + n) of the image's filtered scanlines (row r is the
- * filter byte 0 followed by the row's samples) to dst. */
-static void copy_scanlines(const nn_image *img, size_t off, size_t n, uint8_t *dst)
-{
-    size_t stride = img->width * img->channels, line = stride + 1;
-    while (n > 0) {
-        size_t row = off / line, col = off % line, take;
-        if (col == 0) {
-            *dst = 0;
-            take = 1;
-        } else {
-            take = line - col < n ? line - col : n;
-            memcpy(dst, img->px + row * stride + (col - 1), take);
-        }
-        dst += take;
-        off += take;
-        n -= take;
-    }
-}
-
-/* Appends a PNG chunk: length, type, data, CRC-32 over type and data. */
-static void put_chunk(nn_buf *b, const char type[4], const uint8_t *data, size_t len)
-{
-    nn_buf_put_u32be(b, (uint32_t)len);
-    nn_buf_put(b, type, 4);
-    nn_buf_put(b, data, len);
-    uint32_t crc = nn_crc32(0, type, 4);
-    nn_buf_put_u32be(b, nn_crc32(crc, data, len));
-}
-
-/* PNG (ISO/IEC 15948): signature, IHDR, the zlib stream in IDAT chunks of at
- * most IDAT_MAX bytes, IEND. */
+/* PNG (ISO/IEC 15948): signature, IHDR, PLTE for a palette, the zlib
+ * stream of the filtered scanlines in IDAT chunks, IEND (png.h). */
 static int encode_png(const nn_image *img, nn_buf *b, nn_error *err)
 {
-    /* Each row is a filter byte and its samples; the zlib stream is a 2-byte
-     * header, 5 header bytes per stored block, the rows, and the Adler-32. */
-    size_t line, raw, blocks, zlen;
-    if (nni_size_mul(&line, img->width, img->channels) || nni_size_add(&line, line, 1) ||
-        nni_size_mul(&raw, img->height, line))
-        return nn_fail(err, NN_ERR_NOMEM, "image: too large to encode as PNG");
-    blocks = raw / STORED_MAX + (raw % STORED_MAX != 0);
-    if (nni_size_mul(&zlen, blocks, 5) || nni_size_add(&zlen, zlen, raw) ||
-        nni_size_add(&zlen, zlen, 2 + 4))
-        return nn_fail(err, NN_ERR_NOMEM, "image: too large to encode as PNG");
-    uint8_t *z = nni_alloc(zlen, 1);
-    if (!z)
-        return nn_fail(err, NN_ERR_NOMEM, "image: out of memory encoding PNG (%zu bytes)", zlen);
-    /* CMF 0x78: deflate, 32 KiB window; FLG 0x01: no dictionary, fastest level,
-     * and (0x78 * 256 + 0x01) is a multiple of 31 as RFC 1950 requires. */
-    uint8_t *q = z;
-    *q++ = 0x78;
-    *q++ = 0x01;
-    uint32_t adler = 1;
-    for (size_t off = 0; off < raw;) {
-        size_t n = raw - off < STORED_MAX ? raw - off : STORED_MAX;
-        /* Block header: BFINAL in bit 0, BTYPE 00 (stored), padded to the byte;
-         * then LEN and its ones' complement NLEN, little-endian. */
-        *q++ = off + n == raw ? 1 : 0;
-        *q++ = (uint8_t)(n & 0xFF);
-        *q++ = (uint8_t)(n >> 8);
-        *q++ = (uint8_t)(~n & 0xFF);
-        *q++ = (uint8_t)((~n >> 8) & 0xFF);
-        copy_scanlines(img, off, n, q);
-        adler = nn_adler32(adler, q, n);
-        q += n;
-        off += n;
+    nni_png_plan plan;
+    uint8_t *raw = NULL, *z = NULL;
+    size_t len, zlen;
+    int rc = nni_png_plan_make(&plan, img, 1);
+    if (rc == NN_OK)
+        rc = nni_png_scanlines(&plan, img, 0, 0, img->width, img->height, &raw, &len);
+    if (rc == NN_OK)
+        rc = nni_png_zlib(raw, len, &z, &zlen);
+    free(raw);
+    if (rc == NN_OK) {
+        nni_png_head(b, &plan, img->width, img->height);
+        for (size_t off = 0; off < zlen; off += NNI_PNG_CHUNK_MAX)
+            nni_png_chunk(b, "IDAT", z + off,
+                          zlen - off < NNI_PNG_CHUNK_MAX ? zlen - off : NNI_PNG_CHUNK_MAX);
+        nni_png_chunk(b, "IEND", NULL, 0);
     }
-    *q++ = (uint8_t)(adler >> 24);
-    *q++ = (uint8_t)(adler >> 16);
-    *q++ = (uint8_t)(adler >> 8);
-    *q++ = (uint8_t)adler;
-
-    static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    nn_buf_put(b, sig, sizeof sig);
-    /* IHDR: width, height, bit depth 8, colour type 0 (grey) or 2 (RGB),
-     * compression 0, filter method 0, no interlace. */
-    uint8_t ihdr[13] = {0};
-    ihdr[0] = (uint8_t)(img->width >> 24);
-    ihdr[1] = (uint8_t)(img->width >> 16);
-    ihdr[2] = (uint8_t)(img->width >> 8);
-    ihdr[3] = (uint8_t)img->width;
-    ihdr[4] = (uint8_t)(img->height >> 24);
-    ihdr[5] = (uint8_t)(img->height >> 16);
-    ihdr[6] = (uint8_t)(img->height >> 8);
-    ihdr[7] = (uint8_t)img->height;
-    ihdr[8] = 8;
-    ihdr[9] = img->channels == 3 ? 2 : 0;
-    put_chunk(b, "IHDR", ihdr, sizeof ihdr);
-    for (size_t off = 0; off < zlen; off += IDAT_MAX)
-        put_chunk(b, "IDAT", z + off, zlen - off < IDAT_MAX ? zlen - off : IDAT_MAX);
-    put_chunk(b, "IEND", NULL, 0);
     free(z);
+    nni_png_plan_free(&plan);
+    if (rc != NN_OK)
+        return nn_fail(err, NN_ERR_NOMEM, "image: out of memory encoding PNG (%zu x %zu)",
+                       img->width, img->height);
     return NN_OK;
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "nn_crc.h"
+#include "nn_deflate.h"
 #include "pictures/png.h"
 
 /* ---- the plan ------------------------------------------------------------------ */
@@ -186,40 +187,9 @@ int nni_png_scanlines(const nni_png_plan *plan, const nn_image *img, size_t x, s
 
 /* ---- zlib and chunks --------------------------------------------------------- */
 
-#define STORED_MAX 65535u /* the most bytes one stored deflate block holds */
-
 int nni_png_zlib(const uint8_t *raw, size_t len, uint8_t **z, size_t *zlen)
 {
-    /* A 2-byte header, 5 header bytes per stored block, the data, Adler-32. */
-    size_t blocks = len / STORED_MAX + (len % STORED_MAX != 0 || len == 0), n;
-    if (nni_size_mul(&n, blocks, 5) || nni_size_add(&n, n, len) || nni_size_add(&n, n, 6))
-        return NN_ERR_NOMEM;
-    uint8_t *q = nni_alloc(n, 1);
-    if (!q)
-        return NN_ERR_NOMEM;
-    *z = q;
-    *zlen = n;
-    /* CMF 0x78: deflate, 32 KiB window; FLG 0x01: no dictionary, fastest
-     * level, and 0x7801 is a multiple of 31 as RFC 1950 requires. */
-    *q++ = 0x78;
-    *q++ = 0x01;
-    size_t off = 0;
-    do {
-        size_t m = len - off < STORED_MAX ? len - off : STORED_MAX;
-        /* BFINAL, BTYPE 00 (stored), then LEN and NLEN little-endian. */
-        *q++ = off + m == len ? 1 : 0;
-        *q++ = (uint8_t)(m & 0xFF);
-        *q++ = (uint8_t)(m >> 8);
-        *q++ = (uint8_t)(~m & 0xFF);
-        *q++ = (uint8_t)((~m >> 8) & 0xFF);
-        memcpy(q, raw + off, m);
-        q += m;
-        off += m;
-    } while (off < len);
-    uint32_t adler = nn_adler32(1, raw, len);
-    for (int s = 24; s >= 0; s -= 8)
-        *q++ = (uint8_t)(adler >> s);
-    return NN_OK;
+    return nn_zlib_compress(raw, len, z, zlen, NULL);
 }
 
 void nni_png_chunk(nn_buf *b, const char type[4], const uint8_t *data, size_t len)

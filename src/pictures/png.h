@@ -42,8 +42,9 @@ NNI_HIDDEN void nni_png_plan_free(nni_png_plan *plan);
 NNI_HIDDEN int nni_png_scanlines(const nni_png_plan *plan, const nn_image *img, size_t x,
                                  size_t y, size_t w, size_t h, uint8_t **raw, size_t *len);
 
-/* The zlib stream of raw[0..len) into a new buffer (*z, *zlen) owned by the
- * caller.  Returns NN_OK or NN_ERR_NOMEM. */
+/* The zlib stream of raw[0..len) (nn_zlib_compress, nn_deflate.h) into a
+ * new buffer (*z, *zlen) owned by the caller.  Returns NN_OK or
+ * NN_ERR_NOMEM. */
 NNI_HIDDEN int nni_png_zlib(const uint8_t *raw, size_t len, uint8_t **z, size_t *zlen);
 
 /* Appends a chunk: length, type, data, CRC-32 of type and data. */

@@ -138,6 +138,14 @@ head -c $((len - 3)) "$G/dynamic" >"$G/truncated"
 { cat "$G/fixed"; byte 0; } >"$G/trailing"
 byte 31 139 8 0 0 0 0 0 0 255 7 0 0 0 0 0 0 0 0 0 >"$G/reserved-btype"
 
+# ---- bytes to compress: text, runs, counting bytes, nothing ----
+D=$C/fuzz_deflate
+mkdir -p "$D"
+cp "$tmp/empty" "$D/empty"
+cp "$tmp/text" "$D/text"
+cp "$tmp/bytes" "$D/bytes"
+{ i=0; while [ $i -lt 600 ]; do printf 'aaaa'; i=$((i + 1)); done; pixels 40; } >"$D/runs"
+
 # ---- training histories (CSV) ----
 H=$C/fuzz_history
 mkdir -p "$H"

@@ -1,4 +1,4 @@
-# cli_png.sh - nnart predict --image with PNGs and other formats, from the
+# cli_png_read.sh - nnart predict --image with PNGs and other formats, from the
 # outside: the PNGs of tests/png_cases.py (every colour type and bit depth,
 # plain and interlaced) predict exactly as the same pixels in PGM or PPM, ink on
 # a transparent canvas as its composite, MNIST's first test digit as a PNG as
