@@ -54,6 +54,7 @@ typedef struct nn_output {
 typedef struct nn_outputs {
     nn_output out[NN_OUTPUTS_MAX];
     size_t n;
+    int stdout_errno; /* set by nn_outputs_commit: errno of a failed write of "-", else 0 */
 } nn_outputs;
 
 /* Adds path to the set and prepares it by the rule above: for a file to

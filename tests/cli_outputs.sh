@@ -333,6 +333,19 @@ for how in default ignored; do
             [ ! -s "$tmp/pipe.err" ]
     done
 done
+# The same for a picture written to standard output (a PPM poster of 400
+# rows, megabytes): its reader stopping is not an error either.
+picture_pipe() {
+    { "$N" predict -m "$M" --count 400 --render - --render-format ppm 2>"$tmp/pipe.err"
+        echo $? >"$tmp/pipe.st"; } | head -c 100 >/dev/null
+}
+for how in default ignored; do
+    if [ $how = default ]; then picture_pipe; else (trap '' PIPE; picture_pipe); fi
+    check "predict --render - | head -c 100, SIGPIPE $how: status 0 (got $(cat "$tmp/pipe.st"))" \
+        [ "$(cat "$tmp/pipe.st")" = 0 ]
+    check "predict --render - | head -c 100, SIGPIPE $how: no message ($(grep "nnart:" "$tmp/pipe.err"))" \
+        [ -z "$(grep 'nnart:' "$tmp/pipe.err")" ]
+done
 # Training whose progress reader stopped does not die silently, and does not
 # lose the model: it is saved, or the one line says why not.
 for how in default ignored; do

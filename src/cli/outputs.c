@@ -173,6 +173,14 @@ static int flush_stdout(void)
     return -1;
 }
 
+/* Whether standard output is a pipe or a socket whose reader has gone. */
+static int reader_gone(int e)
+{
+    struct stat st;
+    return (e == EPIPE || pipe_broken) && fstat(STDOUT_FILENO, &st) == 0 &&
+           (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
 /* Lands the outputs (status 0) or removes them (any other status, or a
  * signal the command was asked to handle has come); returns the status. */
 static int land(int status)
@@ -191,7 +199,10 @@ static int land(int status)
         block_stop_signals(SIG_UNBLOCK);
         int rc = nn_outputs_commit(&run_outputs, &err);
         block_stop_signals(SIG_BLOCK);
-        if (rc != NN_OK) {
+        /* A reader of standard output that stopped (`--render - | head`:
+         * EPIPE, which only a pipe or socket gives) is not an error, as for
+         * what is printed (cli_finish). */
+        if (rc != NN_OK && run_outputs.stdout_errno != EPIPE) {
             cli_error("%s", err.msg);
             status = EXIT_RUNTIME;
         }
@@ -206,14 +217,6 @@ static int land(int status)
         done_notes[i] = NULL;
     }
     return status;
-}
-
-/* Whether standard output is a pipe or a socket whose reader has gone. */
-static int reader_gone(int e)
-{
-    struct stat st;
-    return (e == EPIPE || pipe_broken) && fstat(STDOUT_FILENO, &st) == 0 &&
-           (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 }
 
 int cli_finish(int status)

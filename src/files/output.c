@@ -285,8 +285,8 @@ static int finish_temporary(nn_output *o, nn_error *err)
     return NN_OK;
 }
 
-/* Writes a stream's bytes through. */
-static int write_stream(nn_output *o, nn_error *err)
+/* Writes a stream's bytes through; *e receives errno of a failed write. */
+static int write_stream(nn_output *o, int *e_out, nn_error *err)
 {
     int fd = o->target ? open(o->target, O_WRONLY | O_NOCTTY) : o->fd;
     if (fd < 0)
@@ -296,8 +296,10 @@ static int write_stream(nn_output *o, nn_error *err)
     int e = errno;
     if (close(fd) != 0 && !bad)
         bad = 1, e = errno;
-    if (bad)
+    if (bad) {
+        *e_out = e;
         return nn_fail(err, NN_ERR_IO, "%s: cannot write: %s", name_of(o), strerror(e));
+    }
     return NN_OK;
 }
 
@@ -317,9 +319,13 @@ int nn_outputs_commit(nn_outputs *set, nn_error *err)
         else
             o->tmp[0] = '\0'; /* landed: nothing left to remove (unlink("") fails) */
     }
-    for (size_t i = 0; i < set->n && rc == NN_OK; i++)
-        if (set->out[i].stream && set->out[i].written)
-            rc = write_stream(&set->out[i], err);
+    set->stdout_errno = 0;
+    for (size_t i = 0; i < set->n && rc == NN_OK; i++) {
+        nn_output *o = &set->out[i];
+        int e = 0;
+        if (o->stream && o->written && (rc = write_stream(o, &e, err)) != NN_OK && !o->target)
+            set->stdout_errno = e;
+    }
     nn_outputs_discard(set);
     return rc;
 }
