@@ -10,6 +10,8 @@
  *   nn_gzip.h      gzip decompression (for .gz data files)
  *   nn_train.h     the training loop, evaluation and prediction
  *   nn_modelfile.h saving and loading models
+ *   nn_npy.h       NumPy .npy arrays, and models as .npz archives (Keras's weights)
+ *   nn_zip.h       zip archives (for .npz files)
  *   nn_io.h        whole-file reads and atomic writes
  *   nn_crc.h       CRC-32 and Adler-32
  *   nn_render.h    pictures of predictions, weights and confusion matrices
@@ -36,11 +38,13 @@
 #include "nn_model.h"
 #include "nn_modelfile.h"
 #include "nn_network.h"
+#include "nn_npy.h"
 #include "nn_optim.h"
 #include "nn_output.h"
 #include "nn_plot.h"
 #include "nn_render.h"
 #include "nn_rng.h"
 #include "nn_train.h"
+#include "nn_zip.h"
 
 #endif

@@ -140,6 +140,8 @@ int cmd_weights(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /* ---- pictures (render.c) ----------------------------------------------- */
 

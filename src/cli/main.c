@@ -20,6 +20,8 @@ static const command commands[] = {
     {"weights", cmd_weights, "each first-layer unit's weights drawn as an image"},
     {"explain", cmd_explain, "which pixels made the model decide: saliency, integrated gradients and more"},
     {"plot", cmd_plot, "loss and accuracy per epoch of a --history file, as line charts"},
+    {"export", cmd_export, "a model's parameters for other programs: NumPy .npz (Keras's get_weights)"},
+    {"import", cmd_import, "a model from a NumPy .npz of a dense network's weights"},
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)
 

@@ -56,7 +56,7 @@ _nnart()
     --optimizer) COMPREPLY=($(compgen -W "adam sgd" -- "$cur")); return ;;
     --loss) COMPREPLY=($(compgen -W "xent mse" -- "$cur")); return ;;
     --cmap) COMPREPLY=($(compgen -W "hot bwr gray" -- "$cur")); return ;;
-    -f | --format) COMPREPLY=($(compgen -W "text csv" -- "$cur")); return ;;
+    -f | --format) COMPREPLY=($(compgen -W "text csv npy" -- "$cur")); return ;;
     --start) COMPREPLY=($(compgen -W "blank noise" -- "$cur")); return ;;
     --objective) COMPREPLY=($(compgen -W "logit softmax" -- "$cur")); return ;;
     -u | --unit | -k | --class) COMPREPLY=($(compgen -W "all" -- "$cur")); return ;;

@@ -13,6 +13,8 @@ typedef struct predict_options {
     size_t index, count;
     int invert, no_invert, poster;
     int csv;    /* --format csv */
+    int npy;    /* --format npy: the probabilities as one .npy array on standard output */
+    nn_output *npy_out;
     cli_render render;
     nn_render_style style;
     char paths[2][CLI_PATH_MAX]; /* the resolved --images and --labels */
@@ -23,8 +25,10 @@ typedef struct predict_options {
 static int check_options(const cli_command *cmd, predict_options *o)
 {
     o->csv = strcmp(o->format, "csv") == 0;
-    if (!o->csv && strcmp(o->format, "text") != 0) {
-        cli_print_error("nnart predict: --format: unknown format '%s' (text, csv)", o->format);
+    o->npy = strcmp(o->format, "npy") == 0;
+    if (!o->csv && !o->npy && strcmp(o->format, "text") != 0) {
+        cli_print_error("nnart predict: --format: unknown format '%s' (text, csv, npy)",
+                        o->format);
         return EXIT_USAGE;
     }
     if (o->invert && o->no_invert) {
@@ -42,8 +46,13 @@ static int check_options(const cli_command *cmd, predict_options *o)
         cli_print_error("nnart predict: --invert and --no-invert apply to --image only");
         return EXIT_USAGE;
     }
+    if (o->npy && o->render.path && strcmp(o->render.path, "-") == 0) {
+        cli_print_error("nnart predict: --format npy and --render - would both write to "
+                        "standard output");
+        return EXIT_USAGE;
+    }
     int st = cli_render_style(cmd, &o->render, &o->style);
-    if (st)
+    if (st || (o->npy && (st = cli_output_open("predict", "--format npy", "-", &o->npy_out))))
         return st;
     return o->image ? -1
                     : cli_test_set("predict", o->data_dir, &o->images, &o->labels, 0, o->paths);
@@ -65,7 +74,7 @@ static int parse_options(int argc, char **argv, predict_options *o)
         {.name = "image", .type = OPT_STRING, .dest = &o->image, .metavar = "FILE", .help = "your own drawing instead (PGM or PPM, any size)"},
         {.name = "invert", .type = OPT_FLAG, .dest = &o->invert, .help = "the drawing is dark on light: invert it (default: decide from its border)"},
         {.name = "no-invert", .type = OPT_FLAG, .dest = &o->no_invert, .help = "the drawing is light on dark: keep it"},
-        {.name = "format", .short_name = 'f', .type = OPT_STRING, .dest = &o->format, .metavar = "FMT", .help = "text or csv (text)"},
+        {.name = "format", .short_name = 'f', .type = OPT_STRING, .dest = &o->format, .metavar = "FMT", .help = "text, csv, or npy: one float32 array (images, classes) on standard output (text)"},
         {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "draw the probabilities (.ppm, .pgm or .png)"},
         {.name = "poster", .type = OPT_FLAG, .dest = &o->poster, .help = "draw a poster (inputs, labels) even for one image"},
         {.name = "cmap", .type = OPT_STRING, .dest = &o->render.cmap, .metavar = "NAME", .help = "colormap: hot, bwr or gray (hot)"},
@@ -229,6 +238,23 @@ static void print_table(const predictions *p, int csv)
     }
 }
 
+/* The probabilities as one .npy array (n, classes) of float32. */
+static int write_npy(nn_output *out, const predictions *p)
+{
+    size_t shape[2] = {p->n, p->C};
+    uint8_t *buf;
+    size_t len;
+    nn_error err;
+    int rc = nn_npy_encode(p->probs, 2, shape, &buf, &len, &err);
+    if (rc) {
+        cli_error("standard output: %s", err.msg);
+        return cli_status(rc);
+    }
+    int st = cli_output_write(out, buf, len, NULL);
+    free(buf);
+    return st;
+}
+
 static int render(const char *path, const predictions *p, const nn_render_style *s, int poster,
                   int quiet)
 {
@@ -268,8 +294,11 @@ static int predict(const predict_options *o)
     else
         st = predict_dataset(o->images, o->labels, o->model, &m, o->index, o->count, &p);
     if (st == EXIT_OK) {
-        print_table(&p, o->csv);
-        if (o->render.path)
+        if (o->npy)
+            st = write_npy(o->npy_out, &p);
+        else
+            print_table(&p, o->csv);
+        if (!st && o->render.path)
             st = render(o->render.path, &p, &o->style, o->poster, o->csv);
     }
     predictions_free(&p);
