@@ -17,6 +17,16 @@
 
 #define MAX_ARRAYS (2 * NN_MAX_LAYERS)
 #define ENTRY_NAME_CHARS 32
+#define SHOWN_CHARS 96 /* an entry's name in messages */
+
+/* An entry's name as messages show it: control bytes as '?', cut if long. */
+static void show_name(char *out, const char *name)
+{
+    size_t i = 0;
+    for (; name[i] && i < SHOWN_CHARS - 4; i++)
+        out[i] = (unsigned char)name[i] < 0x20 || name[i] == 0x7f ? '?' : name[i];
+    strcpy(out + i, name[i] ? "..." : "");
+}
 
 /* Layer l's weights transposed to (inputs, units) and its biases, as .npy
  * files into e[0] and e[1] (names and data owned by the caller). */
@@ -87,11 +97,13 @@ static long arr_number(const char *name)
 static int array_order(const nn_zip *z, const char *name, size_t *order, nn_error *err)
 {
     int numbered = 1;
+    char shown[SHOWN_CHARS];
     for (size_t i = 0; i < z->n; i++) {
         size_t nl = strlen(z->entries[i].name);
+        show_name(shown, z->entries[i].name);
         if (nl < 4 || strcmp(z->entries[i].name + nl - 4, ".npy") != 0)
             return nn_fail(err, NN_ERR_FORMAT, "%s: %s: not a .npy array (the name does not end "
-                           "in .npy)", name, z->entries[i].name);
+                           "in .npy)", name, shown);
         numbered &= arr_number(z->entries[i].name) >= 0;
         order[i] = i;
     }
@@ -101,7 +113,7 @@ static int array_order(const nn_zip *z, const char *name, size_t *order, nn_erro
         size_t k = (size_t)arr_number(z->entries[i].name);
         if (k >= z->n)
             return nn_fail(err, NN_ERR_FORMAT, "%s: %s: %zu arrays, so arr_0 to arr_%zu are "
-                           "expected", name, z->entries[i].name, z->n, z->n - 1);
+                           "expected", name, z->entries[i].name, z->n, z->n - 1); /* printable */
         order[k] = i; /* the names are distinct, so this is a permutation */
     }
     return NN_OK;
@@ -166,17 +178,18 @@ static int fill_model(nn_model *m, const nn_npy *a, const char *const *names, co
     return NN_OK;
 }
 
-/* The arrays of z in order, parsed into a[0..z->n) with their names. */
-static int parse_arrays(const nn_zip *z, const char *name, nn_npy *a, const char **names,
-                        nn_error *err)
+/* The arrays of z in order, parsed into a[0..z->n) with their names as
+ * messages show them. */
+static int parse_arrays(const nn_zip *z, const char *name, nn_npy *a,
+                        char (*names)[SHOWN_CHARS], nn_error *err)
 {
     size_t order[MAX_ARRAYS];
     int rc = array_order(z, name, order, err);
     for (size_t i = 0; i < z->n && !rc; i++) {
         const nn_zip_entry *e = &z->entries[order[i]];
-        char what[600];
-        snprintf(what, sizeof what, "%s: %s", name, e->name);
-        names[i] = e->name;
+        char what[4200];
+        show_name(names[i], e->name);
+        snprintf(what, sizeof what, "%s: %s", name, names[i]);
         rc = nn_npy_parse(e->data, e->len, what, &a[i], err);
     }
     return rc;
@@ -208,6 +221,9 @@ int nn_model_parse_npz(const uint8_t *buf, size_t len, const char *name, nn_acti
     memset(m, 0, sizeof *m);
     if (!name)
         name = ".npz archive";
+    if (buf && len >= 6 && memcmp(buf, "\x93NUMPY", 6) == 0)
+        return nn_fail(err, NN_ERR_FORMAT, "%s: one .npy array, not an .npz archive of a "
+                       "model's arrays", name);
     nn_zip z;
     int rc = nn_zip_parse(buf, len, name, &z, err);
     if (rc)
@@ -217,11 +233,14 @@ int nn_model_parse_npz(const uint8_t *buf, size_t len, const char *name, nn_acti
         return rc;
     }
     nn_npy a[MAX_ARRAYS];
-    const char *names[MAX_ARRAYS];
+    char names[MAX_ARRAYS][SHOWN_CHARS];
+    const char *name_ptr[MAX_ARRAYS];
     memset(a, 0, sizeof a);
+    for (size_t i = 0; i < MAX_ARRAYS; i++)
+        name_ptr[i] = names[i];
     rc = parse_arrays(&z, name, a, names, err);
     if (!rc)
-        rc = build(a, names, z.n, name, hidden, output, m, err);
+        rc = build(a, name_ptr, z.n, name, hidden, output, m, err);
     for (size_t i = 0; i < z.n; i++)
         nn_npy_free(&a[i]);
     nn_zip_free(&z);
