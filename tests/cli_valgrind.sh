@@ -14,7 +14,7 @@ if sanitized "$N"; then
     exit
 fi
 if ! have valgrind; then
-    skip "memcheck of every command and three failures (14 checks)" "valgrind is not installed"
+    skip "memcheck of every command and three failures (18 checks)" "valgrind is not installed"
     finish
     exit
 fi
@@ -54,6 +54,11 @@ vg 0 "explain by every method" "$N" explain -m "$tmp/m.nnm" --method all --sampl
     --render "$tmp/e.png"
 vg 0 "weights" "$N" weights -m "$tmp/m.nnm" --render "$tmp/w.png"
 vg 0 "plot" "$N" plot "$tmp/h.csv" --render "$tmp/c.png"
+vg 0 "export --npz" "$N" export -m "$tmp/m.nnm" --npz "$tmp/m.npz"
+vg 0 "import" "$N" import "$tmp/m.npz" -o "$tmp/i.nnm"
+head -c 3000 "$tmp/m.npz" >"$tmp/cut.npz"
+vg 1 "import a truncated archive" "$N" import "$tmp/cut.npz" -o "$tmp/x.nnm"
+vg 0 "predict --format npy" "$N" predict -m "$tmp/i.nnm" --count 3 --format npy
 vg 1 "a render path in a missing folder" "$N" predict -m "$tmp/m.nnm" --render "$tmp/no/p.png"
 
 finish

@@ -234,97 +234,98 @@ static void test_zip_names_and_ranges(void)
     expect_zip_error(&x, "in: overlaps the entry outer");
 }
 
-/* A ZIP64 archive by hand: sizes and offset all ones in the headers, the
- * values in ZIP64 extra fields, a ZIP64 end record and its locator; and an
- * entry with a data descriptor. */
-static void test_zip64_and_descriptor(void)
+/* The entries of a ZIP64 archive by hand: "z" with sizes all ones in its
+ * local header and the values in a ZIP64 extra field, then "d" with flag bit
+ * 3, its CRC-32 and sizes in a data descriptor (with its signature).
+ * Returns the offset of "d". */
+static size_t zip64_entries(bytes *x)
 {
-    bytes x = {.n = 0};
-    u32(&x, 0x04034b50);
-    u16(&x, 45);
-    u16(&x, 0);
-    u16(&x, 0);
-    u16(&x, 0);
-    u16(&x, 0x21);
-    u32(&x, ABC_CRC);
-    u32(&x, 0xFFFFFFFF);
-    u32(&x, 0xFFFFFFFF);
-    u16(&x, 1);
-    u16(&x, 20);
-    str(&x, "z");
-    u16(&x, 1);
-    u16(&x, 16);
-    u64(&x, 3);
-    u64(&x, 3);
-    str(&x, "abc");
-    size_t second = x.n; /* "d": flag bit 3, CRC and sizes in a descriptor */
-    u32(&x, 0x04034b50);
-    u16(&x, 20);
-    u16(&x, 8);
-    u16(&x, 0);
-    u16(&x, 0);
-    u16(&x, 0x21);
-    u32(&x, 0);
-    u32(&x, 0);
-    u32(&x, 0);
-    u16(&x, 1);
-    u16(&x, 0);
-    str(&x, "d");
-    str(&x, "abc");
-    u32(&x, 0x08074b50);
-    u32(&x, ABC_CRC);
-    u32(&x, 3);
-    u32(&x, 3);
-    size_t cd = x.n;
-    u32(&x, 0x02014b50);
-    u16(&x, 45);
-    u16(&x, 45);
-    u16(&x, 0);
-    u16(&x, 0);
-    u16(&x, 0);
-    u16(&x, 0x21);
-    u32(&x, ABC_CRC);
-    u32(&x, 0xFFFFFFFF);
-    u32(&x, 0xFFFFFFFF);
-    u16(&x, 1);
-    u16(&x, 28);
-    u16(&x, 0);
-    u16(&x, 0);
-    u16(&x, 0);
-    u32(&x, 0);
-    u32(&x, 0xFFFFFFFF);
-    str(&x, "z");
-    u16(&x, 1);
-    u16(&x, 24);
-    u64(&x, 3);
-    u64(&x, 3);
-    u64(&x, 0);
+    x->n = 0;
+    u32(x, 0x04034b50);
+    u16(x, 45);
+    u16(x, 0);
+    u16(x, 0);
+    u16(x, 0);
+    u16(x, 0x21);
+    u32(x, ABC_CRC);
+    u32(x, 0xFFFFFFFF);
+    u32(x, 0xFFFFFFFF);
+    u16(x, 1);
+    u16(x, 20);
+    str(x, "z");
+    u16(x, 1);
+    u16(x, 16);
+    u64(x, 3);
+    u64(x, 3);
+    str(x, "abc");
+    size_t second = x->n;
+    entry d = {.name = "d", .flags = 8, .data = abc, .csize = 3};
+    local(x, &d); /* CRC-32 and sizes zero here */
+    u32(x, 0x08074b50);
+    u32(x, ABC_CRC);
+    u32(x, 3);
+    u32(x, 3);
+    return second;
+}
+
+/* Their central directory (sizes and offset of "z" in a ZIP64 extra field),
+ * a ZIP64 end record and its locator, and an end record of all ones.
+ * Returns the central directory's offset. */
+static size_t zip64_directory(bytes *x, size_t second)
+{
+    size_t cd = x->n;
+    u32(x, 0x02014b50);
+    u16(x, 45);
+    u16(x, 45);
+    for (int i = 0; i < 3; i++)
+        u16(x, 0); /* flags, method, time */
+    u16(x, 0x21);
+    u32(x, ABC_CRC);
+    u32(x, 0xFFFFFFFF);
+    u32(x, 0xFFFFFFFF);
+    u16(x, 1);
+    u16(x, 28);
+    for (int i = 0; i < 3; i++)
+        u16(x, 0); /* comment, disk, internal attributes */
+    u32(x, 0);
+    u32(x, 0xFFFFFFFF);
+    str(x, "z");
+    u16(x, 1);
+    u16(x, 24);
+    u64(x, 3);
+    u64(x, 3);
+    u64(x, 0);
     entry d = {.name = "d", .flags = 8, .crc = ABC_CRC, .csize = 3, .usize = 3,
                .offset = second};
-    central(&x, &d, 0);
-    size_t end64 = x.n;
-    u32(&x, 0x06064b50);
-    u64(&x, 44);
-    u16(&x, 45);
-    u16(&x, 45);
-    u32(&x, 0);
-    u32(&x, 0);
-    u64(&x, 2);
-    u64(&x, 2);
-    u64(&x, end64 - cd);
-    u64(&x, cd);
-    u32(&x, 0x07064b50);
-    u32(&x, 0);
-    u64(&x, end64);
-    u32(&x, 1);
-    u32(&x, 0x06054b50);
-    u16(&x, 0);
-    u16(&x, 0);
-    u16(&x, 0xFFFF);
-    u16(&x, 0xFFFF);
-    u32(&x, 0xFFFFFFFF);
-    u32(&x, 0xFFFFFFFF);
-    u16(&x, 0);
+    central(x, &d, 0);
+    size_t end64 = x->n;
+    u32(x, 0x06064b50);
+    u64(x, 44);
+    u16(x, 45);
+    u16(x, 45);
+    u32(x, 0);
+    u32(x, 0);
+    u64(x, 2);
+    u64(x, 2);
+    u64(x, end64 - cd);
+    u64(x, cd);
+    u32(x, 0x07064b50);
+    u32(x, 0);
+    u64(x, end64);
+    u32(x, 1);
+    u32(x, 0x06054b50);
+    u32(x, 0);
+    u32(x, 0xFFFFFFFF);
+    u32(x, 0xFFFFFFFF);
+    u32(x, 0xFFFFFFFF);
+    u16(x, 0);
+    return cd;
+}
+
+static void test_zip64_and_descriptor(void)
+{
+    bytes x;
+    size_t second = zip64_entries(&x), cd = zip64_directory(&x, second);
     nn_zip z;
     nn_error err;
     CHECK_OK(nn_zip_parse(x.b, x.n, "t.npz", &z, &err), &err);
@@ -336,8 +337,8 @@ static void test_zip64_and_descriptor(void)
     y.b[x.n - 22 - 20 + 8] -= 1; /* the locator's offset of the ZIP64 end record */
     expect_zip_error(&y, "no ZIP64 end record at offset");
     y = x;
-    y.b[cd + 46 + 1 + 4] = 8; /* the ZIP64 field shorter than the three values it must hold */
-    expect_zip_error(&y, "z: ");
+    y.b[cd + 46 + 1 + 2] = 8; /* a ZIP64 field shorter than the three values it must hold */
+    expect_zip_error(&y, "z: the ZIP64 extra field is too short (8 bytes)");
     y = x;
     y.b[second + 30 + 1 + 3 + 4 + 4] = 4; /* the descriptor's compressed size */
     expect_zip_error(&y, "d: the data descriptor disagrees with the central directory");

@@ -70,6 +70,7 @@ _nnart()
         fi
         return ;;
     -d | --data) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --npz) _nnart_files '*.npz'; return ;;
     -m | --model | -o | --output) _nnart_files '*.nnm'; return ;;
     --history) _nnart_files '*.csv'; return ;;
     -r | --render) _nnart_files '*.@(png|ppm|pgm)'; return ;;
@@ -87,6 +88,7 @@ _nnart()
     fi
     case $cmd in
     info) _nnart_files '*.nnm' ;;
+    import) _nnart_files '*.npz' ;;
     plot) _nnart_files '*.csv' ;;
     esac
 }
