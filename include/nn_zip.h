@@ -11,11 +11,12 @@
  * the central directory, encryption (refused), archives split over several
  * disks (refused), compression methods other than stored and deflate, names
  * that are empty or hold a NUL byte, two entries of one name, and a CRC-32
- * or a length that does not match the data.  Data before the first entry or
- * between entries is not allowed to hide: the central directory must end
- * where the end record begins.  Nothing larger than the archive is
- * allocated, except a deflated entry's data, which is at most
- * NN_DEFLATE_MAX_RATIO times its compressed size.
+ * or a length that does not match the data.  The central directory must end
+ * where the end record begins (an archive with data appended after its
+ * entries' directory, as some self-extracting ones are, is refused).  Memory
+ * stays within a small multiple of the archive's size, except for a deflated
+ * entry's data, which is at most NN_DEFLATE_MAX_RATIO times its compressed
+ * size (and never more than its central header announces).
  */
 #ifndef NN_ZIP_H
 #define NN_ZIP_H

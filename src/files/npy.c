@@ -299,8 +299,9 @@ static int read_values(const uint8_t *p, size_t len, const char *name, dtype t, 
     if (nni_size_mul(&bytes, a->count, t.size))
         return nn_fail(err, NN_ERR_FORMAT, "%s: shape %s of %s is too large", name, shape, type);
     if (bytes != len)
-        return nn_fail(err, NN_ERR_FORMAT, "%s: %s: %zu bytes of data, but shape %s of %s needs %zu",
-                       name, bytes > len ? "truncated" : "trailing data", len, shape, type, bytes);
+        return nn_fail(err, NN_ERR_FORMAT,
+                       "%s: %s: %zu bytes of data, but shape %s of %s needs %zu", name,
+                       bytes > len ? "truncated" : "trailing data", len, shape, type, bytes);
     a->data = nni_alloc(a->count, sizeof *a->data);
     if (!a->data)
         return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory for %zu values", name, a->count);

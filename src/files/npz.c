@@ -30,8 +30,8 @@ static void show_name(char *out, const char *name)
 
 /* Layer l's weights transposed to (inputs, units) and its biases, as .npy
  * files into e[0] and e[1] (names and data owned by the caller). */
-static int encode_layer(const nn_model *m, size_t l, nn_zip_entry *e, char names[2][ENTRY_NAME_CHARS],
-                        nn_error *err)
+static int encode_layer(const nn_model *m, size_t l, nn_zip_entry *e,
+                        char names[2][ENTRY_NAME_CHARS], nn_error *err)
 {
     size_t in = m->sizes[l], units = m->sizes[l + 1];
     const float *W = m->params + nn_model_weight_offset(m, l);

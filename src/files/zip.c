@@ -325,7 +325,8 @@ static int read_local(const zreader *r, central *c)
     if (nlen != c->name_len || memcmp(h + LOCAL_BYTES, c->name, nlen) != 0)
         return bad_entry(r, c, "the local header gives another name");
     unsigned flags = load16(h + 6);
-    if (load16(h + 8) != c->method || (flags & FLAG_ENCRYPTED) || (flags ^ c->flags) & FLAG_DESCRIPTOR)
+    if (load16(h + 8) != c->method || (flags & FLAG_ENCRYPTED) ||
+        ((flags ^ c->flags) & FLAG_DESCRIPTOR))
         return bad_entry(r, c, "the local header's method or flags disagree with the central "
                                "directory");
     uint64_t csize = nn_load_u32le(h + 18), usize = nn_load_u32le(h + 22);
