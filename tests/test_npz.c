@@ -608,7 +608,7 @@ static void expect_import_error(const char *const *shapes, size_t n, const char 
 {
     static float zeros[64];
     nn_zip_entry e[8];
-    char names[8][16];
+    char names[8][32];
     uint8_t *data[8];
     for (size_t i = 0; i < n; i++) {
         size_t shape[2], nd = (size_t)sscanf(shapes[i], "%zu,%zu", &shape[0], &shape[1]);

@@ -101,7 +101,7 @@ static void round_trip(const nn_model *m)
 }
 
 /* The pieces of data starting at each \x93NUMPY magic, as archive entries. */
-static size_t split(const uint8_t *data, size_t size, nn_zip_entry *e, char (*names)[16])
+static size_t split(const uint8_t *data, size_t size, nn_zip_entry *e, char (*names)[24])
 {
     size_t n = 0;
     for (size_t i = 0; i + 6 <= size && n < MAX_PIECES; i++) {
@@ -121,7 +121,7 @@ static size_t split(const uint8_t *data, size_t size, nn_zip_entry *e, char (*na
 static void as_model(const uint8_t *data, size_t size)
 {
     nn_zip_entry e[MAX_PIECES];
-    char names[MAX_PIECES][16];
+    char names[MAX_PIECES][24];
     size_t n = split(data, size, e, names);
     uint8_t *zip;
     size_t len;
