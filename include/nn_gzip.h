@@ -49,5 +49,15 @@ int nn_gunzip(const uint8_t *in, size_t len, const char *name, uint8_t **out, si
  * errors name the stream and the byte offset within in. */
 int nn_zlib_inflate(const uint8_t *in, size_t len, const char *name, size_t max_out,
                     uint8_t **out, size_t *out_len, nn_error *err);
+/* Decompresses raw deflate data (RFC 1951, no header or trailer: a zip
+ * entry's data) into a new buffer *out (free(); never NULL on success) of
+ * exactly out_len bytes, the length the caller knows from elsewhere.  Every
+ * check of nn_gunzip applies; besides, the stream must produce exactly out_len
+ * bytes (out_len may not exceed NN_DEFLATE_MAX_RATIO times len, so nothing
+ * larger is ever allocated) and end at in + len.  No checksum is part of
+ * raw deflate: the caller checks its own.  Messages name the input by name
+ * and the byte offset ("NAME: WHAT (deflate data, byte B)"). */
+int nn_inflate(const uint8_t *in, size_t len, size_t out_len, const char *name, uint8_t **out,
+               nn_error *err);
 
 #endif

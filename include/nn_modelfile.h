@@ -16,6 +16,14 @@
 
 #define NN_MODEL_MAGIC "NNARTMDL"
 #define NN_MODEL_VERSION 1u
+/* The one header flag: the parameters were imported (nnart import) rather
+ * than trained by nnart; nn_train_info.imported. */
+#define NN_MODEL_FLAG_IMPORTED 1u
+
+/* The metadata of a model whose training is unknown: zero settings (the
+ * codes of Adam and cross-entropy), NaN metrics, not imported; what a model
+ * saved with info = NULL holds. */
+void nn_train_info_unknown(nn_train_info *info);
 
 /* Serialises m and info (info may be NULL: all metadata unknown) into a new
  * buffer (*out, *len) owned by the caller (free()). */

@@ -56,6 +56,7 @@ typedef struct nn_train_info {
     float train_loss, train_accuracy; /* last epoch's means */
     float val_loss, val_accuracy;
     float test_loss, test_accuracy;
+    int imported; /* the parameters came from elsewhere (nnart import); the settings are unknown */
 } nn_train_info;
 
 /* Trains m in place on d.  The caller has initialised m (nn_model_init_glorot)

@@ -11,6 +11,8 @@
  *   nn_deflate.h   deflate and zlib compression (for PNG files)
  *   nn_train.h     the training loop, evaluation and prediction
  *   nn_modelfile.h saving and loading models
+ *   nn_npy.h       NumPy .npy arrays, and models as .npz archives (Keras's weights)
+ *   nn_zip.h       zip archives (for .npz files)
  *   nn_io.h        whole-file reads and atomic writes
  *   nn_crc.h       CRC-32 and Adler-32
  *   nn_render.h    pictures of predictions, weights and confusion matrices
@@ -41,6 +43,7 @@
 #include "nn_model.h"
 #include "nn_modelfile.h"
 #include "nn_network.h"
+#include "nn_npy.h"
 #include "nn_optim.h"
 #include "nn_page.h"
 #include "nn_output.h"
@@ -50,5 +53,6 @@
 #include "nn_render.h"
 #include "nn_rng.h"
 #include "nn_train.h"
+#include "nn_zip.h"
 
 #endif

@@ -54,7 +54,7 @@ row 2 "nnart train: unknown option '--a?b' (see nnart train --help)" "$N" train 
 row 2 "nnart train: --epochs: 'a?b' is not a whole number" "$N" train --epochs "$nl"
 row 2 "$(layers_msg 'a?b')" "$N" train --layers "$nl"
 row 2 "nnart train: --activation: unknown activation 'a?b' (relu, sigmoid, tanh, identity)" "$N" train --activation "$nl"
-row 2 "nnart predict: --format: unknown format 'a?b' (text, csv)" "$N" predict --format "$nl"
+row 2 "nnart predict: --format: unknown format 'a?b' (text, csv, npy)" "$N" predict --format "$nl"
 row 1 "nnart: $tmp/a?b: cannot open: No such file or directory" "$N" info "$tmp/$nl"
 
 # ---- paths that are not readable regular files -----------------------------
@@ -152,7 +152,7 @@ variant() {
     rm -f "$f.body" "$f.data"
 }
 variant version 8 2 0 0 0
-variant flags 12 1 0 0 0
+variant flags 12 2 0 0 0
 variant layers0 16 0 0 0 0
 variant layers17 16 17 0 0 0
 variant width0 24 0 0 0 0
@@ -177,7 +177,7 @@ row 1 "nnart: $tmp/empty: too short (0 bytes) to be an nnart model file" $M "$tm
 row 1 "nnart: $tmp/tiny: too short (5 bytes) to be an nnart model file" $M "$tmp/tiny"
 row 1 "nnart: $tmp/badmagic: not an nnart model file (no \"NNARTMDL\" magic)" $M "$tmp/badmagic"
 row 1 "nnart: $tmp/version: format version 2; this nnart reads version 1" $M "$tmp/version"
-row 1 "nnart: $tmp/flags: unknown header flags 0x00000001; this nnart knows none" $M "$tmp/flags"
+row 1 "nnart: $tmp/flags: unknown header flags 0x00000002; this nnart knows only 0x00000001 (imported)" $M "$tmp/flags"
 row 1 "nnart: $tmp/layers0: 0 layers; between 1 and 16 are supported" $M "$tmp/layers0"
 row 1 "nnart: $tmp/layers17: 17 layers; between 1 and 16 are supported" $M "$tmp/layers17"
 row 1 "nnart: $tmp/width0: layer 1 has width 0; between 1 and 65536 are supported" $M "$tmp/width0"

@@ -142,6 +142,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_paint(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /* ---- pictures (render.c) ----------------------------------------------- */
 

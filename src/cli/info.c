@@ -57,9 +57,12 @@ static int describe(const info_options *o)
     for (size_t l = 0; l < m.n_layers; l++)
         printf(" %s", nn_activation_name(m.act[l]));
     printf("\nparameters:   %zu\n", m.n_params);
-    printf("trained with: %s, lr %g, %s loss, %u epochs of batch %u, seed %llu, %u samples",
-           nn_optimizer_name(in.optimizer), (double)in.lr, nn_loss_name(in.loss), in.epochs,
-           in.batch, (unsigned long long)in.seed, in.n_train);
+    if (in.imported)
+        printf("trained with: unknown (imported), %s loss", nn_loss_name(in.loss));
+    else
+        printf("trained with: %s, lr %g, %s loss, %u epochs of batch %u, seed %llu, %u samples",
+               nn_optimizer_name(in.optimizer), (double)in.lr, nn_loss_name(in.loss), in.epochs,
+               in.batch, (unsigned long long)in.seed, in.n_train);
     if (in.val_split > 0.0f)
         printf(", validation split %g", (double)in.val_split);
     printf("\n");

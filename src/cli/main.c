@@ -19,9 +19,10 @@ static const command commands[] = {
     {"show", cmd_show, "the whole network for one input: activations, weights and contributions"},
     {"weights", cmd_weights, "each first-layer unit's weights drawn as an image"},
     {"explain", cmd_explain, "which pixels made the model decide: saliency, integrated gradients and more"},
-    {"export", cmd_export, "the model as a web page to draw digits on, that runs it and shows its every layer"},
+    {"export", cmd_export, "the model as a web page to draw digits on, or as NumPy arrays (.npz)"},
     {"plot", cmd_plot, "loss and accuracy per epoch of a --history file, as line charts"},
     {"paint", cmd_paint, "a random network paints a picture of any size, or a looping animation"},
+    {"import", cmd_import, "a model from a NumPy .npz of a dense network's weights"},
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)
 

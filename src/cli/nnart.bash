@@ -62,7 +62,7 @@ _nnart()
     --optimizer) COMPREPLY=($(compgen -W "adam sgd" -- "$cur")); return ;;
     --loss) COMPREPLY=($(compgen -W "xent mse" -- "$cur")); return ;;
     --cmap) COMPREPLY=($(compgen -W "hot bwr gray" -- "$cur")); return ;;
-    -f | --format) COMPREPLY=($(compgen -W "text csv" -- "$cur")); return ;;
+    -f | --format) COMPREPLY=($(compgen -W "text csv npy" -- "$cur")); return ;;
     --start) COMPREPLY=($(compgen -W "blank noise" -- "$cur")); return ;;
     --objective) COMPREPLY=($(compgen -W "logit softmax" -- "$cur")); return ;;
     -u | --unit | -k | --class) COMPREPLY=($(compgen -W "all" -- "$cur")); return ;;
@@ -77,6 +77,7 @@ _nnart()
         return ;;
     --render-format) COMPREPLY=($(compgen -W "png ppm pgm" -- "$cur")); return ;;
     -d | --data) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --npz) _nnart_files '*.npz'; return ;;
     -m | --model | -o | --output) _nnart_files '*.nnm'; return ;;
     --history) _nnart_files '*.csv'; return ;;
     --html) _nnart_files '*.@(html|htm)'; return ;;
@@ -97,6 +98,7 @@ _nnart()
     fi
     case $cmd in
     info) _nnart_files '*.nnm' ;;
+    import) _nnart_files '*.npz' ;;
     plot) _nnart_files '*.csv' ;;
     esac
 }

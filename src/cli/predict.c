@@ -14,6 +14,8 @@ typedef struct predict_options {
     size_t index, count;
     int invert, no_invert, poster, bare;
     int csv;    /* --format csv */
+    int npy;    /* --format npy: the probabilities as one .npy array on standard output */
+    nn_output *npy_out;
     cli_render render;
     nn_render_style style;
     char paths[2][CLI_PATH_MAX]; /* the resolved --images and --labels */
@@ -24,8 +26,10 @@ typedef struct predict_options {
 static int check_options(const cli_command *cmd, predict_options *o)
 {
     o->csv = strcmp(o->format, "csv") == 0;
-    if (!o->csv && strcmp(o->format, "text") != 0) {
-        cli_print_error("nnart predict: --format: unknown format '%s' (text, csv)", o->format);
+    o->npy = strcmp(o->format, "npy") == 0;
+    if (!o->csv && !o->npy && strcmp(o->format, "text") != 0) {
+        cli_print_error("nnart predict: --format: unknown format '%s' (text, csv, npy)",
+                        o->format);
         return EXIT_USAGE;
     }
     if (o->invert && o->no_invert) {
@@ -43,9 +47,15 @@ static int check_options(const cli_command *cmd, predict_options *o)
         cli_print_error("nnart predict: --invert and --no-invert apply to --image only");
         return EXIT_USAGE;
     }
+    if (o->npy && o->render.path && strcmp(o->render.path, "-") == 0) {
+        cli_print_error("nnart predict: --format npy and --render - would both write to "
+                        "standard output");
+        return EXIT_USAGE;
+    }
     int st = cli_render_style(cmd, &o->render, &o->style);
     static const char *const ranges[] = {"probability", "data", "row"};
-    if (st || (st = cli_render_range(cmd, o->range, ranges, 3, &o->style)))
+    if (st || (st = cli_render_range(cmd, o->range, ranges, 3, &o->style)) ||
+        (o->npy && (st = cli_output_open("predict", "--format npy", "-", &o->npy_out))))
         return st;
     if (o->poster && o->bare) {
         cli_print_error("nnart predict: --poster and --bare contradict each other");
@@ -72,7 +82,7 @@ static int parse_options(int argc, char **argv, predict_options *o)
         {.name = "image", .type = OPT_STRING, .dest = &o->image, .metavar = "FILE", .help = "your own drawing instead (PNG, JPEG, PGM or PPM, any size; - reads standard input)"},
         {.name = "invert", .type = OPT_FLAG, .dest = &o->invert, .help = "the drawing is dark on light: invert it (default: decide from its border)"},
         {.name = "no-invert", .type = OPT_FLAG, .dest = &o->no_invert, .help = "the drawing is light on dark: keep it"},
-        {.name = "format", .short_name = 'f', .type = OPT_STRING, .dest = &o->format, .metavar = "FMT", .help = "text or csv (text)"},
+        {.name = "format", .short_name = 'f', .type = OPT_STRING, .dest = &o->format, .metavar = "FMT", .help = "text, csv, or npy: one float32 array (images, classes) on standard output (text)"},
         {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "draw the probabilities (.ppm, .pgm or .png; - for standard output)"},
         CLI_RENDER_FORMAT_OPT(o->render),
         {.name = "poster", .type = OPT_FLAG, .dest = &o->poster, .help = "draw a poster (inputs, labels) even for one image"},
@@ -236,6 +246,23 @@ static void print_table(const predictions *p, int csv)
     }
 }
 
+/* The probabilities as one .npy array (n, classes) of float32. */
+static int write_npy(nn_output *out, const predictions *p)
+{
+    size_t shape[2] = {p->n, p->C};
+    uint8_t *buf;
+    size_t len;
+    nn_error err;
+    int rc = nn_npy_encode(p->probs, 2, shape, &buf, &len, &err);
+    if (rc) {
+        cli_error("standard output: %s", err.msg);
+        return cli_status(rc);
+    }
+    int st = cli_output_write(out, buf, len, NULL);
+    free(buf);
+    return st;
+}
+
 /* Draws the predictions as o asks: the bare heat-map (--bare), a strip for
  * one image, else a poster. */
 static int render(const predict_options *o, const predictions *p)
@@ -262,7 +289,7 @@ static int render(const predict_options *o, const predictions *p)
         cli_error("%s: %s", path, err.msg);
         return cli_status(rc);
     }
-    return cli_save_render(&o->render, &img, o->csv);
+    return cli_save_render(&o->render, &img, o->csv || o->npy);
 }
 
 /* Runs the model on the images or the drawing, then prints the
@@ -280,8 +307,11 @@ static int predict(const predict_options *o)
     else
         st = predict_dataset(o->images, o->labels, o->model, &m, o->index, o->count, &p);
     if (st == EXIT_OK) {
-        print_table(&p, o->csv);
-        if (o->render.path)
+        if (o->npy)
+            st = write_npy(o->npy_out, &p);
+        else
+            print_table(&p, o->csv);
+        if (!st && o->render.path)
             st = render(o, &p);
     }
     predictions_free(&p);

@@ -179,7 +179,8 @@ typedef struct inflater {
     size_t hint;        /* the size the last trailer announces */
     const char *name;
     nn_error *err;
-    unsigned member; /* 1-based gzip member being read; 0 for a zlib stream */
+    unsigned member; /* 1-based gzip member being read; 0 for a zlib stream or raw data */
+    int raw;         /* raw deflate data (no zlib header or trailer) */
     int limited;     /* max is the caller's expected size, not deflate's bound */
     int have_fixed;
     uint32_t lit[LIT_CAP], dist[DIST_CAP], cl[CL_CAP];
@@ -194,7 +195,8 @@ static size_t in_offset(const inflater *s)
 }
 
 /* Fails with NN_ERR_FORMAT: "NAME: WHAT (gzip member M, byte B)", or
- * "(zlib stream, byte B)" for a zlib stream. */
+ * "(zlib stream, byte B)" for a zlib stream, "(deflate data, byte B)" for raw
+ * deflate data. */
 static int bad_at(const inflater *s, size_t at, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
@@ -208,7 +210,8 @@ static int bad_at(const inflater *s, size_t at, const char *fmt, ...)
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     if (s->member == 0)
-        return nn_fail(s->err, NN_ERR_FORMAT, "%s: %s (zlib stream, byte %zu)", s->name, what, at);
+        return nn_fail(s->err, NN_ERR_FORMAT, "%s: %s (%s, byte %zu)", s->name, what,
+                       s->raw ? "deflate data" : "zlib stream", at);
     return nn_fail(s->err, NN_ERR_FORMAT, "%s: %s (gzip member %u, byte %zu)", s->name, what,
                    s->member, at);
 }
@@ -846,4 +849,60 @@ int nn_zlib_inflate(const uint8_t *in, size_t len, const char *name, size_t max_
     *out_len = s->n;
     free(s);
     return NN_OK;
+}
+
+/* A decoder of raw deflate data into exactly out_len bytes (at most what
+ * deflate can expand len bytes into). */
+static int start_raw(inflater *s, size_t out_len)
+{
+    size_t bound;
+    if (nni_size_mul(&bound, s->len, NN_DEFLATE_MAX_RATIO))
+        bound = SIZE_MAX;
+    if (out_len > bound)
+        return nn_fail(s->err, NN_ERR_FORMAT,
+                       "%s: corrupt: %zu bytes cannot come from %zu bytes of deflate data (at "
+                       "most %d times as many)",
+                       s->name, out_len, s->len, NN_DEFLATE_MAX_RATIO);
+    s->limited = 1;
+    s->raw = 1;
+    s->max = out_len;
+    s->cap = out_len ? out_len : 1;
+    s->out = malloc(s->cap);
+    if (!s->out)
+        return nn_fail(s->err, NN_ERR_NOMEM, "%s: out of memory for %zu decompressed bytes",
+                       s->name, out_len);
+    return NN_OK;
+}
+
+int nn_inflate(const uint8_t *in, size_t len, size_t out_len, const char *name, uint8_t **out,
+               nn_error *err)
+{
+    *out = NULL;
+    if (!name)
+        name = "deflate data";
+    if (!in && len > 0)
+        return nn_fail(err, NN_ERR_ARG, "%s: no buffer given for %zu bytes", name, len);
+    inflater *s = malloc(sizeof *s);
+    if (!s)
+        return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory for the decoder (%zu bytes)", name,
+                       sizeof *s);
+    memset(s, 0, offsetof(inflater, lit));
+    s->in = in;
+    s->len = len;
+    s->name = name;
+    s->err = err;
+    int rc = start_raw(s, out_len);
+    if (!rc)
+        rc = inflate_stream(s);
+    if (!rc && s->n != out_len)
+        rc = bad_at(s, s->pos, "length mismatch: %zu bytes of data, %zu expected", s->n, out_len);
+    if (!rc && s->pos != len)
+        rc = bad_at(s, s->pos, "trailing data: %zu bytes after the end of the deflate stream",
+                    len - s->pos);
+    if (rc)
+        free(s->out);
+    else
+        *out = s->out;
+    free(s);
+    return rc;
 }

@@ -1,7 +1,7 @@
 /* modelfile.c - saving and loading models (see nn_modelfile.h).
  *
  * Layout of version 1, all fields little-endian (README.md, "Model files"):
- *   magic "NNARTMDL", u32 version, u32 flags (0), u32 L,
+ *   magic "NNARTMDL", u32 version, u32 flags (NN_MODEL_FLAG_IMPORTED or 0), u32 L,
  *   (L+1) u32 sizes, L u32 activation codes,
  *   training metadata (60 bytes, see put_info),
  *   u64 n_params, n_params f32 parameters in model layout,
@@ -109,7 +109,7 @@ static void put_info(nn_buf *b, const nn_train_info *info)
 
 /* The metadata of a model whose training is unknown: zero settings, NaN metrics
  * (always the same NaN bits, so that such files are reproducible too). */
-static void unknown_info(nn_train_info *info)
+void nn_train_info_unknown(nn_train_info *info)
 {
     float nan;
     uint32_t bits = NAN_BITS;
@@ -147,7 +147,7 @@ static int encode(const nn_model *m, const nn_train_info *info, const char *name
     *len = 0;
     nn_train_info unknown;
     if (!info) {
-        unknown_info(&unknown);
+        nn_train_info_unknown(&unknown);
         info = &unknown;
     }
     int rc = check_model(m, info, name, err);
@@ -158,7 +158,7 @@ static int encode(const nn_model *m, const nn_train_info *info, const char *name
     nn_buf b = {0};
     nn_buf_put(&b, NN_MODEL_MAGIC, MAGIC_LEN);
     nn_buf_put_u32le(&b, NN_MODEL_VERSION);
-    nn_buf_put_u32le(&b, 0); /* header flags: none defined */
+    nn_buf_put_u32le(&b, info->imported ? NN_MODEL_FLAG_IMPORTED : 0); /* header flags */
     nn_buf_put_u32le(&b, (uint32_t)L);
     for (size_t l = 0; l <= L; l++)
         nn_buf_put_u32le(&b, (uint32_t)m->sizes[l]);
@@ -224,8 +224,8 @@ static float get_f32(reader *r)
     return v;
 }
 
-/* The magic, the format version and the header flags. */
-static int read_header(reader *r)
+/* The magic, the format version and the header flags (*flags). */
+static int read_header(reader *r, uint32_t *flags)
 {
     if (r->len < MAGIC_LEN)
         return nn_fail(r->err, NN_ERR_FORMAT,
@@ -244,11 +244,13 @@ static int read_header(reader *r)
                        version, NN_MODEL_VERSION);
     if ((rc = need(r, 4, "the header flags")) != NN_OK)
         return rc;
-    uint32_t flags = get_u32(r);
-    if (flags != 0)
+    *flags = get_u32(r);
+    if (*flags & ~(uint32_t)NN_MODEL_FLAG_IMPORTED)
         return nn_fail(r->err, NN_ERR_FORMAT,
-                       "%s: unknown header flags 0x%08" PRIx32 "; this nnart knows none", r->name,
-                       flags);
+                       "%s: unknown header flags 0x%08" PRIx32 "; this nnart knows only "
+                       "0x%08x (imported)",
+                       r->name, *flags & ~(uint32_t)NN_MODEL_FLAG_IMPORTED,
+                       NN_MODEL_FLAG_IMPORTED);
     return NN_OK;
 }
 
@@ -279,6 +281,7 @@ static int read_arch(reader *r, size_t *L, size_t *sizes, nn_activation *act)
 /* Reads and checks the metadata block into info. */
 static int read_info(reader *r, nn_train_info *info)
 {
+    memset(info, 0, sizeof *info);
     int rc = need(r, INFO_BYTES, "the training metadata");
     if (rc != NN_OK)
         return rc;
@@ -357,7 +360,8 @@ int nn_model_parse(const uint8_t *buf, size_t len, const char *name, nn_model *m
     size_t L = 0, P = 0, sizes[NN_MAX_LAYERS + 1];
     nn_activation act[NN_MAX_LAYERS];
     nn_train_info meta;
-    int rc = read_header(&r);
+    uint32_t flags = 0;
+    int rc = read_header(&r, &flags);
     if (rc == NN_OK)
         rc = read_arch(&r, &L, sizes, act);
     if (rc == NN_OK)
@@ -377,6 +381,7 @@ int nn_model_parse(const uint8_t *buf, size_t len, const char *name, nn_model *m
         return nn_fail(err, rc, "%s: %s", r.name, cerr.msg);
     for (size_t i = 0; i < P; i++)
         m->params[i] = nn_load_f32le(buf + r.pos + 4 * i);
+    meta.imported = (flags & NN_MODEL_FLAG_IMPORTED) != 0;
     if (info)
         *info = meta;
     return NN_OK;

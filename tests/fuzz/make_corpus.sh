@@ -216,3 +216,55 @@ head -c $((len / 2)) "$g" >"$J/truncated"
 head -c $((len - 2)) "$g" >"$J/no-eoi"
 # the second restart marker out of sequence (RST1 -> RST2)
 LC_ALL=C sed 's/\xff\xd1/\xff\xd2/' "$g" >"$J/bad-restart"
+# ---- NumPy .npz archives and .npy arrays (fuzz_npz.c) ----
+Z=$C/fuzz_npz
+mkdir -p "$Z"
+# nnart's own: the model seeds above, exported (stored entries)
+for m in relu-4-3-3 one-layer-4-3 sgd-mse-sigmoid; do
+    "$N" export -m "$C/fuzz_model/$m" --npz "$Z/export-$m" >/dev/null
+done
+len=$(wc -c <"$Z/export-relu-4-3-3")
+head -c $((len - 7)) "$Z/export-relu-4-3-3" >"$Z/truncated-end-record"
+{ head -c 100 "$Z/export-relu-4-3-3"; byte 255; tail -c +102 "$Z/export-relu-4-3-3"; } >"$Z/bad-crc"
+# NumPy's (PYTHON=a python3 with numpy): savez (ZIP64 extra fields),
+# savez_compressed (deflate), data descriptors, a comment, the .npy versions,
+# dtypes and orders, and .npy files one after the other (fuzz_npz.c's third
+# reading).  Skipped without NumPy.
+if ${PYTHON:-python3} -c 'import numpy' 2>/dev/null; then
+    ${PYTHON:-python3} - "$Z" <<'PY'
+import io, sys, zipfile
+import numpy as np
+d = sys.argv[1]
+r = np.random.default_rng(5)
+w = [r.standard_normal(s).astype(np.float32) for s in [(4, 3), (3,), (3, 2), (2,)]]
+np.savez(open(d + "/numpy-savez", "wb"), *w)
+np.savez_compressed(open(d + "/numpy-compressed", "wb"), *w)
+np.savez(open(d + "/numpy-keywords", "wb"), kernel=w[0], bias=w[1])
+np.savez(open(d + "/numpy-no-chain", "wb"), w[0], w[1], w[0], w[1])
+class Stream(io.RawIOBase):  # not seekable: zipfile writes data descriptors
+    def __init__(self): self.b = bytearray()
+    def writable(self): return True
+    def write(self, x): self.b += x; return len(x)
+s = Stream()
+with zipfile.ZipFile(s, "w", zipfile.ZIP_DEFLATED) as z:
+    for i, a in enumerate(w):
+        with z.open("arr_%d.npy" % i, "w", force_zip64=(i == 0)) as f:
+            np.lib.format.write_array(f, a)
+    z.comment = b"a comment"
+open(d + "/data-descriptors", "wb").write(bytes(s.b))
+def npy(a, version=None, fortran=False):
+    b = io.BytesIO()
+    np.lib.format.write_array(b, np.asfortranarray(a) if fortran else a, version=version)
+    return b.getvalue()
+open(d + "/npy-v1", "wb").write(npy(w[0]))
+open(d + "/npy-v2", "wb").write(npy(w[0], (2, 0)))
+open(d + "/npy-v3", "wb").write(npy(w[2], (3, 0)))
+open(d + "/npy-scalar", "wb").write(npy(np.float32(1.5)))
+open(d + "/npy-int32", "wb").write(npy(np.arange(6, dtype=np.int32)))
+open(d + "/pieces-c", "wb").write(b"".join(npy(a) for a in w))
+open(d + "/pieces-mixed", "wb").write(
+    npy(w[0], fortran=True) + npy(w[1].astype(">f4")) + npy(w[2].astype("<f8"), fortran=True) +
+    npy(w[3].astype(">f8")) + b"\x04")
+open(d + "/pieces-odd", "wb").write(npy(w[0]) + npy(w[1]) + npy(w[2]))
+PY
+fi
