@@ -7,7 +7,7 @@
 #   make install    nnart, libnnart.a, headers, data, man pages, pkg-config file and
 #                   bash completion under PREFIX (/usr/local), staged in DESTDIR
 #   make uninstall  remove what make install put there
-#   make fuzz       run each libFuzzer target for FUZZ_SECONDS (60) seconds (needs clang)
+#   make fuzz       run each libFuzzer target for FUZZ_SECONDS (60) seconds, one per core at a time (needs clang)
 #   make fuzz-smoke the same for 20 seconds each
 #   make bench      time training and evaluation, against PyTorch if installed
 

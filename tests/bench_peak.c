@@ -1,9 +1,10 @@
 /* bench_peak.c - the machine's peak float32 multiply-add rate, measured: a
  * tight loop of independent fused multiply-adds (12 accumulators, enough to
  * cover the FMA latency on current x86 cores) at the widest vector width the
- * CPU supports, run on 1 thread and then on every online core at once.
+ * CPU supports, run on 1 thread and then on every online core at once, and
+ * the rate at which one core reads memory (for the benchmark's floor).
  *
- * Prints:  peak <variant> <GFLOP/s on one core> <GFLOP/s on N cores> <N>
+ * Prints:  peak <variant> <GFLOP/s on one core> <GFLOP/s on N cores> <N> <GB/s read>
  * Each FMA counts as 2 FLOPs per lane.  Usage: bench_peak [seconds, 0.3] */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -24,13 +25,22 @@ static double now(void)
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 
-/* The 12 accumulators are opaque to the compiler between blocks, so the loop
- * cannot be folded away; returns FLOPs done. */
+/* Twelve independent chains of fused multiply-adds, a_k <- a_k * m + c.  The
+ * chains start from different values read through a volatile, so the compiler
+ * cannot prove two of them equal and merge them into one chain (which it does
+ * when they all start at 1.0), and an empty asm statement after each block
+ * keeps every accumulator in a register of its own.  The object must hold
+ * twelve FMA instructions in the loop: `make bench` counts them
+ * (tests/bench.sh) and refuses a peak measured by fewer.  Returns FLOPs done. */
 #define FMA_LOOP(T, VEC, SET1, FMA, LANES, STORE)                                          \
     __attribute__((target(T))) static double loop_##LANES(double secs, float *sink)         \
     {                                                                                      \
-        VEC a0 = SET1(1.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0; \
-        VEC a8 = a0, a9 = a0, a10 = a0, a11 = a0;                                          \
+        volatile float start = 1.0f;                                                       \
+        float s0 = start;                                                                  \
+        VEC a0 = SET1(s0), a1 = SET1(s0 + 1e-3f), a2 = SET1(s0 + 2e-3f);                   \
+        VEC a3 = SET1(s0 + 3e-3f), a4 = SET1(s0 + 4e-3f), a5 = SET1(s0 + 5e-3f);           \
+        VEC a6 = SET1(s0 + 6e-3f), a7 = SET1(s0 + 7e-3f), a8 = SET1(s0 + 8e-3f);           \
+        VEC a9 = SET1(s0 + 9e-3f), a10 = SET1(s0 + 10e-3f), a11 = SET1(s0 + 11e-3f);       \
         const VEC m = SET1(0.999999f), c = SET1(1e-7f);                                    \
         double t0 = now(), flops = 0.0;                                                    \
         do {                                                                               \
@@ -40,6 +50,9 @@ static double now(void)
                 a6 = FMA(a6, m, c), a7 = FMA(a7, m, c), a8 = FMA(a8, m, c);                \
                 a9 = FMA(a9, m, c), a10 = FMA(a10, m, c), a11 = FMA(a11, m, c);            \
             }                                                                              \
+            __asm__ volatile("" : "+x"(a0), "+x"(a1), "+x"(a2), "+x"(a3), "+x"(a4),        \
+                             "+x"(a5), "+x"(a6), "+x"(a7), "+x"(a8), "+x"(a9), "+x"(a10),  \
+                             "+x"(a11));                                                   \
             flops += 2.0 * LANES * 12.0 * (double)ITERS;                                   \
         } while (now() - t0 < secs);                                                       \
         float out[LANES];                                                                  \
@@ -52,13 +65,14 @@ FMA_LOOP("avx512f", __m512, _mm512_set1_ps, _mm512_fmadd_ps, 16, _mm512_storeu_p
 FMA_LOOP("avx2,fma", __m256, _mm256_set1_ps, _mm256_fmadd_ps, 8, _mm256_storeu_ps)
 #endif
 
-/* Scalar multiply-adds (what a plain C build gets without vectors). */
+/* Scalar multiply-adds (what a plain C build gets without vectors): twelve
+ * chains from different starting values, like the vector loops. */
 static double loop_1(double secs, float *sink)
 {
     volatile float seed = 1.0f;
     float a[12];
     for (int j = 0; j < 12; j++)
-        a[j] = seed;
+        a[j] = seed + 1e-3f * (float)j;
     double t0 = now(), flops = 0.0;
     do {
         for (long i = 0; i < ITERS; i++)
@@ -71,6 +85,35 @@ static double loop_1(double secs, float *sink)
         s += a[j];
     *sink = s;
     return flops;
+}
+
+#define READ_BYTES ((size_t)256 << 20) /* far larger than any cache */
+
+/* GB/s at which one core streams through memory it has written before: the
+ * best of five passes summing a 256 MB buffer with four independent chains. */
+static double read_rate(void)
+{
+    size_t n = READ_BYTES / sizeof(unsigned long long);
+    unsigned long long *buf = malloc(READ_BYTES);
+    if (!buf)
+        return 0.0;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = i;
+    double best = 0.0;
+    volatile unsigned long long sink = 0;
+    for (int pass = 0; pass < 5; pass++) {
+        unsigned long long s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        double t0 = now();
+        for (size_t i = 0; i + 4 <= n; i += 4)
+            s0 += buf[i], s1 += buf[i + 1], s2 += buf[i + 2], s3 += buf[i + 3];
+        double rate = (double)READ_BYTES / (now() - t0) * 1e-9;
+        sink = s0 + s1 + s2 + s3;
+        if (rate > best)
+            best = rate;
+    }
+    (void)sink;
+    free(buf);
+    return best;
 }
 
 typedef struct job {
@@ -123,7 +166,7 @@ int main(int argc, char **argv)
         pthread_join(th[c], NULL);
         all += jobs[c].gflops;
     }
-    printf("peak %s %.1f %.1f %ld\n", name, one.gflops, all, cores);
+    printf("peak %s %.1f %.1f %ld %.1f\n", name, one.gflops, all, cores, read_rate());
     free(jobs);
     free(th);
     return 0;

@@ -8,7 +8,10 @@ sparse categorical cross-entropy averaged over each batch, Adam with lr 1e-3,
 betas 0.9 / 0.999 and epsilon 1e-7, batches of 128 drawn from a fresh shuffle
 every epoch, pixels / 255.  (PyTorch's Adam adds epsilon to the bias-corrected
 sqrt(v), Keras to the uncorrected one; with epsilon 1e-7 this makes no visible
-difference.)  One thread: torch.set_num_threads(1).
+difference.)  One thread: torch.set_num_threads(1), and the thread pools of
+the libraries under torch (OpenMP, OpenBLAS, MKL), which that call does not
+reach, held to one thread through their environment variables before torch
+is imported (unless they are already set).
 
 It reads the raw IDX files itself (numpy if available, else torch.frombuffer)
 and prints one line:
@@ -18,8 +21,12 @@ Usage: bench_torch.py [--data DIR] [--layers 784-10-10-10] [--epochs 10]
                       [--batch 128] [--seed 1] [--threads 1]
 """
 import argparse
+import os
 import struct
 import time
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 t_load = time.perf_counter()
 import torch  # noqa: E402
