@@ -109,17 +109,22 @@ sys.exit(not (b.mode == 'L' and b.size == (84, 84) and a.resize((84, 84), Image.
 else
     skip "--bare --scale 3 decoded by PIL" "no python3 with PIL (python3-pil)"
 fi
-# The round trip: the dreams of test images 0, 1 and 2 (a 7, a 2 and a 1)
-# towards their own class, written bare, are that class to predict --image.
-# (predict --image prepares a drawing as MNIST's digits were: cropped to its
-# ink, scaled into the central 20 x 20 box and centred by mass, which can
-# change a dream whose faint ink spreads beyond the box.)
+# The round trip: a bare dream of every class, read back by predict --image
+# --raw (the picture as the model's input, no preparation), is that class;
+# and the dreams of test images 0, 1 and 2 (a 7, a 2 and a 1) towards their
+# own class too.
+for k in 0 1 2 3 4 5 6 7 8 9; do
+    "$N" dream -m "$tmp/m.nnm" --class "$k" --bare -r "$tmp/r.pgm" >/dev/null 2>&1
+    check "--bare: predict --image --raw of the dream of $k says $k" \
+        [ "$("$N" predict -m "$tmp/m.nnm" --image "$tmp/r.pgm" --raw | awk 'NR == 2 { print $3 }')" = "$k" ]
+done
 for ik in "0 7" "1 2" "2 1"; do
     set -- $ik
-    "$N" dream -m "$tmp/m.nnm" --from-index "$1" --class "$2" --bare -r "$tmp/r.pgm" >/dev/null 2>&1
-    check "--bare: predict --image of the dream of $2 from image $1 says $2" \
-        [ "$("$N" predict -m "$tmp/m.nnm" --image "$tmp/r.pgm" | awk 'NR == 2 { print $3 }')" = "$2" ]
+    "$N" dream -m "$tmp/m.nnm" --from-index "$1" --class "$2" --bare -r "$tmp/r.png" >/dev/null 2>&1
+    check "--bare: predict --image --raw of the PNG dream of $2 from image $1 says $2" \
+        [ "$("$N" predict -m "$tmp/m.nnm" --image "$tmp/r.png" --raw | awk 'NR == 2 { print $3 }')" = "$2" ]
 done
+expect 1 "--raw: the picture is 84 x 84; the model takes 28 x 28" "$N" predict -m "$tmp/m.nnm" --image "$tmp/b3.png" --raw
 expect 2 "--bare draws one dream" "$N" dream -m "$tmp/m.nnm" --bare -r "$tmp/x.pgm"
 expect 2 "--bare needs --render" "$N" dream -m "$tmp/m.nnm" --class 1 --bare
 expect 2 "--cmap does not apply" "$N" dream -m "$tmp/m.nnm" --class 1 --bare --cmap hot -r "$tmp/x.pgm"

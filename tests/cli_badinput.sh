@@ -53,7 +53,7 @@ nl=$(printf 'a\nb')
 row 2 "nnart train: unknown option '--a?b' (see nnart train --help)" "$N" train "--$nl"
 row 2 "nnart train: --epochs: 'a?b' is not a whole number" "$N" train --epochs "$nl"
 row 2 "$(layers_msg 'a?b')" "$N" train --layers "$nl"
-row 2 "nnart train: --activation: unknown activation 'a?b' (relu, sigmoid, tanh, identity)" "$N" train --activation "$nl"
+row 2 "nnart train: --activation: unknown activation 'a?b' (relu, sigmoid, tanh, sin, gauss, identity)" "$N" train --activation "$nl"
 row 2 "nnart predict: --format: unknown format 'a?b' (text, csv, npy)" "$N" predict --format "$nl"
 row 1 "nnart: $tmp/a?b: cannot open: No such file or directory" "$N" info "$tmp/$nl"
 

@@ -194,8 +194,9 @@ int cli_input_side(const char *model_path, const nn_model *m, size_t *side);
 
 /* Reads the picture at path, or standard input for "-" (at most
  * NN_PICTURE_MAX_FILE bytes either way), in any format nn_picture_parse
- * reads, into g; reports errors.  Returns 0 or an exit status. */
-int cli_load_picture(const char *path, nn_greymap *g);
+ * reads, into g; reports errors, after "OPTION: " if option is not NULL.
+ * Returns 0 or an exit status. */
+int cli_load_picture(const char *option, const char *path, nn_greymap *g);
 /* How messages name the picture at path: "standard input" for "-". */
 const char *cli_picture_name(const char *path);
 

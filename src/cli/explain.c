@@ -178,7 +178,7 @@ static int load_drawing(const explain_options *o, subject *s)
 {
     nn_error err;
     nn_greymap g = {0};
-    int rc = cli_load_picture(o->image, &g);
+    int rc = cli_load_picture(NULL, o->image, &g);
     if (rc)
         return rc;
     rc = nn_digit_prepare(&g, o->invert ? 1 : o->no_invert ? 0 : -1, s->side, s->side, s->x,
@@ -209,7 +209,7 @@ static int load_baseline(const explain_options *o, subject *s)
         return rc ? cli_status(rc) : EXIT_OK;
     }
     nn_greymap g = {0};
-    int rc = cli_load_picture(o->baseline, &g);
+    int rc = cli_load_picture("--baseline", o->baseline, &g);
     if (rc)
         return rc;
     if (g.width != s->side || g.height != s->side) {

@@ -55,7 +55,7 @@ _nnart()
         if [[ $cmd == paint ]]; then
             COMPREPLY=($(compgen -W "sin gauss tanh sigmoid relu identity" -- "$cur"))
         else
-            COMPREPLY=($(compgen -W "relu sigmoid tanh identity" -- "$cur"))
+            COMPREPLY=($(compgen -W "relu sigmoid tanh sin gauss identity" -- "$cur"))
         fi
         return ;;
     --output-activation) COMPREPLY=($(compgen -W "softmax sigmoid tanh relu identity" -- "$cur")); return ;;

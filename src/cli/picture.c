@@ -61,7 +61,7 @@ const char *cli_picture_name(const char *path)
     return strcmp(path, "-") == 0 ? STDIN_NAME : path;
 }
 
-int cli_load_picture(const char *path, nn_greymap *g)
+int cli_load_picture(const char *option, const char *path, nn_greymap *g)
 {
     nn_error err;
     int rc;
@@ -77,7 +77,7 @@ int cli_load_picture(const char *path, nn_greymap *g)
         rc = nn_picture_load(path, g, &err);
     }
     if (rc) {
-        cli_error("%s", err.msg);
+        cli_error("%s%s%s", option ? option : "", option ? ": " : "", err.msg);
         return cli_status(rc);
     }
     return EXIT_OK;

@@ -12,7 +12,7 @@ typedef struct predict_options {
     const char *format;
     const char *range; /* --range: the colour scale */
     size_t index, count;
-    int invert, no_invert, poster, bare;
+    int invert, no_invert, raw, poster, bare;
     int csv;    /* --format csv */
     int npy;    /* --format npy: the probabilities as one .npy array on standard output */
     nn_output *npy_out;
@@ -43,8 +43,8 @@ static int check_options(const cli_command *cmd, predict_options *o)
                         "--index and --count");
         return EXIT_USAGE;
     }
-    if (!o->image && (o->invert || o->no_invert)) {
-        cli_print_error("nnart predict: --invert and --no-invert apply to --image only");
+    if (!o->image && (o->invert || o->no_invert || o->raw)) {
+        cli_print_error("nnart predict: --invert, --no-invert and --raw apply to --image only");
         return EXIT_USAGE;
     }
     if (o->npy && o->render.path && strcmp(o->render.path, "-") == 0) {
@@ -82,6 +82,7 @@ static int parse_options(int argc, char **argv, predict_options *o)
         {.name = "image", .type = OPT_STRING, .dest = &o->image, .metavar = "FILE", .help = "your own drawing instead (PNG, JPEG, PGM or PPM, any size; - reads standard input)"},
         {.name = "invert", .type = OPT_FLAG, .dest = &o->invert, .help = "the drawing is dark on light: invert it (default: decide from its border)"},
         {.name = "no-invert", .type = OPT_FLAG, .dest = &o->no_invert, .help = "the drawing is light on dark: keep it"},
+        {.name = "raw", .type = OPT_FLAG, .dest = &o->raw, .help = "the picture is the model's input as it is (28 x 28, white on black, as dream --bare writes it): no preparation"},
         {.name = "format", .short_name = 'f', .type = OPT_STRING, .dest = &o->format, .metavar = "FMT", .help = "text, csv, or npy: one float32 array (images, classes) on standard output (text)"},
         {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "draw the probabilities (.ppm, .pgm or .png; - for standard output)"},
         CLI_RENDER_FORMAT_OPT(o->render),
@@ -135,8 +136,25 @@ static int alloc_predictions(predictions *p, size_t n, size_t dim, size_t C)
 }
 
 /* The user's drawing, brought into MNIST's form and run through the model. */
+/* The model's input from the picture g: prepared as MNIST's digits were
+ * (nn_digit_prepare), or with raw taken as it is, which needs g to be the
+ * input's size (inverted first if invert is 1). */
+static int drawing_input(const nn_greymap *g, int invert, int raw, size_t side, float *x,
+                         nn_error *err)
+{
+    if (!raw)
+        return nn_digit_prepare(g, invert, side, side, x, err);
+    if (g->width != side || g->height != side)
+        return nn_fail(err, NN_ERR_FORMAT,
+                       "--raw: the picture is %zu x %zu; the model takes %zu x %zu", g->width,
+                       g->height, side, side);
+    for (size_t i = 0; i < side * side; i++)
+        x[i] = invert == 1 ? 1.0f - g->v[i] : g->v[i];
+    return NN_OK;
+}
+
 static int predict_drawing(const char *path, const char *model_path, const nn_model *m,
-                           int invert, predictions *p)
+                           int invert, int raw, predictions *p)
 {
     size_t side;
     int st = cli_input_side(model_path, m, &side);
@@ -149,10 +167,10 @@ static int predict_drawing(const char *path, const char *model_path, const nn_mo
     p->rows = p->cols = side;
     p->labels[0] = -1;
     nn_greymap g = {0};
-    if ((st = cli_load_picture(path, &g)))
+    if ((st = cli_load_picture(NULL, path, &g)))
         return st;
     nn_error err;
-    int rc = nn_digit_prepare(&g, invert, side, side, p->x, &err);
+    int rc = drawing_input(&g, invert, raw, side, p->x, &err);
     nn_greymap_free(&g);
     nn_work w;
     if (rc == NN_OK && (rc = nn_work_create(&w, m, 1, &err)) == NN_OK) {
@@ -303,7 +321,8 @@ static int predict(const predict_options *o)
     predictions p;
     memset(&p, 0, sizeof p);
     if (o->image)
-        st = predict_drawing(o->image, o->model, &m, o->invert ? 1 : o->no_invert ? 0 : -1, &p);
+        st = predict_drawing(o->image, o->model, &m, o->invert ? 1 : o->no_invert ? 0 : -1, o->raw,
+                             &p);
     else
         st = predict_dataset(o->images, o->labels, o->model, &m, o->index, o->count, &p);
     if (st == EXIT_OK) {

@@ -97,7 +97,7 @@ static int drawing(const show_options *o, size_t side, float *x)
 {
     nn_error err;
     nn_greymap g = {0};
-    int rc = cli_load_picture(o->image, &g);
+    int rc = cli_load_picture(NULL, o->image, &g);
     if (rc)
         return rc;
     rc = nn_digit_prepare(&g, o->invert ? 1 : o->no_invert ? 0 : -1, side, side, x, &err);
