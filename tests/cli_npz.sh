@@ -59,7 +59,7 @@ check "import --loss mse" grep -qx 'trained with: unknown (imported), mse loss' 
 check "export --npz - writes the archive to standard output" cmp -s "$tmp/m.npz" "$tmp/stdout.npz"
 
 # ---- usage and bad files -------------------------------------------------------
-row 2 "nnart export: nothing to write: give --npz FILE" "$N" export -m "$tmp/m.nnm"
+row 2 "nnart export: nothing to write: give --html FILE or --npz FILE" "$N" export -m "$tmp/m.nnm"
 row 2 "nnart import: give the .npz file to import (nnart import FILE.npz)" "$N" import -o "$tmp/x.nnm"
 row 2 "nnart import: --activation: unknown activation 'softmax' (relu, sigmoid, tanh, identity)" \
     "$N" import "$tmp/m.npz" --activation softmax

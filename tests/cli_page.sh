@@ -132,7 +132,7 @@ expect 2 "--index 9999 --selftest 2: .* has images 0 to 9999" "$N" export -m "$t
 check "--selftest 0 reads no data" grep -q '(.* bytes, 0 test digits)' "$tmp/out"
 
 # Errors: one line, before any work; no page left behind.
-expect 2 "nothing to write: give --html FILE" "$N" export -m "$tmp/m.nnm"
+expect 2 "nothing to write: give --html FILE or --npz FILE" "$N" export -m "$tmp/m.nnm"
 expect 2 "--selftest: 1001 is out of range" "$N" export -m "$tmp/m.nnm" --html "$tmp/x.html" --selftest 1001
 expect 1 "$tmp/no/x.html" "$N" export -m "$tmp/m.nnm" --html "$tmp/no/x.html"
 expect 1 "missing.nnm" "$N" export -m "$tmp/missing.nnm" --html "$tmp/x.html"

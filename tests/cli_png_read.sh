@@ -115,6 +115,6 @@ row 1 "nnart: $tmp/none.png: cannot open: No such file or directory" \
 
 "$N" predict --help | tr -s ' \n' '  ' >"$tmp/help"
 check "--help names the formats and standard input" \
-    grep -q -- '--image FILE your own drawing instead (PNG, PGM or PPM, any size; - reads standard input)' "$tmp/help"
+    grep -q -- '--image FILE your own drawing instead (PNG, JPEG, PGM or PPM, any size; - reads standard input)' "$tmp/help"
 
 finish
