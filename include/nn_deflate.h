@@ -3,7 +3,8 @@
  *
  * The compressor works as zlib does at level 6: LZ77 over a 32 KiB window
  * with hash chains (at most 128 candidates, a quarter of them once a match
- * of 8 is in hand, none beyond a match of 128) and lazy matching (the next
+ * of 8 is in hand, none beyond a match of 128; for inputs over 4 MiB, as at
+ * zlib's level 5, 32 and 32) and lazy matching (the next
  * position is tried unless the match is already 16 long), then Huffman
  * coding in blocks of at most 16,384 symbols, each block written as stored,
  * fixed or dynamic Huffman, whichever is smallest, with codes limited to 15

@@ -32,6 +32,8 @@ draw confusion evaluate -m "$M"
 draw plot plot "$HIST"
 draw explain explain -m "$M" --method all
 draw show show -m "$M" --index 0
+"$N" paint --size 1920x1080 --render "$tmp/paint.ppm" >/dev/null 2>"$tmp/err" ||
+    echo "bench_deflate.sh: paint: $(head -n 1 "$tmp/err")" >&2
 "$BUILD/tests/bench_deflate" "$RUNS" "$tmp" "$tmp"/*.ppm >"$tmp/nnart.txt" || exit 1
 
 echo "PNG compression, nnart's deflate against zlib level 6 (CPU ms, best of $RUNS):"

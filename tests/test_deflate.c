@@ -25,11 +25,12 @@ static uint64_t rnd(uint64_t *s)
 /* ---- the data ---------------------------------------------------------------- */
 
 enum {
-    D_EMPTY, D_ONE, D_RANDOM, D_TEXT, D_RUNS, D_LARGE, D_SKEWED, D_SHORT_RUNS, D_HIGH, D_KINDS
+    D_EMPTY, D_ONE, D_RANDOM, D_TEXT, D_RUNS, D_LARGE, D_SKEWED, D_SHORT_RUNS, D_HIGH, D_BIG,
+    D_KINDS
 };
 static const char *const kind_name[D_KINDS] = {
     "empty", "one byte", "random", "text-like", "long runs", "large mix", "skewed", "short runs",
-    "high bytes"};
+    "high bytes", "big mix (over 4 MiB: the shorter chains)"};
 
 /* Words from a small vocabulary with spaces and line breaks. */
 static void fill_text(uint8_t *p, size_t n, uint64_t *s)
@@ -65,7 +66,8 @@ static void fill_skewed(uint8_t *p, size_t n, uint64_t *s)
 /* Test data of the given kind; *len receives its size. */
 static uint8_t *make_data(int kind, size_t *len)
 {
-    static const size_t sizes[D_KINDS] = {0, 1, 70000, 200000, 150000, 400000, 90000, 50000, 1312};
+    static const size_t sizes[D_KINDS] = {0,     1,     70000, 200000, 150000, 400000,
+                                          90000, 50000, 1312,  (size_t)5 << 20};
     uint64_t s = 1234 + (uint64_t)kind;
     size_t n = sizes[kind];
     uint8_t *p = malloc(n ? n : 1);
@@ -91,7 +93,7 @@ static uint8_t *make_data(int kind, size_t *len)
         for (size_t i = 0; i < n;) /* runs of 1-20 bytes: matches of every length */
             for (size_t r = 1 + rnd(&s) % 20, v = rnd(&s) % 4; r-- > 0 && i < n; i++)
                 p[i] = (uint8_t)v;
-    else if (kind == D_LARGE) /* text, then random, then runs, then text again */
+    else if (kind == D_LARGE || kind == D_BIG) /* text, random, runs, text, ... */
         for (size_t i = 0; i < n; i += 100000) {
             size_t m = n - i < 100000 ? n - i : 100000;
             if ((i / 100000) % 2 == 0)

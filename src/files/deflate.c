@@ -21,6 +21,8 @@
 #define MIN_MATCH 3u
 #define MAX_MATCH 258u
 #define MAX_CHAIN 128u /* zlib level 6: max_chain */
+#define BIG_CHAIN 32u  /* zlib level 5's max_chain and nice_length, for inputs over BIG_INPUT */
+#define BIG_INPUT ((size_t)4 << 20)
 #define GOOD_MATCH 8u  /* good_length: search a quarter of the chain beyond it */
 #define MAX_LAZY 16u   /* max_lazy: no lazy search beyond it */
 #define NICE_MATCH 128u /* nice_length: stop searching at it */
@@ -199,6 +201,7 @@ static void huff_codes(const uint8_t *len, size_t n, uint16_t *code)
 typedef struct deflater {
     const uint8_t *in;
     size_t len;
+    unsigned max_chain, nice_match; /* MAX_CHAIN and NICE_MATCH, or BIG_CHAIN for big inputs */
     size_t head[HASH_SIZE]; /* most recent position + 1 of each hash, 0 = none */
     size_t prev[WSIZE];     /* the position + 1 before (pos & (WSIZE - 1)) with its hash */
     uint16_t sym_len[SYM_MAX];  /* a literal byte, or a match length */
@@ -500,15 +503,15 @@ static inline size_t common_length(const uint8_t *a, const uint8_t *b, size_t ma
 
 /* zlib's longest_match: walks the chain from cur (position + 1) for a match
  * at pos longer than best (the previous position's match), at most
- * MAX_CHAIN candidates (a quarter when best >= GOOD_MATCH), stopping at
- * NICE_MATCH; *start receives the best match's position.  Returns the
+ * s->max_chain candidates (a quarter when best >= GOOD_MATCH), stopping at
+ * s->nice_match; *start receives the best match's position.  Returns the
  * longest length found (best if none is longer). */
 static size_t longest_match(const deflater *s, size_t pos, size_t cur, size_t best,
                             size_t *start)
 {
-    unsigned chain = best >= GOOD_MATCH ? MAX_CHAIN >> 2 : MAX_CHAIN;
+    unsigned chain = best >= GOOD_MATCH ? s->max_chain >> 2 : s->max_chain;
     size_t max = s->len - pos < MAX_MATCH ? s->len - pos : MAX_MATCH;
-    size_t nice = NICE_MATCH < max ? NICE_MATCH : max;
+    size_t nice = s->nice_match < max ? s->nice_match : max;
     size_t limit = pos > MAX_DIST ? pos - MAX_DIST : 0;
     const uint8_t *scan = s->in + pos;
     if (best >= max)
@@ -579,6 +582,10 @@ static int deflate_into(const uint8_t *in, size_t len, size_t prefix, size_t suf
         return -1;
     s->in = in;
     s->len = len;
+    /* A big input (a 1080p picture is 6 MB of rows) searches shorter chains:
+     * 2.5 times faster, about 3% larger. */
+    s->max_chain = len > BIG_INPUT ? BIG_CHAIN : MAX_CHAIN;
+    s->nice_match = len > BIG_INPUT ? BIG_CHAIN : NICE_MATCH;
     for (unsigned c = 0; c < 29; c++)
         for (unsigned l = len_base[c]; l < (c < 28 ? len_base[c + 1] : MAX_MATCH + 1u); l++)
             s->len_code[l] = (uint8_t)c;
