@@ -200,4 +200,9 @@ if have bash; then
 else
     skip "completion" "bash is not installed"
 fi
+# dream --render - with --render-format: the PGM the file would hold.
+"$N" dream -m "$tmp/m.nnm" --class 4 --render - --render-format pgm >"$tmp/std.pgm" 2>/dev/null
+"$N" dream -m "$tmp/m.nnm" --class 4 --render "$tmp/file.pgm" >/dev/null 2>&1
+check "dream --render - --render-format pgm: the PGM the file would hold" \
+    cmp -s "$tmp/std.pgm" "$tmp/file.pgm"
 finish

@@ -97,4 +97,8 @@ check "nothing written when one output fails" absent "$tmp/ok.png"
 "$N" paint --help >"$tmp/out" 2>&1
 check "--help lists --weight-scale" grep -q -- "--weight-scale S" "$tmp/out"
 check "--help lists --animate" grep -q -- "--animate FILE" "$tmp/out"
+# --render - with --render-format: a PPM of the picture on standard output.
+"$N" paint --size 8x6 --render - --render-format ppm >"$tmp/std.ppm" 2>/dev/null
+"$N" paint --size 8x6 --render "$tmp/file.ppm" >/dev/null 2>&1
+check "--render - --render-format ppm: the PPM the file would hold" cmp -s "$tmp/std.ppm" "$tmp/file.ppm"
 finish

@@ -174,12 +174,10 @@ int cli_render_style(const cli_command *cmd, const cli_render *r, nn_render_styl
  * count) or log.  Returns 0 or EXIT_USAGE after printing the error. */
 int cli_render_range(const cli_command *cmd, const char *name, const char *const *allowed,
                      size_t n_allowed, nn_render_style *style);
-/* Encodes img (then frees it) into the output opened for path (opening it
- * now if it was not); it lands with the run's other outputs, followed by
- * "wrote PATH (W x H pixels)" unless quiet. */
-int cli_save_image(const char *path, nn_image *img, int quiet);
-
-/* cli_save_image to r's --render path, in r's --render-format for "-". */
+/* Encodes img (then frees it) into the output opened for r's --render path
+ * (opening it now if it was not), in the format of its extension, or of
+ * --render-format for "-"; it lands with the run's other outputs, followed
+ * by "wrote PATH (W x H pixels)" unless quiet. */
 int cli_save_render(const cli_render *r, nn_image *img, int quiet);
 
 /* ---- models (common.c) ------------------------------------------------ */

@@ -139,7 +139,8 @@ static int parse_options(int argc, char **argv, dream_options *o)
         {.name = "no-anneal", .type = OPT_FLAG, .dest = &o->no_anneal, .help = "keep ink, l2 and tv at full weight (by default they fade out)"},
         {.name = "polish", .type = OPT_SIZE, .dest = &o->given.polish, .min = 0, .max = 1e6, .metavar = "N", .help = "most extra steps without ink, l2, tv while p < --p-stop (200)"},
         {.name = "p-stop", .type = OPT_FLOAT, .dest = &o->given.p_stop, .min = 0, .max = 1, .metavar = "P", .help = "the probability the polish steps aim for (0.99)"},
-        {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "draw the dreams (.ppm, .pgm or .png)"},
+        {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "draw the dreams (.ppm, .pgm or .png; - for standard output)"},
+        CLI_RENDER_FORMAT_OPT(o->render),
         {.name = "scale", .short_name = 's', .type = OPT_SIZE, .dest = &o->render.scale, .min = 1, .max = 256, .metavar = "S", .help = "pixels per input pixel (8)"},
         {.name = "cmap", .type = OPT_STRING, .dest = &o->render.cmap, .metavar = "NAME", .help = "colormap: gray, hot or bwr (gray)"},
         {.name = "bare", .type = OPT_FLAG, .dest = &o->bare, .help = "--render writes the one dream alone: grey, side x side pixels times --scale (1), no frame or label (for predict --image)"},
@@ -488,7 +489,7 @@ static int draw_render(const dream_run *r)
         cli_error("%s: %s", r->o->render.path, err.msg);
         return cli_status(rc);
     }
-    return cli_save_image(r->o->render.path, &img, 0);
+    return cli_save_render(&r->o->render, &img, 0);
 }
 
 /* Adds the picture of the dreams xs, labelled labels at step `step`, to a. */

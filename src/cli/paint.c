@@ -174,7 +174,8 @@ static int parse_options(int argc, char **argv, paint_options *o)
                          .render = {.scale = 1}};
     nn_paint_config_default(&o->cfg);
     cli_opt opts[] = {
-        {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "the picture to write (.png, .ppm or .pgm; - for PNG on standard output)"},
+        {.name = "render", .short_name = 'r', .type = OPT_STRING, .dest = &o->render.path, .metavar = "FILE", .help = "the picture to write (.png, .ppm or .pgm; - for standard output)"},
+        CLI_RENDER_FORMAT_OPT(o->render),
         {.name = "animate", .short_name = 'a', .type = OPT_STRING, .dest = &o->animate, .metavar = "FILE", .help = "an animation to write, z moving around a loop (.gif, or .png/.apng for APNG)"},
         {.name = "size", .type = OPT_STRING, .dest = &o->size, .metavar = "WxH", .help = "width and height in pixels (512x512)"},
         {.name = "seed", .type = OPT_U64, .dest = &o->cfg.seed, .min = 0, .max = 1.8446744073709552e19, .metavar = "N", .help = "random seed of the weights, z and the loop (1)"},
@@ -253,7 +254,7 @@ static int paint(const paint_options *o)
             cli_error("%s: %s", o->render.path, err.msg);
             st = cli_status(rc);
         } else {
-            st = cli_save_image(o->render.path, &img, 0);
+            st = cli_save_render(&o->render, &img, 0);
         }
     }
     if (st == EXIT_OK && o->animate)

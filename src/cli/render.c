@@ -106,9 +106,9 @@ int cli_render_range(const cli_command *cmd, const char *name, const char *const
     return EXIT_USAGE;
 }
 
-/* Encodes img (then frees it) in format into the output for path. */
-static int save(const char *path, const char *format, nn_image *img, int quiet)
+int cli_save_render(const cli_render *r, nn_image *img, int quiet)
 {
+    const char *path = r->path, *format = r->format;
     nn_error err;
     nn_image_format fmt;
     uint8_t *buf = NULL;
@@ -133,12 +133,3 @@ static int save(const char *path, const char *format, nn_image *img, int quiet)
     return st;
 }
 
-int cli_save_image(const char *path, nn_image *img, int quiet)
-{
-    return save(path, NULL, img, quiet);
-}
-
-int cli_save_render(const cli_render *r, nn_image *img, int quiet)
-{
-    return save(r->path, r->format, img, quiet);
-}

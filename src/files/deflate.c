@@ -13,6 +13,7 @@
 #include "internal.h"
 #include "nn_crc.h"
 #include "nn_deflate.h"
+#include "files/deflate_tables.h"
 
 #define WSIZE 32768u                     /* the window */
 #define MAX_DIST (WSIZE - 262u)          /* farthest match, as zlib keeps it */
@@ -35,20 +36,6 @@
 #define BL_CODES 19
 #define END_BLOCK 256
 
-/* RFC 1951 section 3.2.5: base and extra bits of the length codes 257..285
- * and of the distance codes 0..29. */
-static const uint16_t len_base[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-                                      31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
-static const uint8_t len_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
-                                      2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-static const uint16_t dist_base[30] = {1,    2,    3,    4,    5,    7,     9,     13,    17,  25,
-                                       33,   49,   65,   97,   129,  193,   257,   385,   513, 769,
-                                       1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
-static const uint8_t dist_extra[30] = {0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
-                                       6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
-/* Section 3.2.7: the order of the code length code's lengths. */
-static const uint8_t bl_order[BL_CODES] = {16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
-                                           11, 4,  12, 3, 13, 2, 14, 1, 15};
 
 /* ---- bits out ------------------------------------------------------------------- */
 
@@ -326,7 +313,7 @@ static size_t build_dynamic(const deflater *s, dyn_codes *d)
     for (size_t i = 0; i < d->cl.n; i++)
         blfreq[d->cl.sym[i]]++;
     huff_lengths(blfreq, BL_CODES, 7, d->bllen);
-    for (d->hclen = BL_CODES; d->hclen > 4 && d->bllen[bl_order[d->hclen - 1]] == 0; d->hclen--)
+    for (d->hclen = BL_CODES; d->hclen > 4 && d->bllen[cl_order[d->hclen - 1]] == 0; d->hclen--)
         ;
     huff_codes(d->llen, L_CODES, d->lcode);
     huff_codes(d->dlen, D_CODES, d->dcode);
@@ -385,14 +372,14 @@ static void write_symbols(deflater *s, const uint8_t *llen, const uint16_t *lcod
 }
 
 /* The dynamic block header: HLIT, HDIST, HCLEN, the code length code's
- * lengths in bl_order, then the run-length coded lengths. */
+ * lengths in cl_order, then the run-length coded lengths. */
 static void write_dynamic_header(bitw *w, const dyn_codes *d)
 {
     bw_put(w, (uint32_t)(d->hlit - 257), 5);
     bw_put(w, (uint32_t)(d->hdist - 1), 5);
     bw_put(w, (uint32_t)(d->hclen - 4), 4);
     for (size_t i = 0; i < d->hclen; i++)
-        bw_put(w, d->bllen[bl_order[i]], 3);
+        bw_put(w, d->bllen[cl_order[i]], 3);
     static const unsigned rep_extra[3] = {2, 3, 7};
     for (size_t i = 0; i < d->cl.n; i++) {
         unsigned sym = d->cl.sym[i];

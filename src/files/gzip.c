@@ -28,6 +28,7 @@
 #include "internal.h"
 #include "nn_crc.h"
 #include "nn_gzip.h"
+#include "files/deflate_tables.h"
 
 enum { K_LIT, K_LEN, K_END, K_SUB, K_BAD };
 #define ENTRY(val, kind, extra, bits)                                                       \
@@ -50,18 +51,6 @@ enum { K_LIT, K_LEN, K_END, K_SUB, K_BAD };
 #define DIST_CAP (256 + 512)
 #define CL_CAP 128
 
-/* RFC 1951, section 3.2.5: lengths 257..285 and distances 0..29. */
-static const uint16_t len_base[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-                                      31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
-static const uint8_t len_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
-                                      2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-static const uint16_t dist_base[30] = {1,    2,    3,    4,    5,    7,     9,     13,    17,  25,
-                                       33,   49,   65,   97,   129,  193,   257,   385,   513, 769,
-                                       1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
-static const uint8_t dist_extra[30] = {0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
-                                       6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
-/* RFC 1951, section 3.2.7: the order in which code length code lengths come. */
-static const uint8_t cl_order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
 
 typedef enum { ALPHA_LIT, ALPHA_DIST, ALPHA_CL } alphabet;
 
@@ -700,6 +689,24 @@ int nn_is_gzip(const uint8_t *buf, size_t len)
     return buf && len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b;
 }
 
+/* A decoder of in[0..len) with its tables unset (they are built per block);
+ * NULL after failing with NN_ERR_NOMEM. */
+static inflater *new_inflater(const uint8_t *in, size_t len, const char *name, nn_error *err)
+{
+    inflater *s = malloc(sizeof *s);
+    if (!s) {
+        nn_fail(err, NN_ERR_NOMEM, "%s: out of memory for the decoder (%zu bytes)", name,
+                sizeof *s);
+        return NULL;
+    }
+    memset(s, 0, offsetof(inflater, lit));
+    s->in = in;
+    s->len = len;
+    s->name = name;
+    s->err = err;
+    return s;
+}
+
 int nn_gunzip(const uint8_t *in, size_t len, const char *name, uint8_t **out, size_t *out_len,
               nn_error *err)
 {
@@ -714,15 +721,9 @@ int nn_gunzip(const uint8_t *in, size_t len, const char *name, uint8_t **out, si
     if (!nn_is_gzip(in, len))
         return nn_fail(err, NN_ERR_FORMAT, "%s: not gzip data (starts with %02x%s%02x, expected 1f 8b)",
                        name, in[0], len > 1 ? " " : "", len > 1 ? in[1] : 0);
-    inflater *s = malloc(sizeof *s);
+    inflater *s = new_inflater(in, len, name, err);
     if (!s)
-        return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory for the decoder (%zu bytes)", name,
-                       sizeof *s);
-    memset(s, 0, offsetof(inflater, lit));
-    s->in = in;
-    s->len = len;
-    s->name = name;
-    s->err = err;
+        return NN_ERR_NOMEM;
     int rc = NN_OK;
     if (start_output(s) != 0)
         rc = nn_fail(err, NN_ERR_NOMEM, "%s: out of memory for %zu bytes of output", name,
@@ -810,15 +811,9 @@ int nn_zlib_inflate(const uint8_t *in, size_t len, const char *name, size_t max_
         name = "zlib data";
     if (!in && len > 0)
         return nn_fail(err, NN_ERR_ARG, "%s: no buffer given for %zu bytes", name, len);
-    inflater *s = malloc(sizeof *s);
+    inflater *s = new_inflater(in, len, name, err);
     if (!s)
-        return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory for the decoder (%zu bytes)", name,
-                       sizeof *s);
-    memset(s, 0, offsetof(inflater, lit));
-    s->in = in;
-    s->len = len;
-    s->name = name;
-    s->err = err;
+        return NN_ERR_NOMEM;
     /* The first buffer: what is expected, up to 8 times the input at first
      * (start_output takes the hint the same way as a gzip trailer's). */
     if (nni_size_mul(&s->max, len, NN_DEFLATE_MAX_RATIO))
@@ -882,15 +877,9 @@ int nn_inflate(const uint8_t *in, size_t len, size_t out_len, const char *name, 
         name = "deflate data";
     if (!in && len > 0)
         return nn_fail(err, NN_ERR_ARG, "%s: no buffer given for %zu bytes", name, len);
-    inflater *s = malloc(sizeof *s);
+    inflater *s = new_inflater(in, len, name, err);
     if (!s)
-        return nn_fail(err, NN_ERR_NOMEM, "%s: out of memory for the decoder (%zu bytes)", name,
-                       sizeof *s);
-    memset(s, 0, offsetof(inflater, lit));
-    s->in = in;
-    s->len = len;
-    s->name = name;
-    s->err = err;
+        return NN_ERR_NOMEM;
     int rc = start_raw(s, out_len);
     if (!rc)
         rc = inflate_stream(s);
