@@ -8,7 +8,7 @@
 #                   bash completion under PREFIX (/usr/local), staged in DESTDIR
 #   make uninstall  remove what make install put there
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (60) seconds, one per core at a time (needs clang)
-#   make fuzz-smoke the same for 20 seconds each
+#   make fuzz-smoke the same for 12 seconds each
 #   make bench      time training and evaluation, against PyTorch if installed
 
 CC      ?= cc
@@ -206,7 +206,7 @@ fuzz: $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BUILD) $(FUZZ_BIN)
 
 fuzz-smoke:
-	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=12
 
 clean:
 	rm -rf build nnart $(MNIST) $(MNIST:=.tmp)

@@ -274,7 +274,8 @@ static void test_mnist_round_trip(void)
     nn_image_free(&img);
 }
 
-/* All 10,000 MNIST test digits, prepared again: most come out identical; the
+/* Every 4th of the 10,000 MNIST test digits (2,500, a quarter of the time of
+ * all), prepared again: most come out identical; the
  * rest differ where faint edge pixels (ink <= 0.05) widened the original's
  * box, where a fragment of a few pixels was taken for a speck, or where the
  * centre of mass sat on a rounding boundary. */
@@ -294,22 +295,24 @@ static void test_mnist_all(void)
     nn_greymap g = {28, 28, v};
     double mad = 0;
     size_t identical = 0;
-    for (size_t k = 0; k < 10000; k++) {
+    const size_t n = 2500;
+    for (size_t k = 0; k < 10000; k += 10000 / n) {
         for (size_t i = 0; i < 784; i++)
             v[i] = buf[16 + k * 784 + i] / 255.0f;
         CHECK_OK(nn_digit_prepare(&g, -1, 28, 28, out, &err), &err);
         double worst = 0;
         for (size_t i = 0; i < 784; i++) {
             double d = fabs(out[i] - v[i]);
-            mad += d / (784.0 * 10000.0);
+            mad += d / (784.0 * (double)n);
             worst = d > worst ? d : worst;
         }
         identical += worst < 1e-6;
     }
     free(buf);
-    printf("MNIST test set prepared again: %zu of 10000 identical, mean |difference| %.2g\n",
-           identical, mad);
-    CHECK(identical >= 9000);
+    printf("MNIST test set, every 4th digit prepared again: %zu of %zu identical, mean "
+           "|difference| %.2g\n",
+           identical, n, mad);
+    CHECK(identical >= n * 9 / 10);
     CHECK(mad < 1e-3);
 }
 
@@ -470,6 +473,7 @@ static int train_model(nn_model *m)
     nn_train_config c;
     nn_train_config_default(&c);
     c.threads = 1;
+    c.epochs = 3; /* reads every page as well as ten epochs do, in a third of the time */
     CHECK_OK(nn_model_create(m, 3, sizes, act, &err), &err);
     CHECK_OK(nn_train_seeded(m, &d, &c, NULL, NULL, NULL, &err), &err);
     nn_dataset_free(&d);
