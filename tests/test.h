@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 static int t_passed, t_failed, t_skipped, t_check_failures;
 
@@ -87,6 +88,23 @@ static inline void t_skip(const char *what, const char *why)
 }
 
 #define SKIP(what, why) t_skip((what), (why))
+
+/* The exit status of a shell command (system()), or -1 if it did not exit. */
+static inline int t_run_command(const char *cmd)
+{
+    int st = system(cmd);
+    return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Writes n bytes to path; 1 on success. */
+static inline int t_write_file(const char *path, const void *p, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return 0;
+    int ok = n == 0 || fwrite(p, 1, n, f) == n;
+    return fclose(f) == 0 && ok;
+}
 
 static int t_summary(void)
 {

@@ -13,21 +13,6 @@
 #include "nn_io.h"
 #include "test.h"
 
-static int run(const char *cmd)
-{
-    int st = system(cmd);
-    return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int write_bytes(const char *path, const void *p, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return 0;
-    int ok = n == 0 || fwrite(p, 1, n, f) == n;
-    return fclose(f) == 0 && ok;
-}
-
 static void test_format_from_path(void)
 {
     nn_anim_format f = NN_ANIM_APNG;
@@ -152,7 +137,7 @@ static const char *pil_python(void)
     for (int i = 0; i < 2; i++) {
         char cmd[128];
         snprintf(cmd, sizeof cmd, "%s -c 'import PIL' >/dev/null 2>&1", cands[i]);
-        if (run(cmd) == 0)
+        if (t_run_command(cmd) == 0)
             return cands[i];
     }
     return NULL;
@@ -207,15 +192,15 @@ static void test_decoded_by_pil(void)
     if (py) {
         char script[64], cmd[8400];
         snprintf(script, sizeof script, "%s/check.py", dir);
-        CHECK(write_bytes(script, py_check, strlen(py_check)));
+        CHECK(t_write_file(script, py_check, strlen(py_check)));
         snprintf(cmd, sizeof cmd, "%s '%s'%s", py, script, args);
-        CHECK(run(cmd) == 0);
+        CHECK(t_run_command(cmd) == 0);
     } else {
         SKIP("animations decoded by PIL", "python3 cannot import PIL (python3-pil)");
     }
     char cmd[96];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK(run(cmd) == 0);
+    CHECK(t_run_command(cmd) == 0);
 }
 
 /* Frame differencing: a GIF of one changing pixel is much smaller than one

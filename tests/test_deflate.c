@@ -169,21 +169,6 @@ static void test_empty(void)
 
 /* ---- Python's zlib ------------------------------------------------------------- */
 
-static int run(const char *cmd)
-{
-    int st = system(cmd);
-    return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int write_bytes(const char *path, const void *p, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return 0;
-    int ok = n == 0 || fwrite(p, 1, n, f) == n;
-    return fclose(f) == 0 && ok;
-}
-
 /* For each (raw, raw deflate, zlib) triple: both decompress to raw, and the
  * zlib stream is within 10% (+ 16 bytes) of zlib.compress(raw, 6). */
 static const char *py_check =
@@ -198,7 +183,7 @@ static const char *py_check =
 
 static void test_python_zlib(void)
 {
-    if (run("python3 -c 'import zlib' >/dev/null 2>&1") != 0) {
+    if (t_run_command("python3 -c 'import zlib' >/dev/null 2>&1") != 0) {
         SKIP("deflate output decoded by Python's zlib", "python3 with zlib is not installed");
         return;
     }
@@ -215,7 +200,7 @@ static void test_python_zlib(void)
         size_t n[3] = {len, dlen, zlen};
         for (int j = 0; j < 3; j++) {
             snprintf(path[j], sizeof path[j], "%s/%d.%s", dir, k, ext[j]);
-            CHECK(write_bytes(path[j], data[j], n[j]));
+            CHECK(t_write_file(path[j], data[j], n[j]));
             size_t at = strlen(args);
             snprintf(args + at, sizeof args - at, " '%s'", path[j]);
         }
@@ -225,11 +210,11 @@ static void test_python_zlib(void)
     }
     char script[64], cmd[4400];
     snprintf(script, sizeof script, "%s/check.py", dir);
-    CHECK(write_bytes(script, py_check, strlen(py_check)));
+    CHECK(t_write_file(script, py_check, strlen(py_check)));
     snprintf(cmd, sizeof cmd, "python3 '%s'%s", script, args);
-    CHECK(run(cmd) == 0);
+    CHECK(t_run_command(cmd) == 0);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK(run(cmd) == 0);
+    CHECK(t_run_command(cmd) == 0);
 }
 
 int main(void)

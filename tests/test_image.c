@@ -59,27 +59,11 @@ static void td_close(const tdir *t)
         fprintf(stderr, "note: could not remove %s\n", t->dir);
 }
 
-static int write_bytes(const char *path, const void *p, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return 0;
-    int ok = fwrite(p, 1, n, f) == n;
-    return fclose(f) == 0 && ok;
-}
-
-/* Runs a shell command; returns its exit status (-1 if it did not exit). */
-static int run(const char *cmd)
-{
-    int st = system(cmd);
-    return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static int have(const char *tool)
 {
     char cmd[128];
     snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", tool);
-    return run(cmd) == 0;
+    return t_run_command(cmd) == 0;
 }
 
 /* ---- images ---------------------------------------------------------------- */
@@ -559,15 +543,15 @@ static void check_pngs_externally(const tdir *t, const png_list *l)
     char cmd[6144];
     if (have("pngcheck")) {
         snprintf(cmd, sizeof cmd, "pngcheck -q %s", l->files);
-        CHECK(run(cmd) == 0);
+        CHECK(t_run_command(cmd) == 0);
     } else {
         SKIP("PNG files checked by pngcheck", "pngcheck is not installed");
     }
-    if (have("python3") && run("python3 -c 'import zlib' >/dev/null 2>&1") == 0) {
+    if (have("python3") && t_run_command("python3 -c 'import zlib' >/dev/null 2>&1") == 0) {
         const char *script = td_path(t, 2, "check.py");
-        CHECK(write_bytes(script, py_check, strlen(py_check)));
+        CHECK(t_write_file(script, py_check, strlen(py_check)));
         snprintf(cmd, sizeof cmd, "python3 '%s' %s", script, l->groups);
-        CHECK(run(cmd) == 0);
+        CHECK(t_run_command(cmd) == 0);
     } else {
         SKIP("PNG files decoded by Python's zlib", "python3 with its zlib module is not installed");
     }
@@ -601,7 +585,7 @@ static void check_png(const tdir *t, const nn_image *img, const char *name, png_
     CHECK(rgb != NULL);
     for (size_t i = 0; rgb && i < 3 * count; i++)
         rgb[i] = img->channels == 3 ? img->px[i] : img->px[i / 3];
-    CHECK(rgb && write_bytes(raw, rgb, 3 * count));
+    CHECK(rgb && t_write_file(raw, rgb, 3 * count));
     free(rgb);
     size_t n = strlen(l->files), m = strlen(l->groups);
     snprintf(l->files + n, sizeof l->files - n, " '%s'", png);
@@ -706,7 +690,7 @@ static void test_save_errors(void)
     CHECK(strchr(err.msg, '\n') == NULL);
     /* Saving over an existing file replaces it whole. */
     path = td_path(&t, 0, "x.ppm");
-    CHECK(write_bytes(path, "old", 3));
+    CHECK(t_write_file(path, "old", 3));
     CHECK_OK(nn_image_save(path, &img, &err), &err);
     uint8_t *file = NULL;
     size_t fn = 0;
