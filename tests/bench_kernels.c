@@ -58,7 +58,7 @@ static double measure(const nni_kernel_table *K, int p, shape s, double secs)
             if (p == 0)
                 K->forward(y, x, w, b, s.B, s.in, s.out);
             else if (p == 1)
-                K->backward_weights(dw, s.in, b, y, s.out, x, s.in, s.B, s.in, s.out);
+                K->backward_weights(dw, s.in, b, y, s.out, x, s.in, s.B, s.in, s.out, 1);
             else
                 K->backward_input(dx, y, w, s.B, s.in, s.out);
         }

@@ -170,7 +170,7 @@ static void check_backward_weights(const nni_kernel_table *K, shape s, int dyadi
     if (db)
         memcpy(db0, db, s.out * sizeof *db);
     for (int c = 0; c < calls; c++)
-        K->backward_weights(dw, s.in, db, dy, s.out, x, s.in, s.B, s.in, s.out);
+        K->backward_weights(dw, s.in, db, dy, s.out, x, s.in, s.B, s.in, s.out, 1);
     size_t bad = 0;
     for (size_t o = 0; o < s.out; o++) {
         for (size_t k = 0; k < s.in; k++) {
@@ -226,6 +226,54 @@ static void test_backward_weights_accumulates(void)
         for (size_t t = 0; t < N_SHAPES + N_GRID; t += 3)
             for (int dyadic = 0; dyadic < 2; dyadic++)
                 check_backward_weights(v[k], shape_at(t), dyadic, 1, 2, &seed);
+    }
+}
+
+/* With add = 0 the gradient is written over whatever dw and db held (NaN
+ * here), with the same bits as zeroing them and adding; a block of columns
+ * with row strides is written alone. */
+static void check_backward_weights_overwrites(const nni_kernel_table *K, shape s,
+                                              uint64_t *seed)
+{
+    float *dy = fill(s.B * s.out, 0, seed), *x = fill(s.B * s.in, 0, seed);
+    float *want = calloc(s.out * s.in + s.out, sizeof *want);
+    float *got = malloc((s.out * s.in + s.out) * sizeof *got);
+    for (size_t i = 0; i < s.out * s.in + s.out; i++)
+        got[i] = NAN;
+    K->backward_weights(want, s.in, want + s.out * s.in, dy, s.out, x, s.in, s.B, s.in, s.out, 1);
+    K->backward_weights(got, s.in, got + s.out * s.in, dy, s.out, x, s.in, s.B, s.in, s.out, 0);
+    CHECK(memcmp(got, want, (s.out * s.in + s.out) * sizeof *got) == 0);
+    /* columns [k0, in) only: those are written, the others keep their NaN */
+    size_t k0 = s.in / 3;
+    for (size_t i = 0; i < s.out * s.in + s.out; i++)
+        got[i] = NAN;
+    K->backward_weights(got + k0, s.in, NULL, dy, s.out, x + k0, s.in, s.B, s.in - k0, s.out, 0);
+    size_t bad = 0;
+    for (size_t o = 0; o < s.out; o++)
+        for (size_t k = 0; k < s.in; k++) {
+            float g = got[o * s.in + k], w = want[o * s.in + k];
+            bad += k < k0 ? !isnan(g) : memcmp(&g, &w, sizeof g) != 0;
+        }
+    for (size_t o = 0; o < s.out; o++)
+        bad += !isnan(got[s.out * s.in + o]);
+    if (bad)
+        fprintf(stderr, "%s backward_weights add=0 B=%zu in=%zu out=%zu: %zu wrong\n", K->name,
+                s.B, s.in, s.out, bad);
+    CHECK(bad == 0);
+    free(dy);
+    free(x);
+    free(want);
+    free(got);
+}
+
+static void test_backward_weights_overwrites(void)
+{
+    const nni_kernel_table *v[3];
+    size_t nv = variants(v);
+    for (size_t k = 0; k < nv; k++) {
+        uint64_t seed = 4;
+        for (size_t t = 0; t < N_SHAPES + N_GRID; t++)
+            check_backward_weights_overwrites(v[k], shape_at(t), &seed);
     }
 }
 
@@ -285,9 +333,9 @@ static void check_zero_sizes(const nni_kernel_table *K)
     CHECK(y[0] == 7);
 
     float dy[4] = {1, 2, 3, 4}, dw[4] = {9, 9, 9, 9}, db[2] = {1, 1};
-    K->backward_weights(dw, 2, db, dy, 2, x, 2, 0, 2, 2);
+    K->backward_weights(dw, 2, db, dy, 2, x, 2, 0, 2, 2, 1);
     CHECK(dw[0] == 9 && dw[3] == 9 && db[0] == 1 && db[1] == 1);
-    K->backward_weights(dw, 0, db, dy, 2, x, 0, 2, 0, 2);
+    K->backward_weights(dw, 0, db, dy, 2, x, 0, 2, 0, 2, 1);
     CHECK(dw[0] == 9 && dw[3] == 9);
     CHECK(db[0] == 1 + 1 + 3 && db[1] == 1 + 2 + 4);
 
@@ -320,7 +368,7 @@ static void check_small_by_hand(const nni_kernel_table *K)
 
     const float dy[4] = {1, 2, 3, 4};
     float dw[6] = {0}, db[2] = {0}, dx[6];
-    K->backward_weights(dw, 3, db, dy, 2, x, 3, 2, 3, 2);
+    K->backward_weights(dw, 3, db, dy, 2, x, 3, 2, 3, 2, 1);
     CHECK(dw[0] == 1 * 1 + 3 * 4 && dw[1] == 1 * 2 + 3 * 5 && dw[2] == 1 * 3 + 3 * 6);
     CHECK(dw[3] == 2 * 1 + 4 * 4 && dw[4] == 2 * 2 + 4 * 5 && dw[5] == 2 * 3 + 4 * 6);
     CHECK(db[0] == 4 && db[1] == 6);
@@ -755,14 +803,14 @@ static void check_split(const nni_kernel_table *K, shape s, uint64_t *seed)
     memcpy(dw1, dw, s.out * s.in * sizeof *dw);
     K->forward(y, x, w, b, s.B, s.in, s.out);
     K->backward_input(dx, dy, w, s.B, s.in, s.out);
-    K->backward_weights(dw, s.in, NULL, dy, s.out, x, s.in, s.B, s.in, s.out);
+    K->backward_weights(dw, s.in, NULL, dy, s.out, x, s.in, s.B, s.in, s.out, 1);
     /* the same rows in pieces of 1, 2, 3, ... rows */
     for (size_t i0 = 0, len = 1; i0 < s.B; i0 += len, len++) {
         size_t n = s.B - i0 < len ? s.B - i0 : len;
         K->forward(y1 + i0 * s.out, x + i0 * s.in, w, b, n, s.in, s.out);
         K->backward_input(dx1 + i0 * s.in, dy + i0 * s.out, w, n, s.in, s.out);
         K->backward_weights(dw1, s.in, NULL, dy + i0 * s.out, s.out, x + i0 * s.in, s.in, n, s.in,
-                            s.out);
+                            s.out, 1);
     }
     int same = memcmp(y, y1, s.B * s.out * sizeof *y) == 0 &&
                memcmp(dx, dx1, s.B * s.in * sizeof *dx) == 0 &&
@@ -794,14 +842,14 @@ static void check_weight_blocks(const nni_kernel_table *K, shape s, uint64_t *se
     float *dw1 = fill_nan(s.out * s.in), *db1 = fill_nan(s.out);
     memcpy(dw1, dw, s.out * s.in * sizeof *dw);
     memcpy(db1, db, s.out * sizeof *db);
-    K->backward_weights(dw, s.in, db, dy, s.out, x, s.in, s.B, s.in, s.out);
+    K->backward_weights(dw, s.in, db, dy, s.out, x, s.in, s.B, s.in, s.out, 1);
     /* columns [k0, k0 + kw) of rows [o0, o0 + ow) in turn, db with the first */
     size_t kw = s.in / 3 + 1, ow = s.out / 2 + 1;
     for (size_t o0 = 0; o0 < s.out; o0 += ow)
         for (size_t k0 = 0; k0 < s.in; k0 += kw) {
             size_t w = s.in - k0 < kw ? s.in - k0 : kw, h = s.out - o0 < ow ? s.out - o0 : ow;
             K->backward_weights(dw1 + o0 * s.in + k0, s.in, k0 == 0 ? db1 + o0 : NULL,
-                                dy + o0, s.out, x + k0, s.in, s.B, w, h);
+                                dy + o0, s.out, x + k0, s.in, s.B, w, h, 1);
         }
     int same = memcmp(dw, dw1, s.out * s.in * sizeof *dw) == 0 &&
                memcmp(db, db1, s.out * sizeof *db) == 0;
@@ -859,7 +907,7 @@ static void check_strided_weights(const nni_kernel_table *K, shape s, size_t o0,
     memcpy(dw0, dw, rows_w * ldw * sizeof *dw);
     memcpy(db0, db, (o0 + s.out + 1) * sizeof *db);
     K->backward_weights(dw + o0 * ldw + k0, ldw, db + o0, dy + o0, ldy, x + k0, ldx, s.B, s.in,
-                        s.out);
+                        s.out, 1);
     size_t bad = 0, outside = 0;
     for (size_t o = 0; o < rows_w; o++) {
         int in_rows = o >= o0 && o < o0 + s.out;
@@ -949,6 +997,7 @@ int main(void)
     RUN(test_forward);
     RUN(test_backward_weights);
     RUN(test_backward_weights_accumulates);
+    RUN(test_backward_weights_overwrites);
     RUN(test_backward_input);
     RUN(test_zero_sizes);
     RUN(test_small_by_hand);

@@ -83,8 +83,13 @@ static void generic_forward(float *restrict y, const float *restrict x, const fl
 static void generic_backward_weights(float *restrict dw, size_t ldw, float *restrict db,
                                      const float *restrict dy, size_t ldy,
                                      const float *restrict x, size_t ldx, size_t B, size_t width,
-                                     size_t out)
+                                     size_t out, int add)
 {
+    for (size_t o = 0; !add && o < out; o++) {
+        memset(dw + o * ldw, 0, width * sizeof *dw);
+        if (db)
+            db[o] = 0.0f;
+    }
     size_t tile = tile_rows(width);
     for (size_t i0 = 0; i0 < B; i0 += tile) {
         size_t i1 = min_size(B, i0 + tile);
@@ -355,7 +360,7 @@ void nn_matmul_forward(float *y, const float *x, const float *w, const float *b,
 void nn_matmul_backward_weights(float *dw, float *db, const float *dy, const float *x, size_t B,
                                 size_t in, size_t out)
 {
-    nni_kernels_active()->backward_weights(dw, in, db, dy, out, x, in, B, in, out);
+    nni_kernels_active()->backward_weights(dw, in, db, dy, out, x, in, B, in, out, 1);
 }
 
 void nn_matmul_backward_input(float *dx, const float *dy, const float *w, size_t B, size_t in,

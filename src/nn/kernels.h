@@ -30,9 +30,12 @@ typedef struct nni_kernel_table {
      * dw[o][k] += sum_i dy[i][o] x[i][k] for o < out, k < width, i < B, where
      * row o of dw starts at dw + o ldw, row i of dy at dy + i ldy and row i of
      * x at x + i ldx; and db[o] += sum_i dy[i][o] when db is not NULL.
-     * nn_matmul_backward_weights is (dw, in, db, dy, out, x, in, B, in, out). */
+     * With add = 0 the sums start from zero instead: dw and db are
+     * overwritten, with the same bits as zeroing them first and adding.
+     * nn_matmul_backward_weights is (dw, in, db, dy, out, x, in, B, in, out, 1). */
     void (*backward_weights)(float *dw, size_t ldw, float *db, const float *dy, size_t ldy,
-                             const float *x, size_t ldx, size_t B, size_t width, size_t out);
+                             const float *x, size_t ldx, size_t B, size_t width, size_t out,
+                             int add);
     /* backward_weights works in tiles of wg_rows rows (outputs) by wg_cols
      * columns (inputs): a block of weights whose height and width are
      * multiples of these is covered by whole tiles (the results are the same

@@ -99,16 +99,19 @@ SIMD_INLINE void fwd_tile(float *y, size_t ldy, const float *x, const float *w, 
 }
 
 /* Weight-gradient tile: dw[o][v W + j] += sum_i dy[i][o] x[i][v W + j] for
- * o < NO and KV vectors of inputs (the last one under mask m if partial).
- * dw rows are ldw apart, x rows ldx, dy rows ldy. */
+ * o < NO and KV vectors of inputs (the last one under mask m if partial),
+ * from zero instead of dw when add is 0.  dw rows are ldw apart, x rows ldx,
+ * dy rows ldy. */
 SIMD_INLINE void wg_tile(float *dw, size_t ldw, const float *dy, size_t ldy, const float *x,
-                         size_t ldx, size_t B, int partial, vmask m, const int NO, const int KV)
+                         size_t ldx, size_t B, int partial, vmask m, int add, const int NO,
+                         const int KV)
 {
     vec acc[WG_NO][WG_KV];
     UNROLL for (int o = 0; o < NO; o++) {
         UNROLL for (int v = 0; v + 1 < KV; v++)
-            acc[o][v] = V_LOAD(dw + (size_t)o * ldw + (size_t)v * W);
-        acc[o][KV - 1] = load_last(dw + (size_t)o * ldw + (size_t)(KV - 1) * W, partial, m);
+            acc[o][v] = add ? V_LOAD(dw + (size_t)o * ldw + (size_t)v * W) : V_ZERO();
+        acc[o][KV - 1] = add ? load_last(dw + (size_t)o * ldw + (size_t)(KV - 1) * W, partial, m)
+                             : V_ZERO();
     }
     for (size_t i = 0; i < B; i++) {
         const float *xi = x + i * ldx, *dyi = dy + i * ldy;
@@ -277,11 +280,12 @@ SIMD_FN static void simd_forward(float *y, const float *x, const float *w, const
 
 #define WG_CALL(A, C)                                                                      \
     case (A) * 16 + (C):                                                                   \
-        wg_tile(dw, ldw, dy, ldy, x, ldx, B, partial, m, A, C);                            \
+        wg_tile(dw, ldw, dy, ldy, x, ldx, B, partial, m, add, A, C);                       \
         break;
 
 SIMD_FN static void wg_block(float *dw, size_t ldw, const float *dy, size_t ldy, const float *x,
-                             size_t ldx, size_t B, int partial, vmask m, size_t no, size_t kv)
+                             size_t ldx, size_t B, int partial, vmask m, int add, size_t no,
+                             size_t kv)
 {
     switch (no * 16 + kv) {
         WG_CASES(WG_CALL)
@@ -294,7 +298,7 @@ SIMD_FN static void wg_block(float *dw, size_t ldw, const float *dy, size_t ldy,
  * columns stay in L1), tiles of WG_NO outputs over the batch. */
 SIMD_FN static void simd_backward_weights(float *dw, size_t ldw, float *db, const float *dy,
                                           size_t ldy, const float *x, size_t ldx, size_t B,
-                                          size_t width, size_t out)
+                                          size_t width, size_t out, int add)
 {
     for (size_t k0 = 0; k0 < width; k0 += WG_KV * W) {
         size_t len = width - k0 < WG_KV * W ? width - k0 : WG_KV * W;
@@ -303,19 +307,22 @@ SIMD_FN static void simd_backward_weights(float *dw, size_t ldw, float *db, cons
         vmask m = V_MASK(tail_lanes(len));
         for (size_t o0 = 0; o0 < out; o0 += WG_NO) {
             size_t no = out - o0 < WG_NO ? out - o0 : WG_NO;
-            wg_block(dw + o0 * ldw + k0, ldw, dy + o0, ldy, x + k0, ldx, B, partial, m, no, kv);
+            wg_block(dw + o0 * ldw + k0, ldw, dy + o0, ldy, x + k0, ldx, B, partial, m, add, no,
+                     kv);
         }
     }
     if (!db)
         return;
-    /* db[o] += sum_i dy[i][o]: lanes run over o, each summed in order of i from 0 */
+    /* db[o] += sum_i dy[i][o] (0 + the sum when add is 0): lanes run over o, each
+     * summed in order of i from 0 */
     for (size_t o0 = 0; o0 < out; o0 += W) {
         int partial = out - o0 < W;
         vmask m = V_MASK(tail_lanes(out - o0));
         vec s = V_ZERO();
         for (size_t i = 0; i < B; i++)
             s = V_ADD(s, load_last(dy + i * ldy + o0, partial, m));
-        store_last(db + o0, V_ADD(load_last(db + o0, partial, m), s), partial, m);
+        vec before = add ? load_last(db + o0, partial, m) : V_ZERO();
+        store_last(db + o0, V_ADD(before, s), partial, m);
     }
 }
 

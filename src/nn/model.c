@@ -24,6 +24,7 @@
 
 #include "internal.h"
 #include "nn/kernels.h"
+#include "nn/passes.h"
 #include "nn_kernels.h"
 #include "nn_model.h"
 
@@ -270,19 +271,25 @@ void nn_input_grad_rows(const nn_model *m, const nn_work *w, float *dx, size_t r
                              n_out);
 }
 
-/* dW_l += dz_l^T a_{l-1} on the block: rows [o0, o1) of dW_l (sizes[l+1],
+/* dW_l (+)= dz_l^T a_{l-1} on the block: rows [o0, o1) of dW_l (sizes[l+1],
  * sizes[l]) by columns [k0, k1), from columns [o0, o1) of dz_l (B, sizes[l+1])
- * and columns [k0, k1) of a_{l-1} (B, sizes[l]); db_l[o0, o1) += column sums
+ * and columns [k0, k1) of a_{l-1} (B, sizes[l]); db_l[o0, o1) (+)= column sums
  * of dz_l when k0 = 0.  The kernel takes row strides for all three. */
-void nn_param_grad(const nn_model *m, const nn_work *w, const float *x, size_t B,
-                   const nn_param_block *b, float *grads)
+void nni_param_grad(const nn_model *m, const nn_work *w, const float *x, size_t B,
+                    const nn_param_block *b, float *grads, int add)
 {
     size_t in = m->sizes[b->l], out = m->sizes[b->l + 1];
     float *dw = grads + nn_model_weight_offset(m, b->l) + b->o0 * in + b->k0;
     float *db = b->k0 == 0 ? grads + nn_model_bias_offset(m, b->l) + b->o0 : NULL;
     const float *act = b->l > 0 ? w->a[b->l - 1] : x;
     nni_kernels_active()->backward_weights(dw, in, db, w->dz[b->l] + b->o0, out, act + b->k0, in,
-                                           B, b->k1 - b->k0, b->o1 - b->o0);
+                                           B, b->k1 - b->k0, b->o1 - b->o0, add);
+}
+
+void nn_param_grad(const nn_model *m, const nn_work *w, const float *x, size_t B,
+                   const nn_param_block *b, float *grads)
+{
+    nni_param_grad(m, w, x, B, b, grads, 1);
 }
 
 /* ---- whole batches --------------------------------------------------------- */

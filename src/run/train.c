@@ -37,6 +37,7 @@
 #include <time.h>
 
 #include "nn/kernels.h"
+#include "nn/passes.h"
 #include "run/batch.h"
 #include "run/evaluate.h"
 #include "run/feeder.h"
@@ -318,7 +319,7 @@ static void forward_backward(void *ctx, size_t c, size_t member)
 }
 
 /* Job 2, one item per parameter block: its gradient over the whole batch
- * (zeroed, then dE/dW_l = dz_l^T a_{l-1} and dE/db_l = column sums of dz_l),
+ * (dE/dW_l = dz_l^T a_{l-1} and dE/db_l = column sums of dz_l, written),
  * then the optimizer's update of those parameters, row by row unless the
  * block's rows are whole (one contiguous range). */
 static void update_block(void *ctx, size_t item, size_t member)
@@ -330,11 +331,7 @@ static void update_block(void *ctx, size_t item, size_t member)
     size_t wo = nn_model_weight_offset(m, b->l) + b->o0 * in + b->k0;
     size_t bo = nn_model_bias_offset(m, b->l) + b->o0;
     (void)member;
-    for (size_t o = 0; o < rows; o++)
-        memset(t->grads + wo + o * in, 0, width * sizeof *t->grads);
-    if (b->k0 == 0)
-        memset(t->grads + bo, 0, rows * sizeof *t->grads);
-    nn_param_grad(m, &t->w, t->x, t->B, b, t->grads);
+    nni_param_grad(m, &t->w, t->x, t->B, b, t->grads, 0);
     if (width == in)
         nn_optim_update(&t->opt, m->params, t->grads, wo, wo + rows * in);
     for (size_t o = 0; width < in && o < rows; o++)
