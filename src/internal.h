@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #if defined(__GNUC__) || defined(__clang__)
 #define NNI_HIDDEN __attribute__((visibility("hidden")))
@@ -67,6 +68,15 @@ static inline void *nni_alloc_aligned(size_t n, size_t size)
     if (nni_size_mul(&bytes, n, size) || bytes > SIZE_MAX - NNI_ALIGN)
         return NULL;
     return aligned_alloc(NNI_ALIGN, (bytes + NNI_ALIGN - 1) / NNI_ALIGN * NNI_ALIGN);
+}
+
+/* nni_alloc_aligned, zero-filled (calloc's promise, with the alignment). */
+static inline void *nni_calloc_aligned(size_t n, size_t size)
+{
+    void *p = nni_alloc_aligned(n, size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
 }
 
 #endif

@@ -89,7 +89,7 @@ int nn_model_create(nn_model *m, size_t n_layers, const size_t *sizes,
     }
     if (nni_size_mul(&bytes, n_params, sizeof(float)))
         return nn_fail(err, NN_ERR_ARG, "too many parameters for this machine");
-    m->params = calloc(n_params, sizeof(float));
+    m->params = nni_calloc_aligned(n_params, sizeof(float));
     if (!m->params)
         return nn_fail(err, NN_ERR_NOMEM, "out of memory for %zu parameters", n_params);
     m->n_layers = n_layers;

@@ -59,8 +59,8 @@ int nn_optim_create(nn_optim *o, nn_optimizer_kind kind, size_t n, float lr, nn_
         memset(o, 0, sizeof *o);
         return nn_fail(err, NN_ERR_NOMEM, "optimizer: %zu parameters are too many to allocate", n);
     }
-    o->m = calloc(n, sizeof(float));
-    o->v = calloc(n, sizeof(float));
+    o->m = nni_calloc_aligned(n, sizeof(float));
+    o->v = nni_calloc_aligned(n, sizeof(float));
     if (!o->m || !o->v) {
         nn_optim_free(o);
         return nn_fail(err, NN_ERR_NOMEM, "optimizer: out of memory for %zu Adam moments", n);
