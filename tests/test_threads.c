@@ -9,6 +9,7 @@
 #endif
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "run/feeder.h"
 #include "run/pool.h"
@@ -174,13 +175,46 @@ static void *ping_thread(void *arg)
     return NULL;
 }
 
+static void *set_later(void *arg)
+{
+    struct timespec pause = {0, 60 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    nni_counter_set(arg, 1);
+    return NULL;
+}
+
+static double thread_cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* A wait spins for its time and then sleeps: waiting 60 ms on a counter that
+ * spins for 2 ms costs the waiter far less than 60 ms of processor time. */
+static void test_counter_spin_is_bounded(void)
+{
+    nni_counter c;
+    nni_counter_init(&c, 2000000u);
+    pthread_t th;
+    CHECK(pthread_create(&th, NULL, set_later, &c) == 0);
+    double t0 = thread_cpu_seconds();
+    CHECK(nni_counter_wait_change(&c, 0) == 1);
+    double spent = thread_cpu_seconds() - t0;
+    pthread_join(th, NULL);
+    nni_counter_destroy(&c);
+    if (spent >= 0.03)
+        fprintf(stderr, "waiter spent %.3f s of processor time\n", spent);
+    CHECK(spent < 0.03);
+}
+
 /* Two threads hand a counter back and forth, each waiting for the other's
  * value, with spinning (wakes by the spin) and without (every wait sleeps and
  * needs its wake-up); the additions of one thread are seen whole by the
  * other's wait for their total.  A lost wake-up hangs this test. */
 static void test_counter_ping_pong(void)
 {
-    for (unsigned spin = 0; spin <= NNI_SPIN_ROUNDS; spin += NNI_SPIN_ROUNDS) {
+    for (unsigned spin = 0; spin <= NNI_SPIN_NS; spin += NNI_SPIN_NS) {
         ping p = {.rounds = 2000};
         nni_counter_init(&p.ball, spin);
         nni_counter_init(&p.added, spin);
@@ -528,6 +562,7 @@ int main(void)
     RUN(test_pool_runs_every_item_once);
     RUN(test_pool_of_zero);
     RUN(test_counter_ping_pong);
+    RUN(test_counter_spin_is_bounded);
     RUN(test_feeder_gathers_rows);
     RUN(test_cpu_count_follows_affinity);
     RUN(test_training_xent_adam);

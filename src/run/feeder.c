@@ -84,8 +84,8 @@ int nni_feeder_create(nni_feeder **out, const nn_dataset *d, size_t batch, nn_er
     if (!f)
         return nn_fail(err, NN_ERR_NOMEM, "training: out of memory for the batch feeder");
     f->d = d;
-    nni_counter_init(&f->posted, NNI_SPIN_ROUNDS);
-    nni_counter_init(&f->done, NNI_SPIN_ROUNDS);
+    nni_counter_init(&f->posted, NNI_SPIN_NS);
+    nni_counter_init(&f->done, NNI_SPIN_NS);
     atomic_init(&f->stop, 0);
     for (int s = 0; s < 2; s++) {
         f->pixels[s] = nni_alloc(batch, d->dim);

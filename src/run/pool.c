@@ -173,7 +173,7 @@ int nni_pool_create(nni_pool **pool, size_t n, nn_error *err)
         return nn_fail(err, NN_ERR_NOMEM, "threads: out of memory for a pool of %zu threads", n);
     p->n = n;
     /* spin only when every member can have a processor of its own */
-    unsigned spin = n <= nni_cpu_count() ? NNI_SPIN_ROUNDS : 0;
+    unsigned spin = n <= nni_cpu_count() ? NNI_SPIN_NS : 0;
     nni_counter_init(&p->job, spin);
     nni_counter_init(&p->done, spin);
     atomic_init(&p->limit, 0);

@@ -1,5 +1,8 @@
 /* wait.c - spin, then sleep, on a counter (see wait.h). */
 #define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
+#include <time.h>
+
 #include "run/wait.h"
 
 void nni_cpu_relax(void)
@@ -11,11 +14,11 @@ void nni_cpu_relax(void)
 #endif
 }
 
-void nni_counter_init(nni_counter *c, unsigned spin)
+void nni_counter_init(nni_counter *c, unsigned spin_ns)
 {
     atomic_init(&c->value, 0);
     atomic_init(&c->sleepers, 0);
-    c->spin = spin;
+    c->spin_ns = spin_ns;
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);
 }
@@ -60,15 +63,35 @@ unsigned long nni_counter_add(nni_counter *c, unsigned long wake_at)
     return v;
 }
 
-/* Waits until (value == v) == equal; returns the value that ended the wait. */
+static uint64_t clock_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Rounds of spinning between two looks at the clock. */
+#define CLOCK_EVERY 64u
+
+/* Waits until (value == v) == equal; returns the value that ended the wait.
+ * It spins for c->spin_ns (the clock read once every CLOCK_EVERY rounds),
+ * then sleeps. */
 static unsigned long wait_until(nni_counter *c, unsigned long v, int equal)
 {
     unsigned long now;
-    for (unsigned i = 0; i < c->spin; i++) {
+    uint64_t deadline = 0;
+    for (unsigned i = 1; c->spin_ns > 0; i++) {
         now = atomic_load_explicit(&c->value, memory_order_acquire);
         if ((now == v) == equal)
             return now;
         nni_cpu_relax();
+        if (i % CLOCK_EVERY == 0) {
+            uint64_t t = clock_ns();
+            if (deadline == 0)
+                deadline = t + c->spin_ns;
+            else if (t >= deadline)
+                break;
+        }
     }
     pthread_mutex_lock(&c->mu);
     atomic_fetch_add(&c->sleepers, 1);

@@ -3,8 +3,8 @@
  * rounds and then sleeping on a condition variable.
  *
  * A step of training follows the previous one within microseconds, so the
- * thread pool's workers and the feeder spin a little before they sleep; an
- * idle waiter then costs nothing.  The changing side wakes sleepers only when
+ * thread pool's workers and the feeder spin a little (NNI_SPIN_NS) before
+ * they sleep; an idle waiter then costs nothing.  The changing side wakes sleepers only when
  * there are some: its sequentially consistent store to the counter and load
  * of the sleeper count pair with the waiter's sleeper increment and counter
  * load (both sequentially consistent too), so either the waiter sees the new
@@ -18,22 +18,22 @@
 
 #include "internal.h"
 
-/* Rounds of spinning before a wait sleeps: a pause is some 20-40 ns on
- * current x86 cores, so this is 50-100 microseconds, longer than the gap
- * between two jobs of a training step and short enough not to starve other
- * programs on a busy machine. */
-#define NNI_SPIN_ROUNDS 2500u
+/* Nanoseconds a wait spins before it sleeps: longer than the gap between two
+ * jobs of a training step, short enough not to starve other programs on a
+ * busy machine.  Measured on the clock, not counted in pauses, whose length
+ * differs some tenfold between processors. */
+#define NNI_SPIN_NS 100000u
 
 typedef struct nni_counter {
     atomic_ulong value;
     atomic_int sleepers; /* threads blocked on cv */
-    unsigned spin;       /* rounds to spin before sleeping */
+    unsigned spin_ns;    /* time to spin before sleeping */
     pthread_mutex_t mu;
     pthread_cond_t cv;
 } nni_counter;
 
-/* A counter at 0 whose waits spin `spin` rounds before they sleep. */
-NNI_HIDDEN void nni_counter_init(nni_counter *c, unsigned spin);
+/* A counter at 0 whose waits spin for spin_ns nanoseconds before they sleep. */
+NNI_HIDDEN void nni_counter_init(nni_counter *c, unsigned spin_ns);
 NNI_HIDDEN void nni_counter_destroy(nni_counter *c);
 
 /* The value, read with acquire order. */
