@@ -292,6 +292,7 @@ typedef struct setup {
     nn_loss_kind loss;
     nn_optimizer_kind opt;
     float lr;
+    size_t batch; /* 0: 100 */
 } setup;
 
 static void make_model(nn_model *m, const setup *s, uint64_t seed, nn_rng *r)
@@ -307,7 +308,7 @@ static void config(nn_train_config *c, const setup *s, size_t threads)
 {
     nn_train_config_default(c);
     c->epochs = 3;
-    c->batch = 100;
+    c->batch = s->batch ? s->batch : 100;
     c->lr = s->lr;
     c->loss = s->loss;
     c->optimizer = s->opt;
@@ -425,14 +426,14 @@ static void check_training(const setup *s, int learns)
 static void test_training_xent_adam(void)
 {
     setup s = {{784, 30, 8, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
-               0.01f};
+               0.01f, 0};
     check_training(&s, 0);
 }
 
 static void test_training_mse_sgd(void)
 {
     setup s = {{784, 10, 10, CLASSES}, NN_ACT_TANH, NN_ACT_SIGMOID, NN_LOSS_MSE, NN_OPT_SGD,
-               2.0f};
+               2.0f, 0};
     check_training(&s, 0);
 }
 
@@ -440,7 +441,17 @@ static void test_training_mse_sgd(void)
 static void test_training_small(void)
 {
     setup s = {{DIM, 100, 50, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
-               0.01f};
+               0.01f, 0};
+    check_training(&s, 1);
+}
+
+/* Batches of 10: left to nnart (the fourth model), the first steps try
+ * both ways of running a step, switching every few steps, and then keep one
+ * for the rest; the model is still the reference's to the bit. */
+static void test_training_chooses_way(void)
+{
+    setup s = {{DIM, 100, 50, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
+               0.01f, 10};
     check_training(&s, 1);
 }
 
@@ -449,7 +460,7 @@ static void test_training_small(void)
 static void test_evaluate(void)
 {
     setup s = {{DIM, 16, 8, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
-               0.01f};
+               0.01f, 0};
     nn_dataset d;
     make_data(&d, 2345, DIM, 12);
     nn_model m;
@@ -498,7 +509,7 @@ static void test_evaluate(void)
 static void test_predict(void)
 {
     setup s = {{DIM, 16, 8, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
-               0.01f};
+               0.01f, 0};
     nn_dataset d;
     make_data(&d, 9000, DIM, 13);
     nn_model m;
@@ -530,7 +541,7 @@ static void test_predict(void)
 static void test_train_seeded(void)
 {
     setup s = {{DIM, 16, 8, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
-               0.01f};
+               0.01f, 0};
     nn_dataset d;
     make_data(&d, 500, DIM, 14);
     nn_model m[3];
@@ -568,6 +579,7 @@ int main(void)
     RUN(test_training_xent_adam);
     RUN(test_training_mse_sgd);
     RUN(test_training_small);
+    RUN(test_training_chooses_way);
     RUN(test_evaluate);
     RUN(test_predict);
     RUN(test_train_seeded);

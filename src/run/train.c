@@ -23,11 +23,13 @@
  * the model: for cross-entropy the forward pass stops at the logits (the loss
  * and its gradient come from them, and accuracy is their argmax, which the
  * softmax keeps up to rounding), and the batch loss is the sum of the row
- * losses in row order.  When a pool of one computes and another core is free
- * (use_feeder), a feeder thread (feeder.h) copies the next batch's pixel
- * bytes and labels while the current batch is computed, and job 1 converts
- * those instead of gathering.  Validation runs the evaluator (evaluate.h) on
- * the same pool.
+ * losses in row order.  A step runs one of two ways: SHARED, the jobs
+ * shared out over the pool; or SOLO, the jobs run by the calling thread
+ * alone while a feeder thread (feeder.h) copies the next batch's pixel bytes
+ * and labels, which job 1 then converts instead of gathering.  --threads 1
+ * is SOLO without a feeder and --threads N > 1 SHARED; when the count is left
+ * to nnart, the first steps try both ways and the quicker is kept
+ * (choice.h).  Validation runs the evaluator (evaluate.h) on the same pool.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -39,6 +41,7 @@
 #include "nn/kernels.h"
 #include "nn/passes.h"
 #include "run/batch.h"
+#include "run/choice.h"
 #include "run/evaluate.h"
 #include "run/feeder.h"
 #include "run/pool.h"
@@ -66,33 +69,8 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* With threads = 0, training computes on every core only when a batch costs
- * at least this many multiply-adds in its forward pass, and on one thread
- * below (with a feeder thread gathering batches, see use_feeder).  A step of
- * a smaller model is over in tens of microseconds, and spreading it over
- * cores costs more than it saves: two synchronisations, and every step the
- * batch's activations and the parameters move from one core's cache to the
- * other's.  Measured on a 2-core Zen 5: an epoch of 784-10-10-10 (1M per
- * batch of 128) takes 39 ms on 2 threads, 27 ms on 1 and 23 ms on 1 with the
- * feeder; one of 784-256-128-10 (30M) 0.35 s on 2 and 0.46 s on 1. */
-#define THREADED_MACS 16000000.0
-
-/* Training's default thread count for model m and batches of `batch`. */
-static size_t auto_threads(const nn_model *m, size_t batch)
-{
-    double macs = 0.0;
-    for (size_t l = 0; l < m->n_layers; l++)
-        macs += (double)batch * (double)m->sizes[l] * (double)m->sizes[l + 1];
-    return macs >= THREADED_MACS ? nni_cpu_count() : 1;
-}
-
-/* Whether a training run with this pool and requested thread count gathers
- * its batches on a feeder thread (feeder.h): when the thread count was left
- * to nnart, the batch is computed by one thread, and another core is free. */
-static int use_feeder(const nni_pool *pool, size_t requested, size_t steps)
-{
-    return requested == 0 && nni_pool_size(pool) == 1 && nni_cpu_count() > 1 && steps > 1;
-}
+/* The two ways of running a step (see the top of this file). */
+enum { WAY_SHARED = 0, WAY_SOLO = 1 };
 
 /* Samples trained on: Keras's validation_split holds out the last fraction
  * of the data, before shuffling. */
@@ -203,6 +181,10 @@ typedef struct trainer {
     uint32_t *perm;            /* (n_train) sample order, reshuffled each epoch */
     nni_pool *pool;
     nni_feeder *feeder;        /* or NULL */
+    int way;                   /* how every step runs, or -1: choose (choice) */
+    nni_choice choice;
+    size_t step;               /* steps run over all epochs so far */
+    int requested;             /* the feeder was asked for this step's batch */
     nni_evaluator *val;        /* on samples [n_train, n), or NULL */
     const uint32_t *idx;       /* the current batch: samples idx[0..B) */
     size_t B;
@@ -227,16 +209,23 @@ static void trainer_free(trainer *t)
     free(t->perm);
 }
 
-/* The pool (c->threads, or auto_threads), the feeder and the validation
- * evaluator of a trainer whose sizes are set. */
+/* The pool (c->threads, or one member per processor), the way steps run,
+ * the feeder if SOLO steps may use one, and the validation evaluator, for a
+ * trainer whose sizes are set. */
 static int trainer_threads(trainer *t, const nn_train_config *c, nn_error *err)
 {
     size_t jobs = nni_chunks(t->batch, CHUNK) > t->n_blocks ? nni_chunks(t->batch, CHUNK)
                                                              : t->n_blocks;
-    size_t threads = c->threads ? c->threads : auto_threads(t->m, t->batch);
-    int rc = nni_pool_create(&t->pool, nni_pool_members(threads, jobs), err);
-    if (!rc && use_feeder(t->pool, c->threads, t->steps))
+    int rc = nni_pool_create(&t->pool, nni_pool_members(c->threads, jobs), err);
+    if (rc)
+        return rc;
+    int auto_threads = c->threads == 0 && nni_cpu_count() > 1;
+    t->way = nni_pool_size(t->pool) == 1 ? WAY_SOLO : WAY_SHARED;
+    if (auto_threads && t->steps > 1) {
         rc = nni_feeder_create(&t->feeder, t->d, t->batch, err);
+        t->way = t->way == WAY_SOLO ? WAY_SOLO : -1;
+    }
+    nni_choice_init(&t->choice);
     if (!rc && t->n_val)
         rc = nni_evaluator_create(&t->val, t->m, t->d, c->loss, t->n_val, t->pool, 0, err);
     return rc;
@@ -275,23 +264,65 @@ static int trainer_create(trainer *t, nn_model *m, const nn_dataset *d, const nn
 
 /* ---- one step ---------------------------------------------------------------- */
 
-/* Makes the batch of this step (1-based) current: samples perm[first ..
- * first + B), with the feeder (if any) handing over its pixels and starting
- * on the next batch's. */
+/* The way the step counted `step` from the start of training runs, or -1
+ * if that is still being decided. */
+static int way_of(const trainer *t, size_t step)
+{
+    return t->way >= 0 ? t->way : nni_choice_way(&t->choice, step);
+}
+
+/* Makes the batch of this step (1-based in its epoch) current: samples
+ * perm[first .. first + B); a SOLO step with a feeder takes its pixels from
+ * it, and the feeder starts on the next batch if that step is SOLO too.
+ * Every request to the feeder is waited for. */
 static void next_batch(trainer *t, size_t step)
 {
     size_t first = (step - 1) * t->batch;
     t->idx = t->perm + first;
     t->B = nni_min(t->batch, t->n_train - first);
     t->B_next = step < t->steps ? nni_min(t->batch, t->n_train - first - t->B) : 0;
+    t->fed_pixels = NULL;
     if (!t->feeder)
         return;
-    /* this batch was requested one step ago (the first, now) */
-    if (step == 1)
+    int solo = way_of(t, t->step) == WAY_SOLO;
+    if (solo && !t->requested)
         nni_feeder_request(t->feeder, t->idx, t->B);
-    t->fed_pixels = nni_feeder_wait(t->feeder, &t->fed_labels);
-    if (t->B_next)
+    if (solo || t->requested)
+        t->fed_pixels = nni_feeder_wait(t->feeder, &t->fed_labels);
+    if (!solo)
+        t->fed_pixels = NULL;
+    t->requested = t->B_next && way_of(t, t->step + 1) == WAY_SOLO;
+    if (t->requested)
         nni_feeder_request(t->feeder, t->idx + t->B, t->B_next);
+}
+
+/* Runs a job on the pool, or on this thread alone for a SOLO step. */
+static void run_job(trainer *t, nni_pool_fn fn, size_t n_items)
+{
+    if (way_of(t, t->step) != WAY_SOLO) {
+        nni_pool_run(t->pool, fn, t, n_items);
+        return;
+    }
+    for (size_t i = 0; i < n_items; i++)
+        fn(t, i, 0);
+}
+
+/* The end of step t->step while the way is being chosen: its time counts,
+ * and once SHARED is chosen the feeder goes (after its last request). */
+static void step_timed(trainer *t, double at)
+{
+    nni_choice_end(&t->choice, t->step, at);
+    if (t->choice.chosen < 0)
+        return;
+    t->way = t->choice.chosen;
+    if (t->way == WAY_SHARED) {
+        const uint8_t *labels;
+        if (t->requested)
+            nni_feeder_wait(t->feeder, &labels);
+        nni_feeder_free(t->feeder);
+        t->feeder = NULL;
+        t->requested = 0;
+    }
 }
 
 /* Job 1, one item per chunk of CHUNK rows: the chunk's inputs and labels
@@ -435,16 +466,20 @@ static int train_epoch(trainer *t, nn_rng *r, nn_progress *p, nn_progress_fn pro
     double t0 = now_seconds(), loss_sum = 0.0;
     size_t seen = 0, correct = 0;
     nn_rng_shuffle(r, t->perm, t->n_train);
-    for (size_t step = 1; step <= t->steps; step++) {
+    for (size_t step = 1; step <= t->steps; step++, t->step++) {
+        if (t->way < 0)
+            nni_choice_start(&t->choice, t->step, now_seconds());
         next_batch(t, step);
         /* forward and backward, chunks of rows over the pool */
-        nni_pool_run(t->pool, forward_backward, t, nni_chunks(t->B, CHUNK));
+        run_job(t, forward_backward, nni_chunks(t->B, CHUNK));
         double loss = batch_loss(t, &correct);
         if (!isfinite(loss))
             return diverged(err, p, step, "the loss", loss);
         /* weight gradients and the update, blocks of parameters over the pool */
         nn_optim_begin_step(&t->opt);
-        nni_pool_run(t->pool, update_block, t, t->n_blocks);
+        run_job(t, update_block, t->n_blocks);
+        if (t->way < 0)
+            step_timed(t, now_seconds());
         /* end of step: running means over the epoch so far */
         loss_sum += loss;
         seen += t->B;

@@ -1,0 +1,66 @@
+/* test_choice.c - the choice between two ways of running steps (run/choice.h):
+ * which way each step runs while it is being decided, and what is decided
+ * from given round times. */
+#include "run/choice.h"
+#include "test.h"
+
+/* Runs steps from `first` with each way's steps taking step_time[way]
+ * seconds (round r of way w takes extra[r] more), until the choice is made;
+ * returns the step after the deciding one. */
+static size_t run(nni_choice *c, const double step_time[2], const double *extra, double *clock)
+{
+    size_t step = 0;
+    while (c->chosen < 0 && step < 1000) {
+        int way = nni_choice_way(c, step);
+        CHECK(way == (int)(step / NNI_CHOICE_ROUND % 2));
+        nni_choice_start(c, step, *clock);
+        *clock += step_time[way];
+        if ((step + 1) % NNI_CHOICE_ROUND == 0)
+            *clock += extra[step / NNI_CHOICE_ROUND];
+        nni_choice_end(c, step, *clock);
+        step++;
+    }
+    return step;
+}
+
+/* A way that is clearly quicker wins after the first pair of rounds. */
+static void test_clear_winner_early(void)
+{
+    for (int w = 0; w < 2; w++) {
+        nni_choice c;
+        nni_choice_init(&c);
+        double t[2] = {w == 0 ? 1e-4 : 2e-4, w == 0 ? 2e-4 : 1e-4}, extra[8] = {0}, clock = 5.0;
+        CHECK(nni_choice_way(&c, 0) == 0 && nni_choice_way(&c, NNI_CHOICE_ROUND) == 1);
+        CHECK(nni_choice_way(&c, 2 * NNI_CHOICE_ROUND * NNI_CHOICE_ROUNDS) == -1);
+        CHECK(run(&c, t, extra, &clock) == 2 * NNI_CHOICE_ROUND);
+        CHECK(c.chosen == w);
+        CHECK(nni_choice_way(&c, 0) == w && nni_choice_way(&c, 12345) == w);
+    }
+}
+
+/* Close ways take every round; the quickest round counts, not the mean:
+ * way 1 is slower per step but way 0's rounds but one are interrupted. */
+static void test_quickest_round_counts(void)
+{
+    nni_choice c;
+    nni_choice_init(&c);
+    double t[2] = {1.00e-4, 1.05e-4}, clock = 0.0;
+    double extra[2 * NNI_CHOICE_ROUNDS] = {0};
+    for (size_t r = 0; r < 2 * NNI_CHOICE_ROUNDS; r += 2)
+        extra[r] = r == 2 ? 0.0 : 2e-4; /* way 0's rounds 0 and 4 interrupted */
+    CHECK(run(&c, t, extra, &clock) == 2 * NNI_CHOICE_ROUND * NNI_CHOICE_ROUNDS);
+    CHECK(c.chosen == 0);
+    /* the same, with way 0's every round interrupted: way 1 wins */
+    nni_choice_init(&c);
+    for (size_t r = 0; r < 2 * NNI_CHOICE_ROUNDS; r += 2)
+        extra[r] = 2e-4;
+    run(&c, t, extra, &clock);
+    CHECK(c.chosen == 1);
+}
+
+int main(void)
+{
+    RUN(test_clear_winner_early);
+    RUN(test_quickest_round_counts);
+    return t_summary();
+}
