@@ -132,23 +132,37 @@ static void insert_block(nn_param_block *blocks, size_t n, nn_param_block b)
     blocks[i] = b;
 }
 
+/* Where piece j of n starts when len things, in units of q (the last unit
+ * may be short), are cut into n pieces whose unit counts differ by at most
+ * one; j = n gives len. */
+static size_t piece_start(size_t len, size_t q, size_t n, size_t j)
+{
+    size_t units = (len + q - 1) / q;
+    return nni_min(len, j * units / n * q);
+}
+
 /* The blocks of job 2 for model m trained in batches of `batch`, into blocks
- * (if not NULL); returns how many. */
+ * (if not NULL); returns how many.  A layer's rows (or columns) are cut into
+ * as many blocks as blocks of the target size would need, all about the
+ * same size, so that no member is left with a big one at the end. */
 static size_t make_blocks(nn_param_block *blocks, const nn_model *m, size_t batch)
 {
     const nni_kernel_table *K = nni_kernels_active();
     size_t n = 0;
     for (size_t l = 0; l < m->n_layers; l++) {
-        size_t in = m->sizes[l], out = m->sizes[l + 1];
-        size_t rows = out, cols = in;
+        size_t in = m->sizes[l], out = m->sizes[l + 1], n_rows = 1, n_cols = 1;
+        size_t qr = K->wg_rows, qc = K->wg_cols;
         if (out >= MIN_ROW_BLOCK_OUT)
-            rows = round_up(ROW_BLOCK_MACS / (in * batch), K->wg_rows);
+            n_rows = nni_chunks(out, round_up(ROW_BLOCK_MACS / (in * batch), qr));
         else
-            cols = round_up(COL_BLOCK_MACS / (out * batch), K->wg_cols);
-        for (size_t o0 = 0; o0 < out; o0 += rows) {
-            for (size_t k0 = 0; k0 < in; k0 += cols, n++) {
-                nn_param_block b = {.l = l, .o0 = o0, .o1 = nni_min(out, o0 + rows), .k0 = k0,
-                                    .k1 = nni_min(in, k0 + cols)};
+            n_cols = nni_chunks(in, round_up(COL_BLOCK_MACS / (out * batch), qc));
+        for (size_t r = 0; r < n_rows; r++) {
+            for (size_t c = 0; c < n_cols; c++, n++) {
+                nn_param_block b = {.l = l,
+                                    .o0 = piece_start(out, qr, n_rows, r),
+                                    .o1 = piece_start(out, qr, n_rows, r + 1),
+                                    .k0 = piece_start(in, qc, n_cols, c),
+                                    .k1 = piece_start(in, qc, n_cols, c + 1)};
                 if (blocks)
                     insert_block(blocks, n, b);
             }
