@@ -53,6 +53,32 @@ static void test_roundtrip_and_limit(void)
     CHECK(temp_files(dir) == 0);
 }
 
+/* Large files are read as two halves at once: files of sizes around the
+ * split and its page boundary come back byte for byte. */
+static void test_large_files(void)
+{
+    size_t sizes[] = {(8u << 20) - 1, 8u << 20, (8u << 20) + 1, (9u << 20) + 4095, 12345679};
+    uint8_t *bytes = malloc(sizes[4]);
+    CHECK(bytes != NULL);
+    if (!bytes)
+        return;
+    for (size_t i = 0; i < sizes[4]; i++)
+        bytes[i] = (uint8_t)(i * 2654435761u >> 13);
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        char path[256];
+        in_dir(path, sizeof path, "large");
+        nn_error err = {0};
+        CHECK_OK(nn_write_file_atomic(path, bytes, sizes[k], &err), &err);
+        uint8_t *got = NULL;
+        size_t len = 0;
+        CHECK_OK(nn_read_file(path, &got, &len, sizes[k], &err), &err);
+        CHECK(len == sizes[k] && got && memcmp(got, bytes, len) == 0);
+        free(got);
+        unlink(path);
+    }
+    free(bytes);
+}
+
 static void test_empty_file(void)
 {
     char path[256];
@@ -178,6 +204,7 @@ int main(void)
     }
     RUN(test_roundtrip_and_limit);
     RUN(test_empty_file);
+    RUN(test_large_files);
     RUN(test_not_regular_files);
     RUN(test_fifo);
     if (access("/proc/self/status", R_OK) == 0)
