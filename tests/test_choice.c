@@ -12,11 +12,13 @@ static size_t run(nni_choice *c, const double step_time[2], const double *extra,
     size_t step = 0;
     while (c->chosen < 0 && step < 1000) {
         int way = nni_choice_way(c, step);
-        CHECK(way == (int)(step / NNI_CHOICE_ROUND % 2));
+        size_t round = (step - NNI_CHOICE_WARM) / NNI_CHOICE_ROUND;
+        CHECK(way == (step < NNI_CHOICE_WARM ? 0 : (int)(round % 2)));
         nni_choice_start(c, step, *clock);
-        *clock += step_time[way];
-        if ((step + 1) % NNI_CHOICE_ROUND == 0)
-            *clock += extra[step / NNI_CHOICE_ROUND];
+        /* the warm-up steps are slow, and do not count */
+        *clock += step < NNI_CHOICE_WARM ? 1.0 : step_time[way];
+        if (step >= NNI_CHOICE_WARM && (step + 1 - NNI_CHOICE_WARM) % NNI_CHOICE_ROUND == 0)
+            *clock += extra[round];
         nni_choice_end(c, step, *clock);
         step++;
     }
@@ -29,10 +31,12 @@ static void test_clear_winner_early(void)
     for (int w = 0; w < 2; w++) {
         nni_choice c;
         nni_choice_init(&c);
-        double t[2] = {w == 0 ? 1e-4 : 2e-4, w == 0 ? 2e-4 : 1e-4}, extra[8] = {0}, clock = 5.0;
-        CHECK(nni_choice_way(&c, 0) == 0 && nni_choice_way(&c, NNI_CHOICE_ROUND) == 1);
-        CHECK(nni_choice_way(&c, 2 * NNI_CHOICE_ROUND * NNI_CHOICE_ROUNDS) == -1);
-        CHECK(run(&c, t, extra, &clock) == 2 * NNI_CHOICE_ROUND);
+        double t[2] = {w == 0 ? 1e-4 : 2e-4, w == 0 ? 2e-4 : 1e-4}, clock = 5.0;
+        double extra[2 * NNI_CHOICE_ROUNDS] = {0};
+        CHECK(nni_choice_way(&c, 0) == 0 && nni_choice_way(&c, NNI_CHOICE_WARM) == 0);
+        CHECK(nni_choice_way(&c, NNI_CHOICE_WARM + NNI_CHOICE_ROUND) == 1);
+        CHECK(nni_choice_way(&c, NNI_CHOICE_WARM + 2 * NNI_CHOICE_ROUND * NNI_CHOICE_ROUNDS) == -1);
+        CHECK(run(&c, t, extra, &clock) == NNI_CHOICE_WARM + 2 * NNI_CHOICE_ROUND);
         CHECK(c.chosen == w);
         CHECK(nni_choice_way(&c, 0) == w && nni_choice_way(&c, 12345) == w);
     }
@@ -47,8 +51,8 @@ static void test_quickest_round_counts(void)
     double t[2] = {1.00e-4, 1.05e-4}, clock = 0.0;
     double extra[2 * NNI_CHOICE_ROUNDS] = {0};
     for (size_t r = 0; r < 2 * NNI_CHOICE_ROUNDS; r += 2)
-        extra[r] = r == 2 ? 0.0 : 2e-4; /* way 0's rounds 0 and 4 interrupted */
-    CHECK(run(&c, t, extra, &clock) == 2 * NNI_CHOICE_ROUND * NNI_CHOICE_ROUNDS);
+        extra[r] = r == 2 ? 0.0 : 2e-4; /* all of way 0's rounds but round 2 interrupted */
+    CHECK(run(&c, t, extra, &clock) == NNI_CHOICE_WARM + 2 * NNI_CHOICE_ROUND * NNI_CHOICE_ROUNDS);
     CHECK(c.chosen == 0);
     /* the same, with way 0's every round interrupted: way 1 wins */
     nni_choice_init(&c);

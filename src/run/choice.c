@@ -12,21 +12,29 @@ int nni_choice_way(const nni_choice *c, size_t step)
 {
     if (c->chosen >= 0)
         return c->chosen;
-    size_t round = step / NNI_CHOICE_ROUND;
+    if (step < NNI_CHOICE_WARM)
+        return 0;
+    size_t round = (step - NNI_CHOICE_WARM) / NNI_CHOICE_ROUND;
     return round < 2 * NNI_CHOICE_ROUNDS ? (int)(round % 2) : -1;
+}
+
+/* Whether step starts (at = 0) or ends (at = 1) a round. */
+static int round_edge(size_t step, int at)
+{
+    return step >= NNI_CHOICE_WARM && (step - NNI_CHOICE_WARM + (size_t)at) % NNI_CHOICE_ROUND == 0;
 }
 
 void nni_choice_start(nni_choice *c, size_t step, double at)
 {
-    if (c->chosen < 0 && step % NNI_CHOICE_ROUND == 0)
+    if (c->chosen < 0 && round_edge(step, 0))
         c->round_start = at;
 }
 
 void nni_choice_end(nni_choice *c, size_t step, double at)
 {
-    if (c->chosen >= 0 || (step + 1) % NNI_CHOICE_ROUND != 0)
+    if (c->chosen >= 0 || !round_edge(step, 1))
         return;
-    size_t round = step / NNI_CHOICE_ROUND;
+    size_t round = (step - NNI_CHOICE_WARM) / NNI_CHOICE_ROUND;
     int way = (int)(round % 2);
     double t = at - c->round_start;
     if (c->best[way] == 0.0 || t < c->best[way])

@@ -4,11 +4,13 @@
  * The trainer can run a step on one core while a feeder thread gathers the
  * next batch, or on every core; which is quicker depends on the model, the
  * processor and what else the machine is doing, and neither changes a bit
- * of the result.  So it tries both: rounds of NNI_CHOICE_ROUND steps, taken
- * by way 0 and way 1 in turn, up to NNI_CHOICE_ROUNDS rounds each; the way
- * whose quickest round was quicker is kept.  It stops early, after any pair
- * of rounds, when one way's quickest round takes less than NNI_CHOICE_CLEAR
- * of the other's.  The quickest round, not the mean, because interruptions by
+ * of the result.  So it tries both: after NNI_CHOICE_WARM steps of way 0
+ * (the first steps of a run are slow whatever runs them: caches and pages
+ * are cold), rounds of NNI_CHOICE_ROUND steps, taken by way 0 and way 1 in
+ * turn, up to NNI_CHOICE_ROUNDS rounds each; the way whose quickest round was
+ * quicker is kept.  It stops early, after any pair of rounds, when one way's
+ * quickest round takes less than NNI_CHOICE_CLEAR of the other's.  The
+ * quickest round, not the mean, because interruptions by
  * other programs only ever add time. */
 #ifndef NNI_CHOICE_H
 #define NNI_CHOICE_H
@@ -17,8 +19,9 @@
 
 #include "internal.h"
 
+#define NNI_CHOICE_WARM 16
 #define NNI_CHOICE_ROUND 8
-#define NNI_CHOICE_ROUNDS 3
+#define NNI_CHOICE_ROUNDS 4
 #define NNI_CHOICE_CLEAR 0.7
 
 typedef struct nni_choice {
