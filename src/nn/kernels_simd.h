@@ -525,11 +525,12 @@ SIMD_INLINE vec xent_load(const float *z, size_t k, size_t last, vmask m)
 /* Cross-entropy from logits (see nn_xent_forward_backward), a row at a time
  * with the classes in the lanes: max, e = exp(z - max) (stored in dz), their
  * sum in double in order of j (exact to a rounding of the double), then
- * E = (max - z_label) + log sum, dz_j = e_j (1 / sum) / norm and dz_label =
- * -((sum - e_label) / sum) / norm, which keeps its precision when
- * softmax(z)_label is close to 1 (where p - 1 in float would not). */
+ * E = (max - z_label) + log sum (into row_loss too if it is not NULL),
+ * dz_j = e_j (1 / sum) / norm and dz_label = -((sum - e_label) / sum) / norm,
+ * which keeps its precision when softmax(z)_label is close to 1 (where p - 1
+ * in float would not). */
 SIMD_FN static double simd_xent(const float *z, const unsigned char *labels, float *dz, size_t B,
-                                size_t C, size_t norm)
+                                size_t C, size_t norm, double *row_loss)
 {
     size_t last = (C - 1) / W * W;
     vmask m = V_MASK(tail_lanes(C));
@@ -559,7 +560,10 @@ SIMD_FN static double simd_xent(const float *z, const unsigned char *labels, flo
                 store_last(dzi + k, ev, k == last && C % W != 0, m);
         }
         /* E_i = logsumexp(z) - z_label = (max z - z_label) + log sum_j e_j */
-        total += label < C ? ((double)mx - zi[label]) + log(sum) : NAN;
+        double loss = label < C ? ((double)mx - zi[label]) + log(sum) : NAN;
+        if (row_loss)
+            row_loss[i] = loss;
+        total += loss;
         if (!dzi)
             continue;
         /* dE/dz_j = (softmax(z)_j - onehot_j) / norm, softmax(z)_j = e_j / sum */
