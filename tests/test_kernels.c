@@ -620,15 +620,54 @@ static double ref_xent_row(const float *z, size_t label, double *grad, size_t C,
     return m + log(sum) - z[label];
 }
 
-/* Every class count up to 3 vectors and past, logits spread over [-s, s]
- * (s up to 60, so that some softmax terms are far below 1e-20): each row's
- * loss within 1e-6 (relative, float exponentials) of the reference, each
- * gradient within 2e-6 of its magnitude (a few float roundings), rows
- * independent of the batch, and the sum without dz equal to the one with. */
+/* The bits of a double (a NaN's payload included). */
+static int same_bits(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* A batch against each of its rows alone (B = 1), whatever the values: each
+ * row's loss (row_loss) and gradient must be the same bits as the row's own
+ * call (nn/kernels.h), the sum must be the row losses added in row order,
+ * and without dz the losses must not change.  Returns the mismatches. */
+static size_t xent_rows_alone(const nni_kernel_table *K, const float *z,
+                              const unsigned char *labels, size_t B, size_t C, size_t norm)
+{
+    float *dz = fill_nan(B * C), *dz1 = fill_nan(C);
+    double *row_loss = malloc(B * sizeof *row_loss), *row_loss2 = malloc(B * sizeof *row_loss);
+    if (!row_loss || !row_loss2) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    double total = K->xent(z, labels, dz, B, C, norm, row_loss), sum = 0.0;
+    size_t bad = 0;
+    for (size_t i = 0; i < B; i++) {
+        double alone = K->xent(z + i * C, labels + i, dz1, 1, C, norm, NULL);
+        bad += !same_bits(alone, row_loss[i]);
+        bad += memcmp(dz1, dz + i * C, C * sizeof *dz1) != 0;
+        sum += row_loss[i];
+    }
+    bad += isnan(sum) ? !isnan(total) : !same_bits(sum, total);
+    bad += !same_bits(K->xent(z, labels, NULL, B, C, norm, row_loss2), total);
+    bad += memcmp(row_loss, row_loss2, B * sizeof *row_loss) != 0;
+    bad += !same_bits(K->xent(z, labels, dz, B, C, norm, NULL), total);
+    free(dz);
+    free(dz1);
+    free(row_loss);
+    free(row_loss2);
+    return bad;
+}
+
+/* Class counts from 1 to past 4 vectors of 16, batches of 1 and of several
+ * groups of rows and a remainder, logits spread over [-s, s] (s up to 120,
+ * so that some exponentials underflow to 0): each row's loss within 1e-6
+ * (relative, float exponentials) of the reference, each gradient within
+ * 2e-6 of its magnitude (a few float roundings), and the batch the same
+ * bits as its rows alone. */
 static void check_xent(const nni_kernel_table *K, size_t B, size_t C, float spread, size_t norm,
                        uint64_t *seed)
 {
-    float *z = fill(B * C, 0, seed), *dz = fill_nan(B * C), *dz1 = fill_nan(C);
+    float *z = fill(B * C, 0, seed), *dz = fill_nan(B * C);
     double *grad = malloc(C * sizeof *grad);
     unsigned char *labels = malloc(B);
     if (!grad || !labels) {
@@ -639,27 +678,25 @@ static void check_xent(const nni_kernel_table *K, size_t B, size_t C, float spre
         z[k] *= spread;
     for (size_t i = 0; i < B; i++)
         labels[i] = (unsigned char)(lcg_next(seed) % C);
-    double total = K->xent(z, labels, dz, B, C, norm), want = 0.0, row_sum = 0.0;
+    double total = K->xent(z, labels, dz, B, C, norm, NULL), want = 0.0;
     size_t bad = 0;
     for (size_t i = 0; i < B; i++) {
         double row = ref_xent_row(z + i * C, labels[i], grad, C, norm);
-        double got = K->xent(z + i * C, labels + i, dz1, 1, C, norm);
+        double got = K->xent(z + i * C, labels + i, NULL, 1, C, norm, NULL);
         want += row;
-        row_sum += got;
         bad += !(fabs(got - row) <= 1e-6 * (1.0 + fabs(row)));
-        bad += memcmp(dz1, dz + i * C, C * sizeof *dz1) != 0;
         for (size_t j = 0; j < C; j++)
             bad += !(fabs(dz[i * C + j] - grad[j]) <= 2e-6 * fabs(grad[j]) + 1e-12 / (double)norm);
     }
-    if (bad)
-        fprintf(stderr, "%s xent B=%zu C=%zu spread=%g norm=%zu: %zu values wrong\n", K->name, B,
-                C, (double)spread, norm, bad);
+    size_t apart = xent_rows_alone(K, z, labels, B, C, norm);
+    if (bad || apart)
+        fprintf(stderr, "%s xent B=%zu C=%zu spread=%g norm=%zu: %zu values wrong, %zu unlike the rows alone\n",
+                K->name, B, C, (double)spread, norm, bad, apart);
     CHECK(bad == 0);
+    CHECK(apart == 0);
     CHECK(fabs(total - want) <= 1e-6 * (1.0 + fabs(want)));
-    CHECK(K->xent(z, labels, NULL, B, C, norm) == total);
     free(z);
     free(dz);
-    free(dz1);
     free(grad);
     free(labels);
 }
@@ -668,13 +705,74 @@ static void test_xent(void)
 {
     const nni_kernel_table *v[3];
     size_t nv = variants(v);
-    const float spreads[] = {0.5f, 5.0f, 60.0f};
+    const float spreads[] = {0.5f, 5.0f, 60.0f, 120.0f};
+    const size_t batches[] = {1, 7, 37};
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 12;
-        for (size_t C = 1; C <= 50; C++)
-            for (size_t s = 0; s < 3; s++)
-                check_xent(v[k], 7, C, spreads[s], C % 2 ? 128 : 7, &seed);
+        for (size_t C = 1; C <= 70; C++)
+            for (size_t s = 0; s < 4; s++)
+                check_xent(v[k], batches[(C + s) % 3], C, spreads[s], C % 2 ? 128 : 7, &seed);
+        check_xent(v[k], 37, 100, 5.0f, 3, &seed);
         check_xent(v[k], 256, 10, 8.0f, 256, &seed);
+        check_xent(v[k], 128, 10, 5.0f, 1, &seed);
+    }
+}
+
+/* A logit that is not a plain number: infinities, NaNs of either sign and
+ * several payloads, zeros of both signs, the float extremes, a subnormal, or
+ * a small integer (ties). */
+static float xent_odd_value(uint64_t *seed)
+{
+    static const uint32_t nans[] = {0x7fc00000u, 0xffc00000u, 0x7fc12345u, 0xff800001u};
+    float f;
+    switch (lcg_next(seed) % 10) {
+    case 0: return INFINITY;
+    case 1: return -INFINITY;
+    case 2: memcpy(&f, &nans[lcg_next(seed) % 4], sizeof f); return f;
+    case 3: return 0.0f;
+    case 4: return -0.0f;
+    case 5: return FLT_MAX;
+    case 6: return -FLT_MAX;
+    case 7: return 1e-40f;
+    default: return (float)(lcg_next(seed) % 3);
+    }
+}
+
+/* Batches with odd logits (about one in 8, or whole rows of -inf), labels
+ * past the classes (about one in 8) and ties, over class counts on both
+ * sides of the vector widths: the batch must give the same bits as its rows
+ * alone, NaNs included. */
+static void test_xent_odd(void)
+{
+    const nni_kernel_table *v[3];
+    size_t nv = variants(v);
+    const size_t classes[] = {1, 2, 3, 7, 8, 9, 10, 15, 16, 17, 31, 33, 40, 64, 65, 70};
+    for (size_t k = 0; k < nv; k++) {
+        uint64_t seed = 99;
+        size_t bad = 0;
+        for (size_t c = 0; c < sizeof classes / sizeof classes[0]; c++) {
+            size_t C = classes[c], B = 45;
+            float *z = fill(B * C, 0, &seed);
+            unsigned char labels[45];
+            for (size_t i = 0; i < B; i++) {
+                labels[i] = (unsigned char)(lcg_next(&seed) % 8 ? lcg_next(&seed) % C
+                                                                : C + lcg_next(&seed) % (256 - C));
+                int all_minus_inf = lcg_next(&seed) % 16 == 0;
+                for (size_t j = 0; j < C; j++) {
+                    float *zij = &z[i * C + j];
+                    *zij = all_minus_inf ? -INFINITY : *zij * 5.0f;
+                    if (lcg_next(&seed) % 8 == 0)
+                        *zij = xent_odd_value(&seed);
+                }
+            }
+            size_t apart = xent_rows_alone(v[k], z, labels, B, C, c % 2 ? 45 : 2);
+            if (apart)
+                fprintf(stderr, "%s xent C=%zu odd values: %zu unlike the rows alone\n",
+                        v[k]->name, C, apart);
+            bad += apart;
+            free(z);
+        }
+        CHECK(bad == 0);
     }
 }
 
@@ -693,13 +791,13 @@ static void test_xent_exp(void)
         unsigned char label = 0;
         for (double x = -18.0; x > -87.3; x -= 0.0137) {
             float z[2] = {0.0f, (float)x}, dz[2];
-            v[k]->xent(z, &label, dz, 1, 2, 1);
+            v[k]->xent(z, &label, dz, 1, 2, 1, NULL);
             double want = exp((double)z[1]);
             bad += !(fabs(dz[1] - want) <= 2.0 * FLT_EPSILON * want);
         }
         for (double x = -87.5; x > -300.0; x -= 3.7) {
             float z[2] = {0.0f, (float)x}, dz[2];
-            v[k]->xent(z, &label, dz, 1, 2, 1);
+            v[k]->xent(z, &label, dz, 1, 2, 1, NULL);
             bad += !(dz[1] >= 0.0f && dz[1] < 1e-37f);
         }
         if (bad)
@@ -707,14 +805,14 @@ static void test_xent_exp(void)
         CHECK(bad == 0);
 
         float z[4] = {1.0f, -INFINITY, 2.0f, -INFINITY}, dz[4];
-        double loss = v[k]->xent(z, &label, dz, 1, 4, 1);
+        double loss = v[k]->xent(z, &label, dz, 1, 4, 1, NULL);
         CHECK(dz[1] == 0.0f && dz[3] == 0.0f && fabs(loss - log1p(exp(1.0))) < 1e-6);
         float zn[3] = {0.0f, NAN, 1.0f}, zi[3] = {0.0f, INFINITY, 1.0f};
-        CHECK(isnan(v[k]->xent(zn, &label, dz, 1, 3, 1)));
-        CHECK(isnan(v[k]->xent(zi, &label, dz, 1, 3, 1)));
+        CHECK(isnan(v[k]->xent(zn, &label, dz, 1, 3, 1, NULL)));
+        CHECK(isnan(v[k]->xent(zi, &label, dz, 1, 3, 1, NULL)));
         unsigned char outside = 5;
         float zo[2] = {0.0f, 0.0f};
-        CHECK(isnan(v[k]->xent(zo, &outside, dz, 1, 2, 1)));
+        CHECK(isnan(v[k]->xent(zo, &outside, dz, 1, 2, 1, NULL)));
         CHECK(dz[0] == 0.5f && dz[1] == 0.5f);
     }
 }
@@ -1012,6 +1110,7 @@ int main(void)
     RUN(test_adam);
     RUN(test_relu);
     RUN(test_xent);
+    RUN(test_xent_odd);
     RUN(test_xent_exp);
     RUN(test_sin_gauss);
     return t_summary();

@@ -262,7 +262,7 @@ static void generic_gauss_forward(float *y, const float *z, size_t n)
 /* Cross-entropy from logits, row by row (see nn_xent_forward_backward): each
  * exponential once, by libm's expf; sums and the loss in double. */
 static double generic_xent(const float *z, const unsigned char *labels, float *dz, size_t B,
-                           size_t C, size_t norm)
+                           size_t C, size_t norm, double *row_loss)
 {
     double total = 0.0, inv_norm = 1.0 / (double)norm;
     for (size_t i = 0; i < B; i++) {
@@ -281,7 +281,10 @@ static double generic_xent(const float *z, const unsigned char *labels, float *d
         size_t label = labels[i];
         /* E_i = -log softmax(z)_label = logsumexp(z) - z_label
          *     = (max z - z_label) + log sum_j e_j */
-        total += label < C ? ((double)m - zi[label]) + log(sum) : NAN;
+        double loss = label < C ? ((double)m - zi[label]) + log(sum) : NAN;
+        if (row_loss)
+            row_loss[i] = loss;
+        total += loss;
         if (dz) {
             float *dzi = dz + i * C;
             double inv_sum = 1.0 / sum;

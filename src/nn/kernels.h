@@ -53,9 +53,12 @@ typedef struct nni_kernel_table {
      * |z| take libm's sinf) */
     void (*sin_forward)(float *y, const float *z, size_t n);
     void (*gauss_forward)(float *y, const float *z, size_t n);
-    /* nn_xent_forward_backward (nn_layers.h) for C >= 1 */
+    /* nn_xent_forward_backward (nn_layers.h) for C >= 1; if row_loss is not
+     * NULL it also receives each row's loss (the return value is their sum,
+     * added in row order).  The bits of each row's loss and gradient are
+     * those of the row alone (B = 1). */
     double (*xent)(const float *z, const unsigned char *labels, float *dz, size_t B, size_t C,
-                   size_t norm);
+                   size_t norm, double *row_loss);
 } nni_kernel_table;
 
 /* The largest |z| whose sine the polynomial computes. */

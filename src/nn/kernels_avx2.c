@@ -42,6 +42,14 @@ typedef __m256i vmask;
     _mm256_castsi256_ps(                                                                   \
         _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23))
 
+/* W / 2 doubles; VD_LO(v), VD_HI(v): the low and high halves of v's lanes as doubles. */
+typedef __m256d vecd;
+#define VD_ZERO() _mm256_setzero_pd()
+#define VD_STORE(p, v) _mm256_storeu_pd(p, v)
+#define VD_ADD(a, b) _mm256_add_pd(a, b)
+#define VD_LO(v) _mm256_cvtps_pd(_mm256_castps256_ps128(v))
+#define VD_HI(v) _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1))
+
 /* The largest lane. */
 SIMD_FN static inline float v_hmax(vec v)
 {

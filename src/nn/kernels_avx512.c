@@ -39,6 +39,15 @@ typedef __mmask16 vmask;
     _mm512_castsi512_ps(                                                                   \
         _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23))
 
+/* W / 2 doubles; VD_LO(v), VD_HI(v): the low and high halves of v's lanes as doubles. */
+typedef __m512d vecd;
+#define VD_ZERO() _mm512_setzero_pd()
+#define VD_STORE(p, v) _mm512_storeu_pd(p, v)
+#define VD_ADD(a, b) _mm512_add_pd(a, b)
+#define VD_LO(v) _mm512_cvtps_pd(_mm512_castps512_ps256(v))
+#define VD_HI(v)                                                                           \
+    _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)))
+
 /* The largest lane. */
 SIMD_FN static inline float v_hmax(vec v)
 {

@@ -17,6 +17,8 @@
  *   V_POW2I(n)         2^n for integer-valued n in [-126, 127]
  *   v_hsum(v)          the sum of the lanes, in a fixed order
  *   v_hmax(v)          the largest lane
+ *   vecd               a vector of W / 2 doubles: VD_ZERO() VD_ADD(a, b) VD_STORE(p, v)
+ *   VD_LO(v) VD_HI(v)  the first and last W / 2 lanes of v, as doubles
  *   FWD_MR, FWD_NR     forward tile: rows x outputs      (FWD_CASES lists them)
  *   WG_NO, WG_KV       weight-gradient tile: outputs x vectors of inputs (WG_CASES)
  *   IG_MR, IG_KV       input-gradient tile: rows x vectors of inputs     (IG_CASES)
@@ -529,54 +531,144 @@ SIMD_INLINE vec xent_load(const float *z, size_t k, size_t last, vmask m)
     return k < last ? V_LOAD(z + k) : V_LOADM_OR(z + last, m, V_SET1(-INFINITY));
 }
 
-/* Cross-entropy from logits (see nn_xent_forward_backward), a row at a time
- * with the classes in the lanes: max, e = exp(z - max) (stored in dz), their
- * sum in double in order of j (exact to a rounding of the double), then
- * E = (max - z_label) + log sum, dz_j = e_j (1 / sum) / norm and dz_label =
- * -((sum - e_label) / sum) / norm, which keeps its precision when
- * softmax(z)_label is close to 1 (where p - 1 in float would not). */
-SIMD_FN static double simd_xent(const float *z, const unsigned char *labels, float *dz, size_t B,
-                                size_t C, size_t norm)
+/* Cross-entropy of one row of C logits (see nn_xent_forward_backward), with
+ * the classes in the lanes: max, e = exp(z - max) (stored in dz), their sum
+ * in double in order of j (exact to a rounding of the double), then the
+ * row's loss E = (max - z_label) + log sum, returned, and dz_j = e_j (1 /
+ * sum) / norm and dz_label = -((sum - e_label) / sum) / norm, which keeps
+ * its precision when softmax(z)_label is close to 1 (where p - 1 in float
+ * would not). */
+SIMD_INLINE double xent_row(const float *zi, size_t label, float *dzi, size_t C, size_t norm)
 {
     size_t last = (C - 1) / W * W;
     vmask m = V_MASK(tail_lanes(C));
-    float scale = 1.0f / (float)norm;
-    double total = 0.0;
-    for (size_t i = 0; i < B; i++) {
-        const float *zi = z + i * C;
-        float *dzi = dz ? dz + i * C : NULL;
-        size_t label = labels[i];
-        vec top = V_SET1(-INFINITY);
-        for (size_t k = 0; k <= last; k += W)
-            top = V_MAX(top, xent_load(zi, k, last, m));
-        float mx = v_hmax(top);
-        vec vmx = V_SET1(mx);
-        double sum = 0.0, e_label = 0.0;
-        for (size_t k = 0; k <= last; k += W) {
-            /* e_j = exp(z_j - max z): the largest term is exactly 1, none overflows */
-            vec ev = v_exp_neg(V_SUB(xent_load(zi, k, last, m), vmx));
-            float e[W];
-            V_STORE(e, ev);
-            size_t lanes = k < last ? W : C - last;
-            for (size_t l = 0; l < lanes; l++)
-                sum += e[l];
-            if (label - k < lanes) /* the label's class is in this vector */
-                e_label = e[label - k];
-            if (dzi)
-                store_last(dzi + k, ev, k == last && C % W != 0, m);
-        }
-        /* E_i = logsumexp(z) - z_label = (max z - z_label) + log sum_j e_j */
-        total += label < C ? ((double)mx - zi[label]) + log(sum) : NAN;
-        if (!dzi)
-            continue;
-        /* dE/dz_j = (softmax(z)_j - onehot_j) / norm, softmax(z)_j = e_j / sum */
-        vec f = V_SET1((float)(1.0 / sum) * scale);
-        for (size_t k = 0; k <= last; k += W) {
-            int partial = k == last && C % W != 0;
-            store_last(dzi + k, V_MUL(load_last(dzi + k, partial, m), f), partial, m);
-        }
+    vec top = V_SET1(-INFINITY);
+    for (size_t k = 0; k <= last; k += W)
+        top = V_MAX(top, xent_load(zi, k, last, m));
+    float mx = v_hmax(top);
+    vec vmx = V_SET1(mx);
+    double sum = 0.0, e_label = 0.0;
+    for (size_t k = 0; k <= last; k += W) {
+        /* e_j = exp(z_j - max z): the largest term is exactly 1, none overflows */
+        vec ev = v_exp_neg(V_SUB(xent_load(zi, k, last, m), vmx));
+        float e[W];
+        V_STORE(e, ev);
+        size_t lanes = k < last ? W : C - last;
+        for (size_t l = 0; l < lanes; l++)
+            sum += e[l];
+        if (label - k < lanes) /* the label's class is in this vector */
+            e_label = e[label - k];
+        if (dzi)
+            store_last(dzi + k, ev, k == last && C % W != 0, m);
+    }
+    /* E = logsumexp(z) - z_label = (max z - z_label) + log sum_j e_j */
+    double loss = label < C ? ((double)mx - zi[label]) + log(sum) : NAN;
+    if (!dzi)
+        return loss;
+    /* dE/dz_j = (softmax(z)_j - onehot_j) / norm, softmax(z)_j = e_j / sum */
+    vec f = V_SET1((float)(1.0 / sum) * (1.0f / (float)norm));
+    for (size_t k = 0; k <= last; k += W) {
+        int partial = k == last && C % W != 0;
+        store_last(dzi + k, V_MUL(load_last(dzi + k, partial, m), f), partial, m);
+    }
+    if (label < C)
+        dzi[label] = (float)(-((sum - e_label) / sum) / (double)norm);
+    return loss;
+}
+
+/* Class counts up to this take xent_rows, W rows at a time: its two
+ * transposed blocks of C W floats stay small and in L1 (with several hundred
+ * classes a row at a time is the faster). */
+#define XENT_ROWS_C 64
+
+/* The gradient of xent_rows' W rows from e transposed (et[j][r], scaled in
+ * place) and the sums, as in xent_row: dz_j = e_j (1 / sum) / norm, then
+ * the label's -((sum - e_label) / sum) / norm. */
+SIMD_INLINE void xent_rows_grad(float *dz, const unsigned char *labels, float *et,
+                                const double *sum, size_t C, size_t norm)
+{
+    float f[W], dz_label[W];
+    for (size_t r = 0; r < W; r++) {
+        size_t label = labels[r];
+        f[r] = (float)(1.0 / sum[r]) * (1.0f / (float)norm);
         if (label < C)
-            dzi[label] = (float)(-((sum - e_label) / sum) / (double)norm);
+            dz_label[r] = (float)(-((sum[r] - et[label * W + r]) / sum[r]) / (double)norm);
+    }
+    /* dE/dz_j = (softmax(z)_j - onehot_j) / norm, softmax(z)_j = e_j / sum */
+    vec fv = V_LOAD(f);
+    for (size_t j = 0; j < C; j++)
+        V_STORE(et + j * W, V_MUL(V_LOAD(et + j * W), fv));
+    for (size_t j = 0; j < C; j++)
+        UNROLL for (size_t r = 0; r < W; r++)
+            dz[r * C + j] = et[j * W + r];
+    for (size_t r = 0; r < W; r++)
+        if (labels[r] < C)
+            dz[r * C + labels[r]] = dz_label[r];
+}
+
+/* Cross-entropy of W rows of C <= XENT_ROWS_C logits, with the rows in the
+ * lanes and the classes walked in order of j: the same operations on the
+ * same values as xent_row, row by row, so the same bits.  The max is exact
+ * in any order when no logit is NaN (where max z is a zero, its sign shows
+ * nowhere: e = 1 for either); the sum in double is in order of j, as in
+ * xent_row; the losses go to loss[0..W).  A row whose sum is NaN (from a
+ * NaN logit, a +inf one, or all -inf) is done again by xent_row, whose max
+ * lets a NaN through in its own way. */
+SIMD_FN static void xent_rows(const float *z, const unsigned char *labels, float *dz, size_t C,
+                              size_t norm, double *loss)
+{
+    float zt[XENT_ROWS_C * W], et[XENT_ROWS_C * W], mx[W];
+    double sum[W];
+    /* zt[j][r] = z[r][j] */
+    for (size_t j = 0; j < C; j++)
+        UNROLL for (size_t r = 0; r < W; r++)
+            zt[j * W + r] = z[r * C + j];
+    vec top = V_SET1(-INFINITY);
+    for (size_t j = 0; j < C; j++)
+        top = V_MAX(top, V_LOAD(zt + j * W));
+    vecd sum_lo = VD_ZERO(), sum_hi = VD_ZERO();
+    for (size_t j = 0; j < C; j++) {
+        /* e_j = exp(z_j - max z), summed in double */
+        vec ev = v_exp_neg(V_SUB(V_LOAD(zt + j * W), top));
+        V_STORE(et + j * W, ev);
+        sum_lo = VD_ADD(sum_lo, VD_LO(ev));
+        sum_hi = VD_ADD(sum_hi, VD_HI(ev));
+    }
+    V_STORE(mx, top);
+    VD_STORE(sum, sum_lo);
+    VD_STORE(sum + W / 2, sum_hi);
+    for (size_t r = 0; r < W; r++) {
+        size_t label = labels[r];
+        /* E = (max z - z_label) + log sum_j e_j */
+        loss[r] = label < C ? ((double)mx[r] - z[r * C + label]) + log(sum[r]) : NAN;
+    }
+    if (dz)
+        xent_rows_grad(dz, labels, et, sum, C, norm);
+    for (size_t r = 0; r < W; r++)
+        if (sum[r] != sum[r])
+            loss[r] = xent_row(z + r * C, labels[r], dz ? dz + r * C : NULL, C, norm);
+}
+
+/* Cross-entropy from logits (see nn_xent_forward_backward and nn/kernels.h):
+ * W rows at a time by xent_rows when C is small, a row at a time by xent_row
+ * otherwise and for the last B mod W rows; the losses summed in row order. */
+SIMD_FN static double simd_xent(const float *z, const unsigned char *labels, float *dz, size_t B,
+                                size_t C, size_t norm, double *row_loss)
+{
+    double total = 0.0, loss[W];
+    for (size_t i = 0; i < B;) {
+        size_t n = C <= XENT_ROWS_C && B - i >= W ? W : 1;
+        float *dzi = dz ? dz + i * C : NULL;
+        if (n == W)
+            xent_rows(z + i * C, labels + i, dzi, C, norm, loss);
+        else
+            loss[0] = xent_row(z + i * C, labels[i], dzi, C, norm);
+        for (size_t r = 0; r < n; r++) {
+            if (row_loss)
+                row_loss[i + r] = loss[r];
+            total += loss[r];
+        }
+        i += n;
     }
     return total;
 }

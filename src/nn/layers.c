@@ -165,7 +165,7 @@ double nn_xent_forward_backward(const float *z, const uint8_t *labels, float *dz
 {
     if (C == 0)
         return B ? NAN : 0.0;
-    return nni_kernels_active()->xent(z, labels, dz, B, C, norm);
+    return nni_kernels_active()->xent(z, labels, dz, B, C, norm, NULL);
 }
 
 /* A label outside [0, C) matches no output: its row is scored against zeros. */

@@ -197,35 +197,39 @@ void nn_forward_rows(const nn_model *m, nn_work *w, const float *x, size_t r0, s
     }
 }
 
-/* The loss function on the n rows from r0: cross-entropy from the logits
- * z_L, mean squared error from the output a_L, both (n, C); with norm > 0 its
- * gradient for E = sum / norm into dz_L (n, C): dE/dz_L for cross-entropy,
- * dE/da_L for mean squared error. */
+/* The loss function on rows [r0, r1): cross-entropy from the logits z_L,
+ * mean squared error from the output a_L, both (n, C); with norm > 0 its
+ * gradient for E = sum / norm into dz_L: dE/dz_L for cross-entropy, dE/da_L
+ * for mean squared error.  With row_loss, each row's loss too: the
+ * cross-entropy kernel gives them from one call over all the rows, the mean
+ * squared error is taken a row at a time. */
 static double loss_function(const nn_model *m, const nn_work *w, nn_loss_kind loss,
-                            const uint8_t *labels, size_t r0, size_t n, size_t norm)
+                            const uint8_t *labels, size_t r0, size_t r1, size_t norm,
+                            double *row_loss)
 {
-    size_t L = m->n_layers, C = m->sizes[L];
-    float *grad = norm ? w->dz[L - 1] + r0 * C : NULL;
-    if (loss == NN_LOSS_XENT)
-        return nn_xent_forward_backward(w->z[L - 1] + r0 * C, labels + r0, grad, n, C,
-                                        norm ? norm : 1);
-    return nn_mse_forward_backward(w->a[L - 1] + r0 * C, labels + r0, grad, n, C,
-                                   norm ? norm : 1);
+    size_t L = m->n_layers, C = m->sizes[L], scale = norm ? norm : 1;
+    float *grad = norm ? w->dz[L - 1] : NULL;
+    if (loss == NN_LOSS_XENT) /* a model has C >= 1 */
+        return nni_kernels_active()->xent(w->z[L - 1] + r0 * C, labels + r0,
+                                          grad ? grad + r0 * C : NULL, r1 - r0, C, scale,
+                                          row_loss ? row_loss + r0 : NULL);
+    if (!row_loss)
+        return nn_mse_forward_backward(w->a[L - 1] + r0 * C, labels + r0,
+                                       grad ? grad + r0 * C : NULL, r1 - r0, C, scale);
+    double total = 0.0;
+    for (size_t i = r0; i < r1; i++) {
+        row_loss[i] = nn_mse_forward_backward(w->a[L - 1] + i * C, labels + i,
+                                              grad ? grad + i * C : NULL, 1, C, scale);
+        total += row_loss[i];
+    }
+    return total;
 }
 
 double nn_loss_rows(const nn_model *m, nn_work *w, nn_loss_kind loss, const uint8_t *labels,
                     size_t r0, size_t r1, size_t norm, double *row_loss)
 {
     size_t L = m->n_layers, C = m->sizes[L];
-    double total = 0.0;
-    if (!row_loss) {
-        total = loss_function(m, w, loss, labels, r0, r1 - r0, norm);
-    } else {
-        for (size_t i = r0; i < r1; i++) {
-            row_loss[i] = loss_function(m, w, loss, labels, i, 1, norm);
-            total += row_loss[i];
-        }
-    }
+    double total = loss_function(m, w, loss, labels, r0, r1, norm, row_loss);
     if (norm && loss != NN_LOSS_XENT) {
         /* dE/dz_L = act_L'(z_L) * dE/da_L, in place */
         size_t off = r0 * C;
@@ -305,7 +309,7 @@ double nn_loss(const nn_model *m, const nn_work *w, nn_loss_kind loss, const uin
 {
     if (n_correct)
         *n_correct = nn_correct_rows(m, w, labels, 0, B, 0);
-    return loss_function(m, w, loss, labels, 0, B, 0);
+    return loss_function(m, w, loss, labels, 0, B, 0, NULL);
 }
 
 void nn_backward(const nn_model *m, nn_work *w, nn_loss_kind loss, const float *x,
