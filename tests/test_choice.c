@@ -12,12 +12,12 @@ static size_t run(nni_choice *c, const double step_time[2], const double *extra,
     size_t step = 0;
     while (c->chosen < 0 && step < 1000) {
         int way = nni_choice_way(c, step);
-        size_t round = (step - NNI_CHOICE_WARM) / NNI_CHOICE_ROUND;
-        CHECK(way == (step < NNI_CHOICE_WARM ? 0 : (int)(round % 2)));
+        size_t round = (step - c->warm) / NNI_CHOICE_ROUND;
+        CHECK(way == (step < c->warm ? 0 : (int)(round % 2)));
         nni_choice_start(c, step, *clock);
         /* the warm-up steps are slow, and do not count */
-        *clock += step < NNI_CHOICE_WARM ? 1.0 : step_time[way];
-        if (step >= NNI_CHOICE_WARM && (step + 1 - NNI_CHOICE_WARM) % NNI_CHOICE_ROUND == 0)
+        *clock += step < c->warm ? 1.0 : step_time[way];
+        if (step >= c->warm && (step + 1 - c->warm) % NNI_CHOICE_ROUND == 0)
             *clock += extra[round];
         nni_choice_end(c, step, *clock);
         step++;
@@ -30,7 +30,7 @@ static void test_clear_winner_early(void)
 {
     for (int w = 0; w < 2; w++) {
         nni_choice c;
-        nni_choice_init(&c);
+        nni_choice_init(&c, NNI_CHOICE_WARM);
         double t[2] = {w == 0 ? 1e-4 : 2e-4, w == 0 ? 2e-4 : 1e-4}, clock = 5.0;
         double extra[2 * NNI_CHOICE_ROUNDS] = {0};
         CHECK(nni_choice_way(&c, 0) == 0 && nni_choice_way(&c, NNI_CHOICE_WARM) == 0);
@@ -42,12 +42,24 @@ static void test_clear_winner_early(void)
     }
 }
 
+/* Without warm-up steps (every epoch after the first) the rounds start at
+ * once. */
+static void test_no_warm_up(void)
+{
+    nni_choice c;
+    nni_choice_init(&c, 0);
+    double t[2] = {3e-4, 1e-4}, extra[2 * NNI_CHOICE_ROUNDS] = {0}, clock = 0.0;
+    CHECK(nni_choice_way(&c, 0) == 0 && nni_choice_way(&c, NNI_CHOICE_ROUND) == 1);
+    CHECK(run(&c, t, extra, &clock) == 2 * NNI_CHOICE_ROUND);
+    CHECK(c.chosen == 1);
+}
+
 /* Close ways take every round; the quickest round counts, not the mean:
  * way 1 is slower per step but way 0's rounds but one are interrupted. */
 static void test_quickest_round_counts(void)
 {
     nni_choice c;
-    nni_choice_init(&c);
+    nni_choice_init(&c, NNI_CHOICE_WARM);
     double t[2] = {1.00e-4, 1.05e-4}, clock = 0.0;
     double extra[2 * NNI_CHOICE_ROUNDS] = {0};
     for (size_t r = 0; r < 2 * NNI_CHOICE_ROUNDS; r += 2)
@@ -55,7 +67,7 @@ static void test_quickest_round_counts(void)
     CHECK(run(&c, t, extra, &clock) == NNI_CHOICE_WARM + 2 * NNI_CHOICE_ROUND * NNI_CHOICE_ROUNDS);
     CHECK(c.chosen == 0);
     /* the same, with way 0's every round interrupted: way 1 wins */
-    nni_choice_init(&c);
+    nni_choice_init(&c, NNI_CHOICE_WARM);
     for (size_t r = 0; r < 2 * NNI_CHOICE_ROUNDS; r += 2)
         extra[r] = 2e-4;
     run(&c, t, extra, &clock);
@@ -65,6 +77,7 @@ static void test_quickest_round_counts(void)
 int main(void)
 {
     RUN(test_clear_winner_early);
+    RUN(test_no_warm_up);
     RUN(test_quickest_round_counts);
     return t_summary();
 }

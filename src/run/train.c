@@ -28,8 +28,8 @@
  * alone while a feeder thread (feeder.h) copies the next batch's pixel bytes
  * and labels, which job 1 then converts instead of gathering.  --threads 1
  * is SOLO without a feeder and --threads N > 1 SHARED; when the count is left
- * to nnart, the first steps try both ways and the quicker is kept
- * (choice.h).  Validation runs the evaluator (evaluate.h) on the same pool.
+ * to nnart, the first steps of every epoch try both ways and the quicker
+ * runs the rest of it (choice.h).  Validation runs the evaluator (evaluate.h) on the same pool.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -195,9 +195,9 @@ typedef struct trainer {
     uint32_t *perm;            /* (n_train) sample order, reshuffled each epoch */
     nni_pool *pool;
     nni_feeder *feeder;        /* or NULL */
-    int way;                   /* how every step runs, or -1: choose (choice) */
+    int way;                   /* how every step runs, unless choosing: */
+    int choosing;              /* each epoch's steps as its choice says */
     nni_choice choice;
-    size_t step;               /* steps run over all epochs so far */
     int requested;             /* the feeder was asked for this step's batch */
     nni_evaluator *val;        /* on samples [n_train, n), or NULL */
     const uint32_t *idx;       /* the current batch: samples idx[0..B) */
@@ -237,9 +237,8 @@ static int trainer_threads(trainer *t, const nn_train_config *c, nn_error *err)
     t->way = nni_pool_size(t->pool) == 1 ? WAY_SOLO : WAY_SHARED;
     if (auto_threads && t->steps > 1) {
         rc = nni_feeder_create(&t->feeder, t->d, t->batch, err);
-        t->way = t->way == WAY_SOLO ? WAY_SOLO : -1;
+        t->choosing = t->way == WAY_SHARED;
     }
-    nni_choice_init(&t->choice);
     if (!rc && t->n_val)
         rc = nni_evaluator_create(&t->val, t->m, t->d, c->loss, t->n_val, t->pool, 0, err);
     return rc;
@@ -278,11 +277,11 @@ static int trainer_create(trainer *t, nn_model *m, const nn_dataset *d, const nn
 
 /* ---- one step ---------------------------------------------------------------- */
 
-/* The way the step counted `step` from the start of training runs, or -1
- * if that is still being decided. */
+/* The way step `step` of the epoch (from 1) runs, or -1 if that is still
+ * being decided. */
 static int way_of(const trainer *t, size_t step)
 {
-    return t->way >= 0 ? t->way : nni_choice_way(&t->choice, step);
+    return t->choosing ? nni_choice_way(&t->choice, step - 1) : t->way;
 }
 
 /* Makes the batch of this step (1-based in its epoch) current: samples
@@ -298,45 +297,28 @@ static void next_batch(trainer *t, size_t step)
     t->fed_pixels = NULL;
     if (!t->feeder)
         return;
-    int solo = way_of(t, t->step) == WAY_SOLO;
+    int solo = way_of(t, step) == WAY_SOLO;
     if (solo && !t->requested)
         nni_feeder_request(t->feeder, t->idx, t->B);
     if (solo || t->requested)
         t->fed_pixels = nni_feeder_wait(t->feeder, &t->fed_labels);
     if (!solo)
         t->fed_pixels = NULL;
-    t->requested = t->B_next && way_of(t, t->step + 1) == WAY_SOLO;
+    t->requested = t->B_next && way_of(t, step + 1) == WAY_SOLO;
     if (t->requested)
         nni_feeder_request(t->feeder, t->idx + t->B, t->B_next);
 }
 
-/* Runs a job on the pool, or on this thread alone for a SOLO step. */
-static void run_job(trainer *t, nni_pool_fn fn, size_t n_items)
+/* Runs a job of step `step` on the pool, or on this thread alone for a SOLO
+ * step. */
+static void run_job(trainer *t, size_t step, nni_pool_fn fn, size_t n_items)
 {
-    if (way_of(t, t->step) != WAY_SOLO) {
+    if (way_of(t, step) != WAY_SOLO) {
         nni_pool_run(t->pool, fn, t, n_items);
         return;
     }
     for (size_t i = 0; i < n_items; i++)
         fn(t, i, 0);
-}
-
-/* The end of step t->step while the way is being chosen: its time counts,
- * and once SHARED is chosen the feeder goes (after its last request). */
-static void step_timed(trainer *t, double at)
-{
-    nni_choice_end(&t->choice, t->step, at);
-    if (t->choice.chosen < 0)
-        return;
-    t->way = t->choice.chosen;
-    if (t->way == WAY_SHARED) {
-        const uint8_t *labels;
-        if (t->requested)
-            nni_feeder_wait(t->feeder, &labels);
-        nni_feeder_free(t->feeder);
-        t->feeder = NULL;
-        t->requested = 0;
-    }
 }
 
 /* Job 1, one item per chunk of CHUNK rows: the chunk's inputs and labels
@@ -480,20 +462,21 @@ static int train_epoch(trainer *t, nn_rng *r, nn_progress *p, nn_progress_fn pro
     double t0 = now_seconds(), loss_sum = 0.0;
     size_t seen = 0, correct = 0;
     nn_rng_shuffle(r, t->perm, t->n_train);
-    for (size_t step = 1; step <= t->steps; step++, t->step++) {
-        if (t->way < 0)
-            nni_choice_start(&t->choice, t->step, now_seconds());
+    nni_choice_init(&t->choice, p->epoch == 1 ? NNI_CHOICE_WARM : 0);
+    for (size_t step = 1; step <= t->steps; step++) {
+        if (t->choosing)
+            nni_choice_start(&t->choice, step - 1, now_seconds());
         next_batch(t, step);
         /* forward and backward, chunks of rows over the pool */
-        run_job(t, forward_backward, nni_chunks(t->B, CHUNK));
+        run_job(t, step, forward_backward, nni_chunks(t->B, CHUNK));
         double loss = batch_loss(t, &correct);
         if (!isfinite(loss))
             return diverged(err, p, step, "the loss", loss);
         /* weight gradients and the update, blocks of parameters over the pool */
         nn_optim_begin_step(&t->opt);
-        run_job(t, update_block, t->n_blocks);
-        if (t->way < 0)
-            step_timed(t, now_seconds());
+        run_job(t, step, update_block, t->n_blocks);
+        if (t->choosing)
+            nni_choice_end(&t->choice, step - 1, now_seconds());
         /* end of step: running means over the epoch so far */
         loss_sum += loss;
         seen += t->B;
