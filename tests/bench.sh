@@ -19,10 +19,10 @@
 #   (a)       the default job (`nnart train`: 784-10-10-10, 10 epochs of 60,000
 #             MNIST images, batch 128, Adam), whole process including loading
 #             the data and testing; RUNS runs each with the default thread
-#             count (--threads 0: the first steps try every core and one
-#             thread computing while another fetches batches, and the quicker
-#             way runs the rest) and with --threads 1 and 2: best and median
-#             wall time
+#             count (--threads 0: the first steps of each epoch try every
+#             core and one thread computing while another fetches batches,
+#             and the quicker way runs the rest of the epoch) and with
+#             --threads 1 and 2: best and median wall time
 #   (b)       `nnart evaluate` on the 10,000 test images, whole process
 #   (c)       a wider net, 784-256-128-10, 2 epochs: training GFLOP/s
 #   (d)       the default net for 1, 5 and 10 epochs: cost per epoch
