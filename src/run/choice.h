@@ -9,11 +9,10 @@
  * rounds of NNI_CHOICE_ROUND steps, taken by way 0 and way 1 in turn, up to
  * NNI_CHOICE_ROUNDS rounds each; the way whose quickest round was quicker is
  * kept.  It stops early, after any pair of rounds, when one way's quickest
- * round takes less than NNI_CHOICE_CLEAR of the other's.  The trainer
- * chooses afresh every epoch, so that a change in what else the machine is
- * doing is followed within an epoch.  The
- * quickest round, not the mean, because interruptions by
- * other programs only ever add time. */
+ * round takes less than NNI_CHOICE_CLEAR of the other's.  The quickest
+ * round, not the mean, because interruptions by other programs only ever add
+ * time.  The trainer chooses afresh every epoch, so that a change in what
+ * else the machine is doing is followed within an epoch. */
 #ifndef NNI_CHOICE_H
 #define NNI_CHOICE_H
 
