@@ -1,14 +1,15 @@
 /* wait.h - the one way a thread of nnart waits for another: a counter that
- * one side changes and the other waits on, spinning for a bounded number of
- * rounds and then sleeping on a condition variable.
+ * one side changes and the other waits on, spinning for a bounded time and
+ * then sleeping on a condition variable.
  *
  * A step of training follows the previous one within microseconds, so the
  * thread pool's workers and the feeder spin a little (NNI_SPIN_NS) before
- * they sleep; an idle waiter then costs nothing.  The changing side wakes sleepers only when
- * there are some: its sequentially consistent store to the counter and load
- * of the sleeper count pair with the waiter's sleeper increment and counter
- * load (both sequentially consistent too), so either the waiter sees the new
- * value or the changer sees the sleeper, and no wake-up is lost.
+ * they sleep; an idle waiter then costs nothing.  The changing side wakes
+ * sleepers only when there are some: its sequentially consistent store to
+ * the counter and load of the sleeper count pair with the waiter's sleeper
+ * increment and counter load (both sequentially consistent too), so either
+ * the waiter sees the new value or the changer sees the sleeper, and no
+ * wake-up is lost.
  */
 #ifndef NNI_WAIT_H
 #define NNI_WAIT_H
