@@ -78,6 +78,18 @@ static void generic_forward(float *restrict y, const float *restrict x, const fl
     }
 }
 
+/* db[o] += sum_i dy[i][o], each sum in order of i. */
+static void bias_sums(float *restrict db, const float *restrict dy, size_t ldy, size_t B,
+                      size_t out)
+{
+    for (size_t o = 0; o < out; o++) {
+        float s = 0.0f;
+        for (size_t i = 0; i < B; i++)
+            s += dy[i * ldy + o];
+        db[o] += s;
+    }
+}
+
 /* A tile of x rows is reused for every dw row; within each dw[o][k] the terms
  * are still added in order of increasing i. */
 static void generic_backward_weights(float *restrict dw, size_t ldw, float *restrict db,
@@ -100,15 +112,8 @@ static void generic_backward_weights(float *restrict dw, size_t ldw, float *rest
                 axpy(dwo, dy[i * ldy + o], x + i * ldx, width);
         }
     }
-    if (db) {
-        for (size_t o = 0; o < out; o++) {
-            /* db[o] += sum_i dy[i][o] */
-            float s = 0.0f;
-            for (size_t i = 0; i < B; i++)
-                s += dy[i * ldy + o];
-            db[o] += s;
-        }
-    }
+    if (db)
+        bias_sums(db, dy, ldy, B, out);
 }
 
 /* A tile of w rows is reused for every dx row; within each dx[i][k] the terms
@@ -142,6 +147,95 @@ static void generic_bytes_to_floats(float *restrict dst, const unsigned char *re
             dst[i + j] = (float)src[i + j] / 255.0f;
     for (; i < n; i++)
         dst[i] = (float)src[i] / 255.0f;
+}
+
+/* ---- inputs that are mostly zero (see nn/kernels.h), in vectors of 8 ---- */
+
+#define GENERIC_LANES 8
+
+static int bit_set(const uint64_t *nz, size_t v)
+{
+    return (int)(nz[v / 64] >> (v % 64) & 1);
+}
+
+static void generic_row_to_floats(float *restrict dst, const unsigned char *restrict src,
+                                  size_t n, uint64_t *restrict nz)
+{
+    size_t words = nni_nz_words(n, GENERIC_LANES);
+    for (size_t q = 0; q < words; q++)
+        nz[q] = 0;
+    for (size_t v = 0; v * GENERIC_LANES < n; v++) {
+        size_t k0 = v * GENERIC_LANES, k1 = min_size(n, k0 + GENERIC_LANES);
+        unsigned any = 0;
+        for (size_t k = k0; k < k1; k++)
+            any |= src[k];
+        if (!any)
+            continue;
+        nz[v / 64] |= (uint64_t)1 << (v % 64);
+        for (size_t k = k0; k < k1; k++)
+            dst[k] = (float)src[k] / 255.0f;
+    }
+}
+
+/* dot over the blocks of 8 whose bit is set (and the tail if its bit is):
+ * the same partial sums, less products that are zero. */
+static float dot_nz(const float *restrict a, const uint64_t *restrict nz,
+                    const float *restrict b, size_t n)
+{
+    float acc[8] = {0};
+    size_t full = n / 8;
+    for (size_t v = 0; v < full; v++) {
+        if (!bit_set(nz, v))
+            continue;
+        for (size_t j = 0; j < 8; j++)
+            acc[j] += a[v * 8 + j] * b[v * 8 + j];
+    }
+    float tail = 0.0f;
+    for (size_t k = full * 8; k < n && bit_set(nz, full); k++)
+        tail += a[k] * b[k];
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) +
+           tail;
+}
+
+static void generic_forward_nz(float *restrict y, const float *restrict x,
+                               const uint64_t *restrict nz, size_t nz_words,
+                               const float *restrict w, const float *restrict b, size_t B,
+                               size_t in, size_t out)
+{
+    for (size_t i = 0; i < B; i++) {
+        for (size_t o = 0; o < out; o++) {
+            /* y[i][o] = b[o] + sum_k x[i][k] w[o][k] */
+            float bias = b ? b[o] : 0.0f;
+            y[i * out + o] = bias + dot_nz(x + i * in, nz + i * nz_words, w + o * in, in);
+        }
+    }
+}
+
+/* generic_backward_weights with add = 0: each dw[o][k] summed over the rows
+ * in order, each row's axpy only on its blocks of 8 whose bit is set. */
+static void generic_backward_weights_nz(float *restrict dw, size_t ldw, float *restrict db,
+                                        const float *restrict dy, size_t ldy,
+                                        const float *restrict x, size_t ldx,
+                                        const uint32_t *restrict cols, size_t col_words,
+                                        size_t k0, size_t B, size_t width, size_t out)
+{
+    for (size_t o = 0; o < out; o++) {
+        float *dwo = dw + o * ldw;
+        memset(dwo, 0, width * sizeof *dwo);
+        for (size_t i = 0; i < B; i++) {
+            for (size_t k = 0; k < width; k += GENERIC_LANES) {
+                const uint32_t *c = cols + (k0 + k) / GENERIC_LANES * col_words;
+                if (c[i / 32] >> (i % 32) & 1)
+                    /* dw[o][k] += dy[i][o] x[i][k] */
+                    axpy(dwo + k, dy[i * ldy + o], x + i * ldx + k,
+                         min_size(GENERIC_LANES, width - k));
+            }
+        }
+        if (db)
+            db[o] = 0.0f;
+    }
+    if (db)
+        bias_sums(db, dy, ldy, B, out);
 }
 
 /* Keras Adam, one parameter at a time (see nn_adam_update). */
@@ -314,6 +408,10 @@ const nni_kernel_table *nni_kernels_generic(void)
         .sin_forward = generic_sin_forward,
         .gauss_forward = generic_gauss_forward,
         .xent = generic_xent,
+        .lanes = GENERIC_LANES,
+        .row_to_floats = generic_row_to_floats,
+        .forward_nz = generic_forward_nz,
+        .backward_weights_nz = generic_backward_weights_nz,
     };
     return &table;
 }

@@ -2,6 +2,8 @@
  * vector, 16 vector registers (see kernels_simd.h for the algorithms). */
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "nn/kernels.h"
 
@@ -85,6 +87,16 @@ SIMD_FN static inline float v_hsum(vec v)
 #define IG_MR 4
 #define IG_KV 3
 #define IG_CASES WG_CASES
+
+/* Bit k set when bytes [8 k, 8 k + 8) at p are not all 0, k < 4. */
+#define V_NZ4(p)                                                                           \
+    (~_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(                           \
+         _mm256_loadu_si256((const __m256i *)(p)), _mm256_setzero_si256()))) &               \
+     0xF)
+/* Outputs per pass of the kernels for mostly-zero inputs: 10 accumulators
+ * (or broadcasts of dy), one x vector. */
+#define NZ_NO 10
+#define NZ_CASES(X) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10)
 
 #include "nn/kernels_simd.h"
 

@@ -2,6 +2,8 @@
  * vector, 32 vector registers (see kernels_simd.h for the algorithms). */
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "nn/kernels.h"
 
@@ -83,6 +85,19 @@ SIMD_FN static inline float v_hsum(vec v)
 #define IG_MR 6
 #define IG_KV 4
 #define IG_CASES WG_CASES
+
+/* Bit k set when bytes [16 k, 16 k + 16) at p are not all 0, k < 4. */
+SIMD_FN static inline unsigned v_nz4(const unsigned char *p)
+{
+    __m512i b = _mm512_loadu_si512((const void *)p);
+    unsigned q = _mm512_test_epi64_mask(b, b), pair = q | q >> 1;
+    return (pair & 1) | (pair >> 1 & 2) | (pair >> 2 & 4) | (pair >> 3 & 8);
+}
+#define V_NZ4(p) v_nz4(p)
+/* Outputs per pass of the kernels for mostly-zero inputs: 16 accumulators
+ * (or broadcasts of dy), one x vector. */
+#define NZ_NO 16
+#define NZ_CASES(X) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16)
 
 #include "nn/kernels_simd.h"
 

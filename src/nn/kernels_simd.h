@@ -37,6 +37,8 @@
  *   weights       dw[o][k] = fma(dy[i][o], x[i][k], dw[o][k]) for i = 0, 1, ...;
  *   input         dx[i][k] = fma(dy[i][o], w[o][k], .) for o = 0, 1, ... from 0.
  * So results never depend on the batch size or on where a row sits in it.
+ * The kernels for mostly-zero inputs do the forward and weight sums the
+ * same way, leaving out the vectors of x that are all zero.
  */
 
 #if defined(__clang__)
@@ -295,6 +297,9 @@ SIMD_FN static void wg_block(float *dw, size_t ldw, const float *dy, size_t ldy,
     }
 }
 
+SIMD_FN static void wg_bias(float *db, const float *dy, size_t ldy, size_t B, size_t out,
+                            int add);
+
 /* dw += dy^T x, db += column sums of dy, with row strides (see
  * nn/kernels.h): for each strip of WG_KV vectors of columns (whose x
  * columns stay in L1), tiles of WG_NO outputs over the batch. */
@@ -313,10 +318,14 @@ SIMD_FN static void simd_backward_weights(float *dw, size_t ldw, float *db, cons
                      kv);
         }
     }
-    if (!db)
-        return;
-    /* db[o] += sum_i dy[i][o] (0 + the sum when add is 0): lanes run over o, each
-     * summed in order of i from 0 */
+    if (db)
+        wg_bias(db, dy, ldy, B, out, add);
+}
+
+/* db[o] += sum_i dy[i][o] (0 + the sum when add is 0): lanes run over o, each
+ * summed in order of i from 0. */
+SIMD_FN static void wg_bias(float *db, const float *dy, size_t ldy, size_t B, size_t out, int add)
+{
     for (size_t o0 = 0; o0 < out; o0 += W) {
         int partial = out - o0 < W;
         vmask m = V_MASK(tail_lanes(out - o0));
@@ -360,22 +369,219 @@ SIMD_FN static void simd_backward_input(float *dx, const float *dy, const float 
     }
 }
 
+/* ---- inputs that are mostly zero (see nn/kernels.h) ------------------------ */
+
+/* The bits of word q of nz (vectors 64 q to 64 q + 63) for vectors below v1. */
+static uint64_t nz_below(const uint64_t *nz, size_t q, size_t v1)
+{
+    size_t n = v1 - q * 64;
+    return n >= 64 ? nz[q] : nz[q] & (((uint64_t)1 << n) - 1);
+}
+
+/* Whether vector v's bit is set. */
+static int nz_bit(const uint64_t *nz, size_t v)
+{
+    return (int)(nz[v / 64] >> (v % 64) & 1);
+}
+
+/* Forward of one row for NO <= NZ_NO outputs: the forward tile's sums (lane
+ * j of acc[o] adds x[k] w[o][k] for k = j mod W in increasing k, the
+ * partial last vector under mask m last, then y[o] = b[o] + v_hsum) over
+ * the vectors whose bit is set, nfull whole ones and then the partial one. */
+SIMD_INLINE void fwd_nz_row(float *y, const float *x, const uint64_t *nz, const float *w,
+                            const float *b, size_t in, size_t nfull, int partial, vmask m,
+                            const int NO)
+{
+    vec acc[NZ_NO];
+    UNROLL for (int o = 0; o < NO; o++)
+        acc[o] = V_ZERO();
+    for (size_t q = 0; q * 64 < nfull; q++) {
+        for (uint64_t bits = nz_below(nz, q, nfull); bits; bits &= bits - 1) {
+            size_t k = (q * 64 + (size_t)__builtin_ctzll(bits)) * W;
+            vec xv = V_LOAD(x + k);
+            /* lane j: acc += x[k + j] w[o][k + j] */
+            UNROLL for (int o = 0; o < NO; o++)
+                acc[o] = V_FMA(xv, V_LOAD(w + (size_t)o * in + k), acc[o]);
+        }
+    }
+    if (partial && nz_bit(nz, nfull)) {
+        vec xv = V_LOADM(x + nfull * W, m);
+        UNROLL for (int o = 0; o < NO; o++)
+            acc[o] = V_FMA(xv, V_LOADM(w + (size_t)o * in + nfull * W, m), acc[o]);
+    }
+    UNROLL for (int o = 0; o < NO; o++)
+        y[o] = (b ? b[o] : 0.0f) + v_hsum(acc[o]);
+}
+
+#define FWD_NZ_CALL(A)                                                                     \
+    case A:                                                                                \
+        fwd_nz_row(y, x, nz, w, b, in, nfull, partial, m, A);                              \
+        break;
+
+SIMD_FN static void fwd_nz_block(float *y, const float *x, const uint64_t *nz, const float *w,
+                                 const float *b, size_t in, size_t nfull, int partial, vmask m,
+                                 size_t no)
+{
+    switch (no) {
+        NZ_CASES(FWD_NZ_CALL)
+    default: break;
+    }
+}
+
+/* Outputs [o0, o1) of group g of the `groups` that out is cut into: sizes
+ * that differ by at most one, none over NZ_NO. */
+static size_t nz_group_start(size_t out, size_t groups, size_t g)
+{
+    return g * out / groups;
+}
+
+/* simd_forward reading only the vectors of x whose bit is set: a row at a
+ * time, for groups of up to NZ_NO outputs whose w rows stay in L1.  A small
+ * layer takes simd_forward's own path, a row at a time from a copy with the
+ * other vectors zero. */
+SIMD_FN static void simd_forward_nz(float *y, const float *x, const uint64_t *nz,
+                                    size_t nz_words, const float *w, const float *b, size_t B,
+                                    size_t in, size_t out)
+{
+    if (in <= SMALL_IN && out <= SMALL_OV * W) {
+        float row[SMALL_IN];
+        for (size_t i = 0; i < B; i++) {
+            for (size_t k = 0; k < in; k++)
+                row[k] = nz_bit(nz + i * nz_words, k / W) ? x[i * in + k] : 0.0f;
+            fwd_small(y + i * out, row, w, b, 1, in, out);
+        }
+        return;
+    }
+    size_t nfull = in / W, groups = (out + NZ_NO - 1) / NZ_NO;
+    vmask m = V_MASK(tail_lanes(in));
+    for (size_t g = 0; g < groups; g++) {
+        size_t o0 = nz_group_start(out, groups, g), o1 = nz_group_start(out, groups, g + 1);
+        for (size_t i = 0; i < B; i++)
+            fwd_nz_block(y + i * out + o0, x + i * in, nz + i * nz_words, w + o0 * in,
+                         b ? b + o0 : NULL, in, nfull, in % W != 0, m, o1 - o0);
+    }
+}
+
+/* Weight gradient of NO <= NZ_NO outputs on one vector of columns (x and
+ * dw point at it; partial: under mask m): acc[o] = sum over the rows i
+ * whose bit is set in rows[] (bit i % 32 of word i / 32), in increasing i,
+ * of fma(dy[i][o], x[i], acc[o]) from zero, the weight-gradient tile's sums
+ * less products that are zero; then written to dw[o]. */
+SIMD_INLINE void wg_nz_vector(float *dw, size_t ldw, const float *dy, size_t ldy, const float *x,
+                              size_t ldx, const uint32_t *rows, size_t B, int partial, vmask m,
+                              const int NO)
+{
+    vec acc[NZ_NO];
+    UNROLL for (int o = 0; o < NO; o++)
+        acc[o] = V_ZERO();
+    for (size_t q = 0; q * 32 < B; q += 2) {
+        uint64_t bits = rows[q] | (q * 32 + 32 < B ? (uint64_t)rows[q + 1] << 32 : 0);
+        for (; bits; bits &= bits - 1) {
+            size_t i = q * 32 + (size_t)__builtin_ctzll(bits);
+            vec xv = load_last(x + i * ldx, partial, m);
+            /* dw[o][k] += dy[i][o] x[i][k] */
+            UNROLL for (int o = 0; o < NO; o++)
+                acc[o] = V_FMA(V_SET1(dy[i * ldy + (size_t)o]), xv, acc[o]);
+        }
+    }
+    UNROLL for (int o = 0; o < NO; o++)
+        store_last(dw + (size_t)o * ldw, acc[o], partial, m);
+}
+
+#define WG_NZ_CALL(A)                                                                      \
+    case A:                                                                                \
+        wg_nz_vector(dw, ldw, dy, ldy, x, ldx, rows, B, partial, m, A);                    \
+        break;
+
+SIMD_FN static void wg_nz_block(float *dw, size_t ldw, const float *dy, size_t ldy,
+                                const float *x, size_t ldx, const uint32_t *rows, size_t B,
+                                int partial, vmask m, size_t no)
+{
+    switch (no) {
+        NZ_CASES(WG_NZ_CALL)
+    default: break;
+    }
+}
+
+/* simd_backward_weights with add = 0 over the rows whose bit is set: for
+ * each vector of columns (its x column stays in L1), groups of up to NZ_NO
+ * outputs; the bias's sums are simd_backward_weights'. */
+SIMD_FN static void simd_backward_weights_nz(float *dw, size_t ldw, float *db, const float *dy,
+                                             size_t ldy, const float *x, size_t ldx,
+                                             const uint32_t *cols, size_t col_words, size_t k0,
+                                             size_t B, size_t width, size_t out)
+{
+    size_t groups = (out + NZ_NO - 1) / NZ_NO;
+    vmask m = V_MASK(tail_lanes(width));
+    for (size_t k = 0; k < width; k += W) {
+        for (size_t g = 0; g < groups; g++) {
+            size_t o0 = nz_group_start(out, groups, g), o1 = nz_group_start(out, groups, g + 1);
+            wg_nz_block(dw + o0 * ldw + k, ldw, dy + o0, ldy, x + k, ldx,
+                        cols + (k0 + k) / W * col_words, B, width - k < W, m, o1 - o0);
+        }
+    }
+    if (db)
+        wg_bias(db, dy, ldy, B, out, 0);
+}
+
 /* dst[i] = src[i] / 255 correctly rounded, without a division: q = x r with
  * r = fl(1/255), then one Newton correction q + (x - 255 q) r, whose residual
  * x - 255 q is exact in a fused multiply-add.  This equals fl(x / 255) for all
  * 256 byte values (checked exhaustively by the tests); the tail divides. */
-SIMD_FN static void simd_bytes_to_floats(float *dst, const unsigned char *src, size_t n)
+SIMD_INLINE vec div255(vec x)
 {
     const vec r = V_SET1(1.0f / 255.0f), c = V_SET1(-255.0f);
+    vec q = V_MUL(x, r);
+    vec e = V_FMA(c, q, x); /* e = x - 255 q, exact */
+    return V_FMA(e, r, q);
+}
+
+SIMD_FN static void simd_bytes_to_floats(float *dst, const unsigned char *src, size_t n)
+{
     size_t i = 0;
-    for (; i + W <= n; i += W) {
-        vec x = V_BYTES(src + i);
-        vec q = V_MUL(x, r);
-        vec e = V_FMA(c, q, x); /* e = x - 255 q, exact */
-        V_STORE(dst + i, V_FMA(e, r, q));
-    }
+    for (; i + W <= n; i += W)
+        V_STORE(dst + i, div255(V_BYTES(src + i)));
     for (; i < n; i++)
         dst[i] = (float)src[i] / 255.0f;
+}
+
+/* The nonzero bits (nn/kernels.h) of a row of n bytes into nz: a vector's
+ * bit is set when any of its W bytes is not 0, four vectors at a time by
+ * V_NZ4, each word gathered in a register. */
+SIMD_FN static void row_nz(const unsigned char *src, size_t n, uint64_t *nz)
+{
+    size_t n_vec = (n + W - 1) / W, full = n / W;
+    for (size_t q = 0; q * 64 < n_vec; q++) {
+        size_t v = q * 64, end = n_vec < v + 64 ? n_vec : v + 64;
+        uint64_t bits = 0;
+        for (; v + 4 <= end && v + 4 <= full; v += 4)
+            bits |= (uint64_t)V_NZ4(src + v * W) << (v % 64);
+        for (; v < end; v++) {
+            unsigned any = 0;
+            for (size_t i = v * W; i < n && i < v * W + W; i++)
+                any |= src[i];
+            bits |= (uint64_t)(any != 0) << (v % 64);
+        }
+        nz[q] = bits;
+    }
+}
+
+/* A row's nonzero bits into nz, then its vectors whose bit is set divided
+ * by 255 as simd_bytes_to_floats does it (the others are not written). */
+SIMD_FN static void simd_row_to_floats(float *dst, const unsigned char *src, size_t n,
+                                       uint64_t *nz)
+{
+    size_t full = n / W;
+    row_nz(src, n, nz);
+    for (size_t q = 0; q * 64 < full; q++) {
+        for (uint64_t bits = nz_below(nz, q, full); bits; bits &= bits - 1) {
+            size_t k = (q * 64 + (size_t)__builtin_ctzll(bits)) * W;
+            V_STORE(dst + k, div255(V_BYTES(src + k)));
+        }
+    }
+    if (full * W < n && nz_bit(nz, full))
+        for (size_t i = full * W; i < n; i++)
+            dst[i] = (float)src[i] / 255.0f;
 }
 
 /* Keras Adam (see nn_adam_update): the scalar formula's operations lane by
@@ -681,5 +887,6 @@ SIMD_FN static double simd_xent(const float *z, const unsigned char *labels, flo
         .bytes_to_floats = simd_bytes_to_floats, .adam = simd_adam,                          \
         .relu_forward = simd_relu_forward, .relu_backward = simd_relu_backward,              \
         .sin_forward = simd_sin_forward, .gauss_forward = simd_gauss_forward,                \
-        .xent = simd_xent,                                                                   \
+        .xent = simd_xent, .lanes = W, .row_to_floats = simd_row_to_floats,                  \
+        .forward_nz = simd_forward_nz, .backward_weights_nz = simd_backward_weights_nz,      \
     }

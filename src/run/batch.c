@@ -45,3 +45,58 @@ void nni_gather(float *x, uint8_t *y, const nn_dataset *d, const uint32_t *idx, 
             y[i] = d->labels[s];
     }
 }
+
+/* The 8 x 8 matrix of bytes in w[0..8) transposed: byte r of w[j] becomes
+ * byte j of w[r] (byte j of a word: bits 8 j to 8 j + 7), in three rounds
+ * of swapping blocks (4 x 4, 2 x 2, 1 x 1). */
+static void transpose_bytes(uint64_t w[8])
+{
+    for (int r = 0; r < 4; r++) {
+        uint64_t a = w[r], b = w[r + 4];
+        w[r] = (a & 0xFFFFFFFFu) | b << 32;
+        w[r + 4] = a >> 32 | (b & 0xFFFFFFFF00000000u);
+    }
+    for (int r = 0; r < 8; r += (r % 4 == 1) ? 3 : 1) {
+        uint64_t a = w[r], b = w[r + 2];
+        w[r] = (a & 0x0000FFFF0000FFFFu) | (b & 0x0000FFFF0000FFFFu) << 16;
+        w[r + 2] = (a >> 16 & 0x0000FFFF0000FFFFu) | (b & 0xFFFF0000FFFF0000u);
+    }
+    for (int r = 0; r < 8; r += 2) {
+        uint64_t a = w[r], b = w[r + 1];
+        w[r] = (a & 0x00FF00FF00FF00FFu) | (b & 0x00FF00FF00FF00FFu) << 8;
+        w[r + 1] = (a >> 8 & 0x00FF00FF00FF00FFu) | (b & 0xFF00FF00FF00FF00u);
+    }
+}
+
+/* The 8 x 8 matrix of bits in x transposed: bit c of byte r becomes bit r of
+ * byte c (Hacker's Delight, transpose8). */
+static uint64_t transpose_bits(uint64_t x)
+{
+    uint64_t t = (x ^ x >> 7) & 0x00AA00AA00AA00AAu;
+    x = x ^ t ^ t << 7;
+    t = (x ^ x >> 14) & 0x0000CCCC0000CCCCu;
+    x = x ^ t ^ t << 14;
+    t = (x ^ x >> 28) & 0x00000000F0F0F0F0u;
+    return x ^ t ^ t << 28;
+}
+
+void nni_nz_columns(uint32_t *cols, size_t col_words, const uint64_t *nz, size_t nz_words,
+                    size_t rows, size_t n_vectors)
+{
+    for (size_t q = 0; q < nz_words; q++) {
+        uint32_t col[64] = {0};
+        for (size_t g = 0; g * 8 < rows; g++) {
+            uint64_t w[8];
+            for (size_t r = 0; r < 8; r++)
+                w[r] = g * 8 + r < rows ? nz[(g * 8 + r) * nz_words + q] : 0;
+            transpose_bytes(w);
+            for (size_t j = 0; j < 8; j++) {
+                uint64_t v = transpose_bits(w[j]);
+                for (size_t b = 0; b < 8; b++)
+                    col[8 * j + b] |= (uint32_t)(v >> 8 * b & 0xFF) << 8 * g;
+            }
+        }
+        for (size_t k = 0; k < 64 && q * 64 + k < n_vectors; k++)
+            cols[(q * 64 + k) * col_words] = col[k];
+    }
+}

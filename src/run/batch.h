@@ -36,4 +36,10 @@ NNI_HIDDEN int nni_check_data(const nn_model *m, const nn_dataset *d, const char
 NNI_HIDDEN void nni_gather(float *x, uint8_t *y, const nn_dataset *d, const uint32_t *idx,
                            size_t first, size_t B, const uint32_t *next, size_t n_next);
 
+/* Word 0 of the column bits (nn/kernels.h) of rows < 32 for vectors v <
+ * n_vectors, at cols + v col_words, from the rows' nonzero bits (nz_words
+ * per row from nz): bit r of the word for vector v is bit v of row r. */
+NNI_HIDDEN void nni_nz_columns(uint32_t *cols, size_t col_words, const uint64_t *nz,
+                               size_t nz_words, size_t rows, size_t n_vectors);
+
 #endif
