@@ -257,8 +257,10 @@ static void test_pool_of_zero(void)
 #define CLASSES 5
 
 /* n samples of dim random bytes; the label is the index of the largest of
- * the first CLASSES bytes, so there is something to learn. */
-static void make_data(nn_dataset *d, size_t n, size_t dim, uint64_t seed)
+ * the first CLASSES bytes, so there is something to learn.  With sparse,
+ * about three quarters of the bytes are then set to 0, in runs of up to 40
+ * (so that the trainer takes the kernels for mostly-zero inputs). */
+static void make_data(nn_dataset *d, size_t n, size_t dim, uint64_t seed, int sparse)
 {
     nn_rng r;
     nn_rng_seed(&r, seed);
@@ -279,10 +281,17 @@ static void make_data(nn_dataset *d, size_t n, size_t dim, uint64_t seed)
         size_t best = 0;
         for (size_t k = 0; k < dim; k++)
             p[k] = (uint8_t)nn_rng_below(&r, 256);
+
         for (size_t k = 1; k < CLASSES; k++)
             if (p[k] > p[best])
                 best = k;
         d->labels[i] = (uint8_t)best;
+        for (size_t k = 0; sparse && k < dim;) {
+            size_t run = 1 + nn_rng_below(&r, 40);
+            int zero = nn_rng_below(&r, 4) != 0;
+            for (; run > 0 && k < dim; run--, k++)
+                p[k] = zero ? 0 : p[k];
+        }
     }
 }
 
@@ -293,6 +302,7 @@ typedef struct setup {
     nn_optimizer_kind opt;
     float lr;
     size_t batch; /* 0: 100 */
+    int sparse;   /* data mostly zero */
 } setup;
 
 static void make_model(nn_model *m, const setup *s, uint64_t seed, nn_rng *r)
@@ -383,7 +393,7 @@ static int same_params(const nn_model *a, const nn_model *b)
 static void check_training(const setup *s, int learns)
 {
     nn_dataset d;
-    make_data(&d, 1050, s->sizes[0], 11); /* 945 training samples: the last batch has 45 */
+    make_data(&d, 1050, s->sizes[0], 11, s->sparse); /* 945 training samples: the last batch has 45 */
     nn_model ref;
     nn_rng r;
     nn_train_config c;
@@ -426,14 +436,14 @@ static void check_training(const setup *s, int learns)
 static void test_training_xent_adam(void)
 {
     setup s = {{784, 30, 8, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
-               0.01f, 0};
+               0.01f, 0, 0};
     check_training(&s, 0);
 }
 
 static void test_training_mse_sgd(void)
 {
     setup s = {{784, 10, 10, CLASSES}, NN_ACT_TANH, NN_ACT_SIGMOID, NN_LOSS_MSE, NN_OPT_SGD,
-               2.0f, 0};
+               2.0f, 0, 0};
     check_training(&s, 0);
 }
 
@@ -441,7 +451,7 @@ static void test_training_mse_sgd(void)
 static void test_training_small(void)
 {
     setup s = {{DIM, 100, 50, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
-               0.01f, 0};
+               0.01f, 0, 0};
     check_training(&s, 1);
 }
 
@@ -451,8 +461,22 @@ static void test_training_small(void)
 static void test_training_chooses_way(void)
 {
     setup s = {{DIM, 100, 50, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
-               0.01f, 10};
+               0.01f, 10, 0};
     check_training(&s, 1);
+}
+
+/* Mostly-zero data: the first layer's products skip the zero vectors, and
+ * the model is still the reference's to the bit; for a first layer cut into
+ * blocks of rows, one cut into blocks of columns (784-10-...), one whose
+ * width is no multiple of a vector (785) and a small one. */
+static void test_training_sparse(void)
+{
+    static const size_t first[][2] = {{784, 30}, {784, 10}, {785, 17}, {DIM, 30}};
+    for (size_t k = 0; k < sizeof first / sizeof first[0]; k++) {
+        setup s = {{first[k][0], first[k][1], 8, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX,
+                   NN_LOSS_XENT, NN_OPT_ADAM, 0.01f, k == 1 ? 10 : 0, 1};
+        check_training(&s, 0);
+    }
 }
 
 /* Evaluation with 1, 2 and 3 threads: identical loss, accuracy and confusion,
@@ -460,9 +484,9 @@ static void test_training_chooses_way(void)
 static void test_evaluate(void)
 {
     setup s = {{DIM, 16, 8, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
-               0.01f, 0};
+               0.01f, 0, 0};
     nn_dataset d;
-    make_data(&d, 2345, DIM, 12);
+    make_data(&d, 2345, DIM, 12, 0);
     nn_model m;
     nn_rng r;
     make_model(&m, &s, 6, &r);
@@ -509,9 +533,9 @@ static void test_evaluate(void)
 static void test_predict(void)
 {
     setup s = {{DIM, 16, 8, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
-               0.01f, 0};
+               0.01f, 0, 0};
     nn_dataset d;
-    make_data(&d, 9000, DIM, 13);
+    make_data(&d, 9000, DIM, 13, 0);
     nn_model m;
     nn_rng r;
     make_model(&m, &s, 7, &r);
@@ -541,9 +565,9 @@ static void test_predict(void)
 static void test_train_seeded(void)
 {
     setup s = {{DIM, 16, 8, CLASSES}, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_XENT, NN_OPT_ADAM,
-               0.01f, 0};
+               0.01f, 0, 0};
     nn_dataset d;
-    make_data(&d, 500, DIM, 14);
+    make_data(&d, 500, DIM, 14, 0);
     nn_model m[3];
     nn_train_info info[3];
     nn_train_config c;
@@ -580,6 +604,7 @@ int main(void)
     RUN(test_training_mse_sgd);
     RUN(test_training_small);
     RUN(test_training_chooses_way);
+    RUN(test_training_sparse);
     RUN(test_evaluate);
     RUN(test_predict);
     RUN(test_train_seeded);
