@@ -157,7 +157,7 @@ static int parse_options(int argc, char **argv, train_options *o)
         {.name = "batch", .short_name = 'b', .type = OPT_SIZE, .dest = &o->cfg.batch, .min = 1, .max = 1e6, .metavar = "N", .help = "samples per step (128)"},
         {.name = "seed", .short_name = 's', .type = OPT_U64, .dest = &o->cfg.seed, .min = 0, .max = 1.8446744073709552e19, .metavar = "N", .help = "random seed for initialisation and shuffling (1)"},
         {.name = "val-split", .type = OPT_FLOAT, .dest = &o->cfg.val_split, .min = 0, .max = 0.99, .metavar = "F", .help = "hold out this fraction of the training data for validation (0)"},
-        {.name = "threads", .short_name = 't', .type = OPT_SIZE, .dest = &o->cfg.threads, .min = 0, .max = 256, .metavar = "N", .help = "worker threads; 0 = every core (small models: one computes, one fetches batches) (0)"},
+        {.name = "threads", .short_name = 't', .type = OPT_SIZE, .dest = &o->cfg.threads, .min = 0, .max = 256, .metavar = "N", .help = "worker threads; 0 = nnart chooses each epoch between every core and one computing while another fetches batches (0)"},
         {.name = "output", .short_name = 'o', .type = OPT_STRING, .dest = &o->out_path, .metavar = "MODEL", .help = "where to save the model (" DEFAULT_MODEL ")"},
         {.name = "history", .type = OPT_STRING, .dest = &o->history, .metavar = "FILE.csv", .help = "write loss and accuracy per epoch as CSV"},
         {.name = "data", .short_name = 'd', .type = OPT_STRING, .dest = &o->data_dir, .metavar = "DIR", .help = "folder of an MNIST-format data set: " TRAIN_IMAGES_NAME " and the rest, raw or .gz (" NNART_DATADIR ")"},
