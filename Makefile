@@ -85,7 +85,7 @@ PAGE_ASSETS := src/page/digit.html src/page/digit.css src/page/digit.js
 $(BUILD)/gen/page_assets.o: $(BUILD)/gen/page_assets.c src/page/assets.h src/internal.h
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/%.c tests/test.h tests/golden.h $(BUILD)/libnnart.a
+$(BUILD)/tests/%: tests/%.c tests/test.h tests/golden.h tests/variants.h $(BUILD)/libnnart.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/libnnart.a $(LDLIBS)
 

@@ -9,6 +9,7 @@
 #include "nn/kernels.h"
 #include "nn_kernels.h"
 #include "test.h"
+#include "variants.h"
 
 /* A small self-contained generator (64-bit LCG, top bits), so that these tests
  * depend on nothing but the kernels. */
@@ -62,18 +63,6 @@ static int close_enough(float got, double want, double scale, int dyadic)
     if (dyadic)
         return (double)got == want;
     return fabs((double)got - want) <= 1e-5 * scale + 1e-30;
-}
-
-/* The variants this CPU can run; returns how many (generic is always first). */
-static size_t variants(const nni_kernel_table **v)
-{
-    size_t n = 0;
-    v[n++] = nni_kernels_generic();
-    if (nni_kernels_avx2())
-        v[n++] = nni_kernels_avx2();
-    if (nni_kernels_avx512())
-        v[n++] = nni_kernels_avx512();
-    return n;
 }
 
 typedef struct shape {

@@ -9,6 +9,7 @@
 #include "nn/kernels.h"
 #include "run/batch.h"
 #include "test.h"
+#include "variants.h"
 
 /* A 64-bit LCG (top bits), so that the data depend on nothing else. */
 static uint64_t lcg_next(uint64_t *s)
@@ -33,18 +34,6 @@ static float *floats(size_t n, float v)
     for (size_t i = 0; i < n; i++)
         p[i] = v;
     return p;
-}
-
-/* The variants this CPU can run; returns how many (generic is always first). */
-static size_t variants(const nni_kernel_table **v)
-{
-    size_t n = 0;
-    v[n++] = nni_kernels_generic();
-    if (nni_kernels_avx2())
-        v[n++] = nni_kernels_avx2();
-    if (nni_kernels_avx512())
-        v[n++] = nni_kernels_avx512();
-    return n;
 }
 
 /* n bytes, each 0 with probability zero_pct / 100 and otherwise 1-255, in
