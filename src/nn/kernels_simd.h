@@ -261,12 +261,18 @@ SIMD_FN static void fwd_small(float *y, const float *x, const float *w, const fl
     }
 }
 
+/* Whether a layer of in inputs and out outputs takes fwd_small. */
+static int small_layer(size_t in, size_t out)
+{
+    return in > 0 && in <= SMALL_IN && out > 0 && out <= SMALL_OV * W;
+}
+
 /* y = x w^T + b: tiles of FWD_NR outputs (their w rows stay in L1) by FWD_MR
  * rows; small layers take fwd_small.  The path depends on in and out alone. */
 SIMD_FN static void simd_forward(float *y, const float *x, const float *w, const float *b,
                                  size_t B, size_t in, size_t out)
 {
-    if (in > 0 && in <= SMALL_IN && out > 0 && out <= SMALL_OV * W) {
+    if (small_layer(in, out)) {
         fwd_small(y, x, w, b, B, in, out);
         return;
     }
@@ -443,7 +449,7 @@ SIMD_FN static void simd_forward_nz(float *y, const float *x, const uint64_t *nz
                                     size_t nz_words, const float *w, const float *b, size_t B,
                                     size_t in, size_t out)
 {
-    if (in <= SMALL_IN && out <= SMALL_OV * W) {
+    if (small_layer(in, out)) {
         float row[SMALL_IN];
         for (size_t i = 0; i < B; i++) {
             for (size_t k = 0; k < in; k++)

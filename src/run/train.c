@@ -275,10 +275,10 @@ static size_t bits_set(uint64_t v)
  * half of their vectors holding a value other than 0, so that the
  * products that skip the others pay (both kinds give the same bits); the
  * first row of x is scratch. */
-static int mostly_zero(trainer *t, const nni_kernel_table *K)
+static int mostly_zero(const trainer *t, const nni_kernel_table *K)
 {
     size_t dim = t->d->dim, rows = nni_min(t->n_train, NZ_SAMPLE), active = 0;
-    uint64_t bits[NN_MAX_WIDTH / 64 + 1];
+    uint64_t bits[(NN_MAX_WIDTH + 63) / 64]; /* a row's, in vectors of 1 or more */
     for (size_t i = 0; i < rows; i++) {
         K->row_to_floats(t->x, t->d->pixels + i * dim, dim, bits);
         for (size_t q = 0; q < t->nz_words; q++)
