@@ -153,11 +153,6 @@ static void generic_bytes_to_floats(float *restrict dst, const unsigned char *re
 
 #define GENERIC_LANES 8
 
-static int bit_set(const uint64_t *nz, size_t v)
-{
-    return (int)(nz[v / 64] >> (v % 64) & 1);
-}
-
 static void generic_row_to_floats(float *restrict dst, const unsigned char *restrict src,
                                   size_t n, uint64_t *restrict nz)
 {
@@ -185,13 +180,13 @@ static float dot_nz(const float *restrict a, const uint64_t *restrict nz,
     float acc[8] = {0};
     size_t full = n / 8;
     for (size_t v = 0; v < full; v++) {
-        if (!bit_set(nz, v))
+        if (!nni_nz_bit(nz, v))
             continue;
         for (size_t j = 0; j < 8; j++)
             acc[j] += a[v * 8 + j] * b[v * 8 + j];
     }
     float tail = 0.0f;
-    for (size_t k = full * 8; k < n && bit_set(nz, full); k++)
+    for (size_t k = full * 8; k < n && nni_nz_bit(nz, full); k++)
         tail += a[k] * b[k];
     return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) +
            tail;

@@ -94,6 +94,12 @@ static inline size_t nni_nz_words(size_t n, size_t lanes)
     return ((n + lanes - 1) / lanes + 63) / 64;
 }
 
+/* Whether vector v's bit is set in a row's nonzero bits. */
+static inline int nni_nz_bit(const uint64_t *nz, size_t v)
+{
+    return (int)(nz[v / 64] >> (v % 64) & 1);
+}
+
 /* The largest |z| whose sine the polynomial computes. */
 #define NNI_SIN_LIMIT 8192.0f
 

@@ -384,12 +384,6 @@ static uint64_t nz_below(const uint64_t *nz, size_t q, size_t v1)
     return n >= 64 ? nz[q] : nz[q] & (((uint64_t)1 << n) - 1);
 }
 
-/* Whether vector v's bit is set. */
-static int nz_bit(const uint64_t *nz, size_t v)
-{
-    return (int)(nz[v / 64] >> (v % 64) & 1);
-}
-
 /* Forward of one row for NO <= NZ_NO outputs: the forward tile's sums (lane
  * j of acc[o] adds x[k] w[o][k] for k = j mod W in increasing k, the
  * partial last vector under mask m last, then y[o] = b[o] + v_hsum) over
@@ -410,7 +404,7 @@ SIMD_INLINE void fwd_nz_row(float *y, const float *x, const uint64_t *nz, const 
                 acc[o] = V_FMA(xv, V_LOAD(w + (size_t)o * in + k), acc[o]);
         }
     }
-    if (partial && nz_bit(nz, nfull)) {
+    if (partial && nni_nz_bit(nz, nfull)) {
         vec xv = V_LOADM(x + nfull * W, m);
         UNROLL for (int o = 0; o < NO; o++)
             acc[o] = V_FMA(xv, V_LOADM(w + (size_t)o * in + nfull * W, m), acc[o]);
@@ -453,7 +447,7 @@ SIMD_FN static void simd_forward_nz(float *y, const float *x, const uint64_t *nz
         float row[SMALL_IN];
         for (size_t i = 0; i < B; i++) {
             for (size_t k = 0; k < in; k++)
-                row[k] = nz_bit(nz + i * nz_words, k / W) ? x[i * in + k] : 0.0f;
+                row[k] = nni_nz_bit(nz + i * nz_words, k / W) ? x[i * in + k] : 0.0f;
             fwd_small(y + i * out, row, w, b, 1, in, out);
         }
         return;
@@ -585,7 +579,7 @@ SIMD_FN static void simd_row_to_floats(float *dst, const unsigned char *src, siz
             V_STORE(dst + k, div255(V_BYTES(src + k)));
         }
     }
-    if (full * W < n && nz_bit(nz, full))
+    if (full * W < n && nni_nz_bit(nz, full))
         for (size_t i = full * W; i < n; i++)
             dst[i] = (float)src[i] / 255.0f;
 }

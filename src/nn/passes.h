@@ -14,8 +14,8 @@
  * rows (nz, nz_words) or its column bits (cols, col_words), as nn/kernels.h
  * lays them out, the first layer's products skip the input vectors that
  * are all zero: the same bits whenever the weights and gradients are
- * finite.  Bits are taken only where the active kernels have those
- * products, and by nni_param_grad only with add = 0. */
+ * finite.  nni_param_grad takes column bits only with add = 0 (the
+ * products that add to grads are the dense ones). */
 NNI_HIDDEN void nni_forward_rows(const nn_model *m, nn_work *w, const float *x,
                                  const uint64_t *nz, size_t nz_words, size_t r0, size_t r1,
                                  int to_logits);

@@ -61,7 +61,9 @@ static void transpose_bytes(uint64_t w[8])
         w[r] = (a & 0xFFFFFFFFu) | b << 32;
         w[r + 4] = a >> 32 | (b & 0xFFFFFFFF00000000u);
     }
-    for (int r = 0; r < 8; r += (r % 4 == 1) ? 3 : 1) {
+    static const int pair2[4] = {0, 1, 4, 5};
+    for (int p = 0; p < 4; p++) {
+        int r = pair2[p];
         uint64_t a = w[r], b = w[r + 2];
         w[r] = (a & 0x0000FFFF0000FFFFu) | (b & 0x0000FFFF0000FFFFu) << 16;
         w[r + 2] = (a >> 16 & 0x0000FFFF0000FFFFu) | (b & 0xFFFF0000FFFF0000u);
