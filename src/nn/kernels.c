@@ -153,46 +153,54 @@ static void generic_bytes_to_floats(float *restrict dst, const unsigned char *re
 
 #define GENERIC_LANES 8
 
-static void generic_row_to_floats(float *restrict dst, const unsigned char *restrict src,
-                                  size_t n, uint64_t *restrict nz)
+static void generic_row_nz(const unsigned char *restrict src, size_t n, uint64_t *restrict nz)
 {
     size_t words = nni_nz_words(n, GENERIC_LANES);
     for (size_t q = 0; q < words; q++)
         nz[q] = 0;
     for (size_t v = 0; v * GENERIC_LANES < n; v++) {
-        size_t k0 = v * GENERIC_LANES, k1 = min_size(n, k0 + GENERIC_LANES);
         unsigned any = 0;
-        for (size_t k = k0; k < k1; k++)
+        for (size_t k = v * GENERIC_LANES; k < n && k < (v + 1) * GENERIC_LANES; k++)
             any |= src[k];
-        if (!any)
-            continue;
-        nz[v / 64] |= (uint64_t)1 << (v % 64);
-        for (size_t k = k0; k < k1; k++)
-            dst[k] = (float)src[k] / 255.0f;
+        if (any)
+            nz[v / 64] |= (uint64_t)1 << (v % 64);
     }
 }
 
-/* dot over the blocks of 8 whose bit is set (and the tail if its bit is):
- * the same partial sums, less products that are zero. */
-static float dot_nz(const float *restrict a, const uint64_t *restrict nz,
+/* The block of up to 8 bytes at src as floats, as generic_bytes_to_floats
+ * converts them. */
+static void block_to_floats(float dst[GENERIC_LANES], const unsigned char *restrict src, size_t n)
+{
+    for (size_t j = 0; j < n; j++)
+        dst[j] = (float)src[j] / 255.0f;
+}
+
+/* dot over the blocks of 8 bytes whose bit is set (and the tail if its bit
+ * is), each converted: the same partial sums as dot, less products that are
+ * zero. */
+static float dot_nz(const unsigned char *restrict a, const uint64_t *restrict nz,
                     const float *restrict b, size_t n)
 {
-    float acc[8] = {0};
+    float acc[8] = {0}, x[GENERIC_LANES];
     size_t full = n / 8;
     for (size_t v = 0; v < full; v++) {
         if (!nni_nz_bit(nz, v))
             continue;
+        block_to_floats(x, a + v * 8, 8);
         for (size_t j = 0; j < 8; j++)
-            acc[j] += a[v * 8 + j] * b[v * 8 + j];
+            acc[j] += x[j] * b[v * 8 + j];
     }
     float tail = 0.0f;
-    for (size_t k = full * 8; k < n && nni_nz_bit(nz, full); k++)
-        tail += a[k] * b[k];
+    if (full * 8 < n && nni_nz_bit(nz, full)) {
+        block_to_floats(x, a + full * 8, n - full * 8);
+        for (size_t k = full * 8; k < n; k++)
+            tail += x[k - full * 8] * b[k];
+    }
     return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) +
            tail;
 }
 
-static void generic_forward_nz(float *restrict y, const float *restrict x,
+static void generic_forward_nz(float *restrict y, const unsigned char *restrict x,
                                const uint64_t *restrict nz, size_t nz_words,
                                const float *restrict w, const float *restrict b, size_t B,
                                size_t in, size_t out)
@@ -207,23 +215,27 @@ static void generic_forward_nz(float *restrict y, const float *restrict x,
 }
 
 /* generic_backward_weights with add = 0: each dw[o][k] summed over the rows
- * in order, each row's axpy only on its blocks of 8 whose bit is set. */
+ * in order, each row's axpy only on its blocks of 8 whose bit is set, from
+ * the block's bytes converted. */
 static void generic_backward_weights_nz(float *restrict dw, size_t ldw, float *restrict db,
                                         const float *restrict dy, size_t ldy,
-                                        const float *restrict x, size_t ldx,
+                                        const unsigned char *restrict x, size_t ldx,
                                         const uint32_t *restrict cols, size_t col_words,
                                         size_t k0, size_t B, size_t width, size_t out)
 {
+    float xk[GENERIC_LANES];
     for (size_t o = 0; o < out; o++) {
         float *dwo = dw + o * ldw;
         memset(dwo, 0, width * sizeof *dwo);
         for (size_t i = 0; i < B; i++) {
             for (size_t k = 0; k < width; k += GENERIC_LANES) {
                 const uint32_t *c = cols + (k0 + k) / GENERIC_LANES * col_words;
-                if (c[i / 32] >> (i % 32) & 1)
-                    /* dw[o][k] += dy[i][o] x[i][k] */
-                    axpy(dwo + k, dy[i * ldy + o], x + i * ldx + k,
-                         min_size(GENERIC_LANES, width - k));
+                size_t n = min_size(GENERIC_LANES, width - k);
+                if (!(c[i / 32] >> (i % 32) & 1))
+                    continue;
+                block_to_floats(xk, x + i * ldx + k, n);
+                /* dw[o][k] += dy[i][o] x[i][k] */
+                axpy(dwo + k, dy[i * ldy + o], xk, n);
             }
         }
         if (db)
@@ -404,7 +416,7 @@ const nni_kernel_table *nni_kernels_generic(void)
         .gauss_forward = generic_gauss_forward,
         .xent = generic_xent,
         .lanes = GENERIC_LANES,
-        .row_to_floats = generic_row_to_floats,
+        .row_nz = generic_row_nz,
         .forward_nz = generic_forward_nz,
         .backward_weights_nz = generic_backward_weights_nz,
     };

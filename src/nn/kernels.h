@@ -60,30 +60,30 @@ typedef struct nni_kernel_table {
      * those of the row alone (B = 1). */
     double (*xent)(const float *z, const unsigned char *labels, float *dz, size_t B, size_t C,
                    size_t norm, double *row_loss);
-    /* Inputs that are mostly zero, as pixels are.  A row of n floats is
-     * seen as vectors of `lanes` floats from its start (the last one
-     * partial when lanes does not divide n).  Its
+    /* Inputs that are mostly zero, as pixels are, given as bytes: each
+     * value is byte / 255, converted as bytes_to_floats converts it, in
+     * registers.  A row of n bytes is seen as vectors of `lanes` from its
+     * start (the last one partial when lanes does not divide n).  Its
      * nonzero bits are nni_nz_words(n, lanes) words of 64, bit v % 64 of
-     * word v / 64 set when vector v holds a value other than 0; a batch's
+     * word v / 64 set when vector v holds a byte other than 0; a batch's
      * column bits are, for each vector v, col_words words of 32 at
      * cols + v col_words, bit i % 32 of word i / 32 set when row i's
-     * vector v does.  row_to_floats writes the nonzero bits of a row of
-     * bytes to nz and converts the vectors whose bit is set, as
-     * bytes_to_floats would (the other vectors of dst are not written).
-     * forward_nz is forward for x whose row i has its nonzero bits at
-     * nz + i nz_words; backward_weights_nz is backward_weights with add = 0
-     * for x (and dw) starting at column k0 of the rows, a multiple of
-     * lanes, with the column bits of the whole rows.  Both read only the
-     * vectors of x whose bit is set, and give the same bits as forward and
-     * backward_weights on x with zeros in the others whenever w (forward)
-     * and dy (weights) are finite: every product skipped is a zero, and
-     * adding a zero to a sum that starts from +0 leaves it as it is. */
+     * vector v does.  row_nz writes a row's nonzero bits to nz.
+     * forward_nz is forward for x (B, in) of bytes whose row i has its
+     * nonzero bits at nz + i nz_words; backward_weights_nz is
+     * backward_weights with add = 0 for x of bytes (and dw) starting at
+     * column k0 of the rows, a multiple of lanes, with the column bits of
+     * the whole rows.  Both read only the vectors whose bit is set, and give
+     * the same bits as forward and backward_weights on bytes_to_floats(x)
+     * with zeros in the others whenever w (forward) and dy (weights) are
+     * finite: every product skipped is a zero, and adding a zero to a sum
+     * that starts from +0 leaves it as it is. */
     size_t lanes;
-    void (*row_to_floats)(float *dst, const unsigned char *src, size_t n, uint64_t *nz);
-    void (*forward_nz)(float *y, const float *x, const uint64_t *nz, size_t nz_words,
+    void (*row_nz)(const unsigned char *src, size_t n, uint64_t *nz);
+    void (*forward_nz)(float *y, const unsigned char *x, const uint64_t *nz, size_t nz_words,
                        const float *w, const float *b, size_t B, size_t in, size_t out);
     void (*backward_weights_nz)(float *dw, size_t ldw, float *db, const float *dy, size_t ldy,
-                                const float *x, size_t ldx, const uint32_t *cols,
+                                const unsigned char *x, size_t ldx, const uint32_t *cols,
                                 size_t col_words, size_t k0, size_t B, size_t width,
                                 size_t out);
 } nni_kernel_table;

@@ -37,8 +37,9 @@
  *   weights       dw[o][k] = fma(dy[i][o], x[i][k], dw[o][k]) for i = 0, 1, ...;
  *   input         dx[i][k] = fma(dy[i][o], w[o][k], .) for o = 0, 1, ... from 0.
  * So results never depend on the batch size or on where a row sits in it.
- * The kernels for mostly-zero inputs do the forward and weight sums the
- * same way, leaving out the vectors of x that are all zero.
+ * The kernels for mostly-zero inputs take x as bytes, each vector turned
+ * into floats as it is loaded, and do the forward and weight sums the same
+ * way, leaving out the vectors of x that are all zero.
  */
 
 #if defined(__clang__)
@@ -375,6 +376,30 @@ SIMD_FN static void simd_backward_input(float *dx, const float *dy, const float 
     }
 }
 
+/* ---- pixel bytes ---------------------------------------------------------- */
+
+/* x / 255 correctly rounded for bytes x, without a division: q = x r with
+ * r = fl(1/255), then one Newton correction q + (x - 255 q) r, whose residual
+ * x - 255 q is exact in a fused multiply-add.  This equals fl(x / 255) for all
+ * 256 byte values (checked exhaustively by the tests). */
+SIMD_INLINE vec div255(vec x)
+{
+    const vec r = V_SET1(1.0f / 255.0f), c = V_SET1(-255.0f);
+    vec q = V_MUL(x, r);
+    vec e = V_FMA(c, q, x); /* e = x - 255 q, exact */
+    return V_FMA(e, r, q);
+}
+
+/* dst[i] = src[i] / 255, a vector at a time by div255; the tail divides. */
+SIMD_FN static void simd_bytes_to_floats(float *dst, const unsigned char *src, size_t n)
+{
+    size_t i = 0;
+    for (; i + W <= n; i += W)
+        V_STORE(dst + i, div255(V_BYTES(src + i)));
+    for (; i < n; i++)
+        dst[i] = (float)src[i] / 255.0f;
+}
+
 /* ---- inputs that are mostly zero (see nn/kernels.h) ------------------------ */
 
 /* The bits of word q of nz (vectors 64 q to 64 q + 63) for vectors below v1. */
@@ -384,11 +409,23 @@ static uint64_t nz_below(const uint64_t *nz, size_t q, size_t v1)
     return n >= 64 ? nz[q] : nz[q] & (((uint64_t)1 << n) - 1);
 }
 
-/* Forward of one row for NO <= NZ_NO outputs: the forward tile's sums (lane
- * j of acc[o] adds x[k] w[o][k] for k = j mod W in increasing k, the
- * partial last vector under mask m last, then y[o] = b[o] + v_hsum) over
- * the vectors whose bit is set, nfull whole ones and then the partial one. */
-SIMD_INLINE void fwd_nz_row(float *y, const float *x, const uint64_t *nz, const float *w,
+/* The W bytes at p divided by 255, or when partial only the first n of
+ * them (the other lanes 0), read without touching the bytes beyond. */
+SIMD_INLINE vec bytes_last(const unsigned char *p, int partial, size_t n)
+{
+    if (!partial)
+        return div255(V_BYTES(p));
+    unsigned char tail[W] = {0};
+    memcpy(tail, p, n);
+    return div255(V_BYTES(tail));
+}
+
+/* Forward of one row of bytes for NO <= NZ_NO outputs: the forward tile's
+ * sums (lane j of acc[o] adds x[k] w[o][k] for k = j mod W in increasing k,
+ * the partial last vector under mask m last, then y[o] = b[o] + v_hsum) over
+ * the vectors whose bit is set, nfull whole ones and then the partial one,
+ * each converted as it is loaded. */
+SIMD_INLINE void fwd_nz_row(float *y, const unsigned char *x, const uint64_t *nz, const float *w,
                             const float *b, size_t in, size_t nfull, int partial, vmask m,
                             const int NO)
 {
@@ -398,14 +435,14 @@ SIMD_INLINE void fwd_nz_row(float *y, const float *x, const uint64_t *nz, const 
     for (size_t q = 0; q * 64 < nfull; q++) {
         for (uint64_t bits = nz_below(nz, q, nfull); bits; bits &= bits - 1) {
             size_t k = (q * 64 + (size_t)__builtin_ctzll(bits)) * W;
-            vec xv = V_LOAD(x + k);
+            vec xv = div255(V_BYTES(x + k));
             /* lane j: acc += x[k + j] w[o][k + j] */
             UNROLL for (int o = 0; o < NO; o++)
                 acc[o] = V_FMA(xv, V_LOAD(w + (size_t)o * in + k), acc[o]);
         }
     }
     if (partial && nni_nz_bit(nz, nfull)) {
-        vec xv = V_LOADM(x + nfull * W, m);
+        vec xv = bytes_last(x + nfull * W, 1, in - nfull * W);
         UNROLL for (int o = 0; o < NO; o++)
             acc[o] = V_FMA(xv, V_LOADM(w + (size_t)o * in + nfull * W, m), acc[o]);
     }
@@ -418,7 +455,8 @@ SIMD_INLINE void fwd_nz_row(float *y, const float *x, const uint64_t *nz, const 
         fwd_nz_row(y, x, nz, w, b, in, nfull, partial, m, A);                              \
         break;
 
-SIMD_FN static void fwd_nz_block(float *y, const float *x, const uint64_t *nz, const float *w,
+SIMD_FN static void fwd_nz_block(float *y, const unsigned char *x, const uint64_t *nz,
+                                 const float *w,
                                  const float *b, size_t in, size_t nfull, int partial, vmask m,
                                  size_t no)
 {
@@ -435,11 +473,11 @@ static size_t nz_group_start(size_t out, size_t groups, size_t g)
     return g * out / groups;
 }
 
-/* simd_forward reading only the vectors of x whose bit is set: a row at a
- * time, for groups of up to NZ_NO outputs whose w rows stay in L1.  A small
- * layer takes simd_forward's own path, a row at a time from a copy with the
- * other vectors zero. */
-SIMD_FN static void simd_forward_nz(float *y, const float *x, const uint64_t *nz,
+/* simd_forward on rows of bytes, reading only the vectors whose bit is set:
+ * a row at a time, for groups of up to NZ_NO outputs whose w rows stay in
+ * L1.  A small layer takes simd_forward's own path, a row at a time from a
+ * copy in floats with the other vectors zero. */
+SIMD_FN static void simd_forward_nz(float *y, const unsigned char *x, const uint64_t *nz,
                                     size_t nz_words, const float *w, const float *b, size_t B,
                                     size_t in, size_t out)
 {
@@ -447,7 +485,8 @@ SIMD_FN static void simd_forward_nz(float *y, const float *x, const uint64_t *nz
         float row[SMALL_IN];
         for (size_t i = 0; i < B; i++) {
             for (size_t k = 0; k < in; k++)
-                row[k] = nni_nz_bit(nz + i * nz_words, k / W) ? x[i * in + k] : 0.0f;
+                row[k] = nni_nz_bit(nz + i * nz_words, k / W) ? (float)x[i * in + k] / 255.0f
+                                                               : 0.0f;
             fwd_small(y + i * out, row, w, b, 1, in, out);
         }
         return;
@@ -462,14 +501,15 @@ SIMD_FN static void simd_forward_nz(float *y, const float *x, const uint64_t *nz
     }
 }
 
-/* Weight gradient of NO <= NZ_NO outputs on one vector of columns (x and
- * dw point at it; partial: under mask m): acc[o] = sum over the rows i
- * whose bit is set in rows[] (bit i % 32 of word i / 32), in increasing i,
- * of fma(dy[i][o], x[i], acc[o]) from zero, the weight-gradient tile's sums
- * less products that are zero; then written to dw[o]. */
-SIMD_INLINE void wg_nz_vector(float *dw, size_t ldw, const float *dy, size_t ldy, const float *x,
-                              size_t ldx, const uint32_t *rows, size_t B, int partial, vmask m,
-                              const int NO)
+/* Weight gradient of NO <= NZ_NO outputs on one vector of columns of bytes
+ * (x and dw point at it; partial: its first n columns, dw under mask m):
+ * acc[o] = sum over the rows i whose bit is set in rows[] (bit i % 32 of
+ * word i / 32), in increasing i, of fma(dy[i][o], x[i], acc[o]) from zero,
+ * the weight-gradient tile's sums less products that are zero; then written
+ * to dw[o]. */
+SIMD_INLINE void wg_nz_vector(float *dw, size_t ldw, const float *dy, size_t ldy,
+                              const unsigned char *x, size_t ldx, const uint32_t *rows, size_t B,
+                              int partial, size_t n, vmask m, const int NO)
 {
     vec acc[NZ_NO];
     UNROLL for (int o = 0; o < NO; o++)
@@ -478,7 +518,7 @@ SIMD_INLINE void wg_nz_vector(float *dw, size_t ldw, const float *dy, size_t ldy
         uint64_t bits = rows[q] | (q * 32 + 32 < B ? (uint64_t)rows[q + 1] << 32 : 0);
         for (; bits; bits &= bits - 1) {
             size_t i = q * 32 + (size_t)__builtin_ctzll(bits);
-            vec xv = load_last(x + i * ldx, partial, m);
+            vec xv = bytes_last(x + i * ldx, partial, n);
             /* dw[o][k] += dy[i][o] x[i][k] */
             UNROLL for (int o = 0; o < NO; o++)
                 acc[o] = V_FMA(V_SET1(dy[i * ldy + (size_t)o]), xv, acc[o]);
@@ -490,12 +530,12 @@ SIMD_INLINE void wg_nz_vector(float *dw, size_t ldw, const float *dy, size_t ldy
 
 #define WG_NZ_CALL(A)                                                                      \
     case A:                                                                                \
-        wg_nz_vector(dw, ldw, dy, ldy, x, ldx, rows, B, partial, m, A);                    \
+        wg_nz_vector(dw, ldw, dy, ldy, x, ldx, rows, B, partial, n, m, A);                 \
         break;
 
 SIMD_FN static void wg_nz_block(float *dw, size_t ldw, const float *dy, size_t ldy,
-                                const float *x, size_t ldx, const uint32_t *rows, size_t B,
-                                int partial, vmask m, size_t no)
+                                const unsigned char *x, size_t ldx, const uint32_t *rows,
+                                size_t B, int partial, size_t n, vmask m, size_t no)
 {
     switch (no) {
         NZ_CASES(WG_NZ_CALL)
@@ -503,11 +543,11 @@ SIMD_FN static void wg_nz_block(float *dw, size_t ldw, const float *dy, size_t l
     }
 }
 
-/* simd_backward_weights with add = 0 over the rows whose bit is set: for
- * each vector of columns (its x column stays in L1), groups of up to NZ_NO
- * outputs; the bias's sums are simd_backward_weights'. */
+/* simd_backward_weights with add = 0 on rows of bytes, over the rows whose
+ * bit is set: for each vector of columns (its x column stays in L1), groups
+ * of up to NZ_NO outputs; the bias's sums are simd_backward_weights'. */
 SIMD_FN static void simd_backward_weights_nz(float *dw, size_t ldw, float *db, const float *dy,
-                                             size_t ldy, const float *x, size_t ldx,
+                                             size_t ldy, const unsigned char *x, size_t ldx,
                                              const uint32_t *cols, size_t col_words, size_t k0,
                                              size_t B, size_t width, size_t out)
 {
@@ -517,38 +557,18 @@ SIMD_FN static void simd_backward_weights_nz(float *dw, size_t ldw, float *db, c
         for (size_t g = 0; g < groups; g++) {
             size_t o0 = nz_group_start(out, groups, g), o1 = nz_group_start(out, groups, g + 1);
             wg_nz_block(dw + o0 * ldw + k, ldw, dy + o0, ldy, x + k, ldx,
-                        cols + (k0 + k) / W * col_words, B, width - k < W, m, o1 - o0);
+                        cols + (k0 + k) / W * col_words, B, width - k < W, width - k, m,
+                        o1 - o0);
         }
     }
     if (db)
         wg_bias(db, dy, ldy, B, out, 0);
 }
 
-/* dst[i] = src[i] / 255 correctly rounded, without a division: q = x r with
- * r = fl(1/255), then one Newton correction q + (x - 255 q) r, whose residual
- * x - 255 q is exact in a fused multiply-add.  This equals fl(x / 255) for all
- * 256 byte values (checked exhaustively by the tests); the tail divides. */
-SIMD_INLINE vec div255(vec x)
-{
-    const vec r = V_SET1(1.0f / 255.0f), c = V_SET1(-255.0f);
-    vec q = V_MUL(x, r);
-    vec e = V_FMA(c, q, x); /* e = x - 255 q, exact */
-    return V_FMA(e, r, q);
-}
-
-SIMD_FN static void simd_bytes_to_floats(float *dst, const unsigned char *src, size_t n)
-{
-    size_t i = 0;
-    for (; i + W <= n; i += W)
-        V_STORE(dst + i, div255(V_BYTES(src + i)));
-    for (; i < n; i++)
-        dst[i] = (float)src[i] / 255.0f;
-}
-
 /* The nonzero bits (nn/kernels.h) of a row of n bytes into nz: a vector's
  * bit is set when any of its W bytes is not 0, four vectors at a time by
  * V_NZ4, each word gathered in a register. */
-SIMD_FN static void row_nz(const unsigned char *src, size_t n, uint64_t *nz)
+SIMD_FN static void simd_row_nz(const unsigned char *src, size_t n, uint64_t *nz)
 {
     size_t n_vec = (n + W - 1) / W, full = n / W;
     for (size_t q = 0; q * 64 < n_vec; q++) {
@@ -564,24 +584,6 @@ SIMD_FN static void row_nz(const unsigned char *src, size_t n, uint64_t *nz)
         }
         nz[q] = bits;
     }
-}
-
-/* A row's nonzero bits into nz, then its vectors whose bit is set divided
- * by 255 as simd_bytes_to_floats does it (the others are not written). */
-SIMD_FN static void simd_row_to_floats(float *dst, const unsigned char *src, size_t n,
-                                       uint64_t *nz)
-{
-    size_t full = n / W;
-    row_nz(src, n, nz);
-    for (size_t q = 0; q * 64 < full; q++) {
-        for (uint64_t bits = nz_below(nz, q, full); bits; bits &= bits - 1) {
-            size_t k = (q * 64 + (size_t)__builtin_ctzll(bits)) * W;
-            V_STORE(dst + k, div255(V_BYTES(src + k)));
-        }
-    }
-    if (full * W < n && nni_nz_bit(nz, full))
-        for (size_t i = full * W; i < n; i++)
-            dst[i] = (float)src[i] / 255.0f;
 }
 
 /* Keras Adam (see nn_adam_update): the scalar formula's operations lane by
@@ -887,6 +889,6 @@ SIMD_FN static double simd_xent(const float *z, const unsigned char *labels, flo
         .bytes_to_floats = simd_bytes_to_floats, .adam = simd_adam,                          \
         .relu_forward = simd_relu_forward, .relu_backward = simd_relu_backward,              \
         .sin_forward = simd_sin_forward, .gauss_forward = simd_gauss_forward,                \
-        .xent = simd_xent, .lanes = W, .row_to_floats = simd_row_to_floats,                  \
+        .xent = simd_xent, .lanes = W, .row_nz = simd_row_nz,                           \
         .forward_nz = simd_forward_nz, .backward_weights_nz = simd_backward_weights_nz,      \
     }

@@ -184,24 +184,24 @@ void nn_work_free(nn_work *w)
 void nn_forward_rows(const nn_model *m, nn_work *w, const float *x, size_t r0, size_t r1,
                      int to_logits)
 {
-    nni_forward_rows(m, w, x, NULL, 0, r0, r1, to_logits);
+    nni_forward_rows(m, w, x, NULL, r0, r1, to_logits);
 }
 
-/* With nz, the first layer's product is forward_nz's (the same bits for
- * finite weights). */
-void nni_forward_rows(const nn_model *m, nn_work *w, const float *x, const uint64_t *nz,
-                      size_t nz_words, size_t r0, size_t r1, int to_logits)
+/* With bx, the first layer's product is forward_nz's on its bytes (the
+ * same bits for finite weights). */
+void nni_forward_rows(const nn_model *m, nn_work *w, const float *x, const nni_byte_batch *bx,
+                      size_t r0, size_t r1, int to_logits)
 {
     size_t L = m->n_layers, n = r1 - r0;
-    const float *in = x + r0 * m->sizes[0];
+    const float *in = bx ? NULL : x + r0 * m->sizes[0];
     for (size_t l = 0; l < L; l++) {
         size_t n_in = m->sizes[l], n_out = m->sizes[l + 1];
         float *z = w->z[l] + r0 * n_out, *a = w->a[l] + r0 * n_out;
         const float *W = m->params + nn_model_weight_offset(m, l);
         const float *b = m->params + nn_model_bias_offset(m, l);
-        if (l == 0 && nz)
-            nni_kernels_active()->forward_nz(z, in, nz + r0 * nz_words, nz_words, W, b, n, n_in,
-                                             n_out);
+        if (l == 0 && bx)
+            nni_kernels_active()->forward_nz(z, bx->bytes + r0 * n_in, bx->nz + r0 * bx->nz_words,
+                                             bx->nz_words, W, b, n, n_in, n_out);
         else
             nn_matmul_forward(z, in, W, b, n, n_in, n_out);
         if (l + 1 < L || !to_logits)
@@ -292,17 +292,17 @@ void nn_input_grad_rows(const nn_model *m, const nn_work *w, float *dx, size_t r
  * sizes[l]) by columns [k0, k1), from columns [o0, o1) of dz_l (B, sizes[l+1])
  * and columns [k0, k1) of a_{l-1} (B, sizes[l]); db_l[o0, o1) (+)= column sums
  * of dz_l when k0 = 0.  The kernel takes row strides for all three. */
-void nni_param_grad(const nn_model *m, const nn_work *w, const float *x, const uint32_t *cols,
-                    size_t col_words, size_t B, const nn_param_block *b, float *grads, int add)
+void nni_param_grad(const nn_model *m, const nn_work *w, const float *x, const nni_byte_batch *bx,
+                    size_t B, const nn_param_block *b, float *grads, int add)
 {
     const nni_kernel_table *K = nni_kernels_active();
     size_t in = m->sizes[b->l], out = m->sizes[b->l + 1];
     float *dw = grads + nn_model_weight_offset(m, b->l) + b->o0 * in + b->k0;
     float *db = b->k0 == 0 ? grads + nn_model_bias_offset(m, b->l) + b->o0 : NULL;
     const float *act = b->l > 0 ? w->a[b->l - 1] : x;
-    if (b->l == 0 && cols && !add)
-        K->backward_weights_nz(dw, in, db, w->dz[0] + b->o0, out, x + b->k0, in, cols, col_words,
-                               b->k0, B, b->k1 - b->k0, b->o1 - b->o0);
+    if (b->l == 0 && bx && !add)
+        K->backward_weights_nz(dw, in, db, w->dz[0] + b->o0, out, bx->bytes + b->k0, in, bx->cols,
+                               bx->col_words, b->k0, B, b->k1 - b->k0, b->o1 - b->o0);
     else
         K->backward_weights(dw, in, db, w->dz[b->l] + b->o0, out, act + b->k0, in, B,
                             b->k1 - b->k0, b->o1 - b->o0, add);
@@ -311,7 +311,7 @@ void nni_param_grad(const nn_model *m, const nn_work *w, const float *x, const u
 void nn_param_grad(const nn_model *m, const nn_work *w, const float *x, size_t B,
                    const nn_param_block *b, float *grads)
 {
-    nni_param_grad(m, w, x, NULL, 0, B, b, grads, 1);
+    nni_param_grad(m, w, x, NULL, B, b, grads, 1);
 }
 
 /* ---- whole batches --------------------------------------------------------- */

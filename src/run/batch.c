@@ -1,6 +1,7 @@
 /* batch.c - data sets into batches of inputs (see batch.h). */
+#include <string.h>
+
 #include "run/batch.h"
-#include "nn/kernels.h"
 #include "nn_kernels.h"
 
 int nni_check_data(const nn_model *m, const nn_dataset *d, const char *what, nn_error *err)
@@ -21,8 +22,8 @@ int nni_check_data(const nn_model *m, const nn_dataset *d, const char *what, nn_
     return NN_OK;
 }
 
-void nni_gather(float *x, uint64_t *nz, size_t nz_words, uint8_t *y, const nn_dataset *d,
-                const uint32_t *idx, size_t first, size_t B, const uint32_t *next, size_t n_next)
+void nni_gather(float *x, uint8_t *bytes, uint8_t *y, const nn_dataset *d, const uint32_t *idx,
+                size_t first, size_t B, const uint32_t *next, size_t n_next)
 {
     for (size_t i = 0; i < B || i < n_next; i++) {
 #if defined(__GNUC__) || defined(__clang__)
@@ -41,11 +42,10 @@ void nni_gather(float *x, uint64_t *nz, size_t nz_words, uint8_t *y, const nn_da
         if (i >= B)
             continue;
         size_t s = idx ? idx[i] : first + i;
-        if (nz)
-            nni_kernels_active()->row_to_floats(x + i * d->dim, d->pixels + s * d->dim, d->dim,
-                                                nz + i * nz_words);
-        else
+        if (x)
             nn_bytes_to_floats(x + i * d->dim, d->pixels + s * d->dim, d->dim);
+        else
+            memcpy(bytes + i * d->dim, d->pixels + s * d->dim, d->dim);
         if (y)
             y[i] = d->labels[s];
     }

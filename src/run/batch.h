@@ -29,15 +29,14 @@ NNI_HIDDEN int nni_check_data(const nn_model *m, const nn_dataset *d, const char
                               nn_error *err);
 
 /* Gathers samples idx[0..B) (or first..first+B when idx is NULL) of d into x
- * (B, dim) as floats in [0, 1], with the nonzero bits of its rows into nz
- * (nz_words per row, nn/kernels.h) when nz is not NULL (the active kernels
- * must have row_to_floats), and their labels into y (when y is not NULL).
- * While it works it requests samples next[0..n_next) into the cache:
- * shuffled samples sit at random places in a large array, and the trainer
- * asks for the next batch's samples one step before it needs them. */
-NNI_HIDDEN void nni_gather(float *x, uint64_t *nz, size_t nz_words, uint8_t *y,
-                           const nn_dataset *d, const uint32_t *idx, size_t first, size_t B,
-                           const uint32_t *next, size_t n_next);
+ * (B, dim) as floats in [0, 1], or when x is NULL into bytes (B, dim) as
+ * they are, and their labels into y (when y is not NULL).  While it works
+ * it requests samples next[0..n_next) into the cache: shuffled samples sit
+ * at random places in a large array, and the trainer asks for the next
+ * batch's samples one step before it needs them. */
+NNI_HIDDEN void nni_gather(float *x, uint8_t *bytes, uint8_t *y, const nn_dataset *d,
+                           const uint32_t *idx, size_t first, size_t B, const uint32_t *next,
+                           size_t n_next);
 
 /* Word 0 of the column bits (nn/kernels.h) of rows < 32 for vectors v <
  * n_vectors, at cols + v col_words, from the rows' nonzero bits (nz_words

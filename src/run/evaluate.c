@@ -104,7 +104,7 @@ static void eval_chunk(void *ctx, size_t c, size_t member)
     size_t C = m->sizes[m->n_layers];
     size_t first = e->first + c * NNI_EVAL_CHUNK;
     size_t B = nni_min(NNI_EVAL_CHUNK, e->n - c * NNI_EVAL_CHUNK);
-    nni_gather(l->x, NULL, 0, l->y, e->d, NULL, first, B, NULL, 0);
+    nni_gather(l->x, NULL, l->y, e->d, NULL, first, B, NULL, 0);
     const float *out = nn_forward(m, &l->w, l->x, B);
     size_t ok;
     e->chunk_loss[c] = nn_loss(m, &l->w, e->loss, l->y, B, &ok);
@@ -198,7 +198,7 @@ static void predict_chunk(void *ctx, size_t c, size_t member)
     lane *l = &e->lanes[member];
     size_t C = e->m->sizes[e->m->n_layers];
     size_t first = c * NNI_EVAL_CHUNK, B = nni_min(NNI_EVAL_CHUNK, e->n - first);
-    nni_gather(l->x, NULL, 0, NULL, e->d, NULL, e->first + first, B, NULL, 0);
+    nni_gather(l->x, NULL, NULL, e->d, NULL, e->first + first, B, NULL, 0);
     memcpy(e->out + first * C, nn_forward(e->m, &l->w, l->x, B), B * C * sizeof *e->out);
 }
 

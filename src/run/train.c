@@ -33,11 +33,12 @@
  *
  * Mostly-zero data.  When at most half of the vectors of the first samples'
  * pixels hold a value other than 0 (as in MNIST, where about 60% of the
- * vectors of 8 pixels are blank), job 1 notes which vectors of each row are
- * not all zero while it converts only those, and the first layer's forward
- * pass and weight gradient skip the others (nn/kernels.h): the products
- * they leave out are zeros, so while the numbers stay finite the bits are
- * those of the dense products.
+ * vectors of 8 pixels are blank), the batch stays in bytes: job 1 notes
+ * which vectors of each row are not all zero, and the first layer's forward
+ * pass and weight gradient read only those, turning bytes into x / 255 in
+ * registers (nn/kernels.h).  The products they leave out are zeros, so
+ * while the numbers stay finite the bits are those of the dense products
+ * on x.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -193,11 +194,12 @@ typedef struct trainer {
     size_t n_train, n_val, batch, steps;
     nn_optim opt;
     nn_work w;                 /* z, a, dz of every layer, (batch, sizes[l+1]) */
-    float *x;                  /* (batch, dim) inputs */
-    uint64_t *nz;              /* (batch, nz_words) nonzero bits of x's rows when the data
-                                  are mostly zero (x then holds only the vectors whose bit
-                                  is set), or NULL */
-    uint32_t *nz_cols;         /* (nz_vectors, col_words) x's column bits */
+    float *x;                  /* (batch, dim) inputs, or NULL when the data are mostly
+                                  zero; then the inputs are the batch's bytes: */
+    uint8_t *bytes;            /* (batch, dim) the pixel bytes gathered, */
+    uint64_t *nz;              /* (batch, nz_words) the nonzero bits of their rows, */
+    uint32_t *nz_cols;         /* (nz_vectors, col_words) and their column bits, */
+    nni_byte_batch bx;         /* all three, with the feeder's bytes when it has them */
     size_t nz_words, nz_vectors, col_words;
     float *grads;              /* (n_params) dE/dparams, model layout */
     uint8_t *y;                /* (batch) labels */
@@ -228,6 +230,7 @@ static void trainer_free(trainer *t)
     nn_optim_free(&t->opt);
     nn_work_free(&t->w);
     free(t->x);
+    free(t->bytes);
     free(t->nz);
     free(t->nz_cols);
     free(t->grads);
@@ -273,36 +276,41 @@ static size_t bits_set(uint64_t v)
 
 /* Whether the first NZ_SAMPLE samples of the training data have at most
  * half of their vectors holding a value other than 0, so that the
- * products that skip the others pay (both kinds give the same bits); the
- * first row of x is scratch. */
+ * products that skip the others pay (both kinds give the same bits). */
 static int mostly_zero(const trainer *t, const nni_kernel_table *K)
 {
     size_t dim = t->d->dim, rows = nni_min(t->n_train, NZ_SAMPLE), active = 0;
     uint64_t bits[(NN_MAX_WIDTH + 63) / 64]; /* a row's, in vectors of 1 or more */
     for (size_t i = 0; i < rows; i++) {
-        K->row_to_floats(t->x, t->d->pixels + i * dim, dim, bits);
+        K->row_nz(t->d->pixels + i * dim, dim, bits);
         for (size_t q = 0; q < t->nz_words; q++)
             active += bits_set(bits[q]);
     }
     return 2 * active <= rows * t->nz_vectors;
 }
 
-/* The nonzero bits of x's rows and its column bits, when the data are
- * mostly zero; nonzero when out of memory. */
-static int nz_create(trainer *t)
+/* The inputs of a batch: x, or when the data are mostly zero its bytes,
+ * their rows' nonzero bits and their column bits; nonzero when out of
+ * memory. */
+static int inputs_create(trainer *t)
 {
     const nni_kernel_table *K = nni_kernels_active();
-    size_t n;
-    t->nz_words = nni_nz_words(t->d->dim, K->lanes);
-    t->nz_vectors = (t->d->dim + K->lanes - 1) / K->lanes;
+    size_t n, dim = t->d->dim;
+    t->nz_words = nni_nz_words(dim, K->lanes);
+    t->nz_vectors = (dim + K->lanes - 1) / K->lanes;
     t->col_words = nni_chunks(t->batch, 32);
-    if (!mostly_zero(t, K))
-        return 0;
+    if (!mostly_zero(t, K)) {
+        t->x = nni_size_mul(&n, t->batch, dim) ? NULL : nni_alloc_aligned(n, sizeof *t->x);
+        return t->x == NULL;
+    }
+    t->bytes = nni_size_mul(&n, t->batch, dim) ? NULL : nni_alloc_aligned(n, 1);
     t->nz = nni_size_mul(&n, t->batch, t->nz_words) ? NULL : nni_alloc_aligned(n, sizeof *t->nz);
     t->nz_cols = nni_size_mul(&n, t->nz_vectors, t->col_words)
                      ? NULL
                      : nni_alloc_aligned(n, sizeof *t->nz_cols);
-    return t->nz == NULL || t->nz_cols == NULL;
+    t->bx = (nni_byte_batch){.nz = t->nz, .nz_words = t->nz_words, .cols = t->nz_cols,
+                             .col_words = t->col_words};
+    return !t->bytes || !t->nz || !t->nz_cols;
 }
 
 /* Sets up t for training m on d as c says (c checked); on failure t is
@@ -315,16 +323,14 @@ static int trainer_create(trainer *t, nn_model *m, const nn_dataset *d, const nn
     t->batch = nni_min(c->batch, t->n_train);
     t->steps = nni_chunks(t->n_train, t->batch);
     t->n_blocks = make_blocks(NULL, m, t->batch);
-    size_t x_floats;
-    t->x = nni_size_mul(&x_floats, t->batch, d->dim) ? NULL : nni_alloc_aligned(x_floats, sizeof *t->x);
     t->grads = nni_alloc_aligned(m->n_params, sizeof *t->grads);
     t->y = nni_alloc(t->batch, 1);
     t->row_loss = nni_alloc(t->batch, sizeof *t->row_loss);
     t->chunk_correct = nni_alloc(nni_chunks(t->batch, CHUNK), sizeof *t->chunk_correct);
     t->blocks = nni_alloc(t->n_blocks, sizeof *t->blocks);
     t->perm = nni_alloc(t->n_train, sizeof *t->perm);
-    if (!t->x || !t->grads || !t->y || !t->row_loss || !t->chunk_correct || !t->blocks ||
-        !t->perm || nz_create(t))
+    if (!t->grads || !t->y || !t->row_loss || !t->chunk_correct || !t->blocks || !t->perm ||
+        inputs_create(t))
         return nn_fail(err, NN_ERR_NOMEM, "training: out of memory for a batch of %zu",
                        t->batch);
     make_blocks(t->blocks, m, t->batch);
@@ -356,6 +362,7 @@ static void next_batch(trainer *t, size_t step)
     t->B = nni_min(t->batch, t->n_train - first);
     t->B_next = step < t->steps ? nni_min(t->batch, t->n_train - first - t->B) : 0;
     t->fed_pixels = NULL;
+    t->bx.bytes = t->bytes;
     if (!t->feeder)
         return;
     int solo = way_of(t, step) == WAY_SOLO;
@@ -365,6 +372,8 @@ static void next_batch(trainer *t, size_t step)
         t->fed_pixels = nni_feeder_wait(t->feeder, &t->fed_labels);
     if (!solo)
         t->fed_pixels = NULL;
+    else
+        t->bx.bytes = t->fed_pixels;
     t->requested = t->B_next && way_of(t, step + 1) == WAY_SOLO;
     if (t->requested)
         nni_feeder_request(t->feeder, t->idx + t->B, t->B_next);
@@ -382,42 +391,41 @@ static void run_job(trainer *t, size_t step, nni_pool_fn fn, size_t n_items)
         fn(t, i, 0);
 }
 
-/* Rows [r0, r1) of x from the feeder's bytes, with their nonzero bits into
- * nz when it is not NULL. */
-static void convert_fed(trainer *t, size_t r0, size_t r1, uint64_t *nz)
+/* The inputs' rows [r0, r1) with their labels: the feeder's, or gathered
+ * while the same rows of the next batch are requested into the cache; as
+ * floats into x, or for mostly-zero data as bytes (the feeder's own, or
+ * gathered into t->bytes) with their nonzero bits and column bits. */
+static void chunk_inputs(trainer *t, size_t r0, size_t r1)
 {
     size_t dim = t->d->dim;
-    if (!nz) {
-        nn_bytes_to_floats(t->x + r0 * dim, t->fed_pixels + r0 * dim, (r1 - r0) * dim);
-        return;
+    size_t n_next = t->B_next > r0 ? nni_min(CHUNK, t->B_next - r0) : 0;
+    if (t->fed_pixels) {
+        if (t->x)
+            nn_bytes_to_floats(t->x + r0 * dim, t->fed_pixels + r0 * dim, (r1 - r0) * dim);
+        memcpy(t->y + r0, t->fed_labels + r0, r1 - r0);
+    } else {
+        nni_gather(t->x ? t->x + r0 * dim : NULL, t->x ? NULL : t->bytes + r0 * dim, t->y + r0,
+                   t->d, t->idx + r0, 0, r1 - r0, t->idx + t->B + r0, n_next);
     }
-    for (size_t i = r0; i < r1; i++, nz += t->nz_words)
-        nni_kernels_active()->row_to_floats(t->x + i * dim, t->fed_pixels + i * dim, dim, nz);
+    if (t->x)
+        return;
+    for (size_t i = r0; i < r1; i++)
+        nni_kernels_active()->row_nz(t->bx.bytes + i * dim, dim, t->nz + i * t->nz_words);
+    nni_nz_columns(t->nz_cols + r0 / 32, t->col_words, t->nz + r0 * t->nz_words, t->nz_words,
+                   r1 - r0, t->nz_vectors);
 }
 
-/* Job 1, one item per chunk of CHUNK rows: the chunk's inputs and labels
- * (converted from the feeder's bytes, or gathered while the same rows of the
- * next batch are requested into the cache), then forward, loss with
- * dE/dz_L for E = (sum of the batch's row losses) / B, and backward to dz_0. */
+/* Job 1, one item per chunk of CHUNK rows: the chunk's inputs and labels,
+ * then forward, loss with dE/dz_L for E = (sum of the batch's row losses) /
+ * B, and backward to dz_0. */
 static void forward_backward(void *ctx, size_t c, size_t member)
 {
     trainer *t = ctx;
-    size_t dim = t->d->dim, r0 = c * CHUNK, r1 = nni_min(t->B, r0 + CHUNK);
-    size_t n_next = t->B_next > r0 ? nni_min(CHUNK, t->B_next - r0) : 0;
+    size_t r0 = c * CHUNK, r1 = nni_min(t->B, r0 + CHUNK);
     int xent = t->loss == NN_LOSS_XENT;
     (void)member;
-    uint64_t *nz = t->nz ? t->nz + r0 * t->nz_words : NULL;
-    if (t->fed_pixels) {
-        convert_fed(t, r0, r1, nz);
-        memcpy(t->y + r0, t->fed_labels + r0, r1 - r0);
-    } else {
-        nni_gather(t->x + r0 * dim, nz, t->nz_words, t->y + r0, t->d, t->idx + r0, 0, r1 - r0,
-                   t->idx + t->B + r0, n_next);
-    }
-    if (nz)
-        nni_nz_columns(t->nz_cols + r0 / 32, t->col_words, nz, t->nz_words, r1 - r0,
-                       t->nz_vectors);
-    nni_forward_rows(t->m, &t->w, t->x, t->nz, t->nz_words, r0, r1, xent);
+    chunk_inputs(t, r0, r1);
+    nni_forward_rows(t->m, &t->w, t->x, t->x ? NULL : &t->bx, r0, r1, xent);
     t->chunk_correct[c] = nn_correct_rows(t->m, &t->w, t->y, r0, r1, xent);
     nn_loss_rows(t->m, &t->w, t->loss, t->y, r0, r1, t->B, t->row_loss);
     nn_backward_rows(t->m, &t->w, r0, r1);
@@ -436,7 +444,7 @@ static void update_block(void *ctx, size_t item, size_t member)
     size_t wo = nn_model_weight_offset(m, b->l) + b->o0 * in + b->k0;
     size_t bo = nn_model_bias_offset(m, b->l) + b->o0;
     (void)member;
-    nni_param_grad(m, &t->w, t->x, t->nz_cols, t->col_words, t->B, b, t->grads, 0);
+    nni_param_grad(m, &t->w, t->x, t->x ? NULL : &t->bx, t->B, b, t->grads, 0);
     if (width == in)
         nn_optim_update(&t->opt, m->params, t->grads, wo, wo + rows * in);
     for (size_t o = 0; width < in && o < rows; o++)
