@@ -141,8 +141,10 @@ static sgemm_fn load_openblas(const char **coretype)
     return gemm;
 }
 
-static const shape SHAPES[] = {{32, 784, 10}, {32, 10, 10}, {128, 784, 256}, {128, 256, 128},
-                               {128, 128, 10}};
+/* The default net's chunks, the wide net's batches, and a layer of 1024 by
+ * 1024 (rows 4 KiB apart, the stride that packing strips is for). */
+static const shape SHAPES[] = {{32, 784, 10},    {32, 10, 10},     {128, 784, 256},
+                               {128, 256, 128},  {128, 128, 10},   {128, 1024, 1024}};
 static const char *PRODUCTS[] = {"forward", "weights", "input"};
 #define N_SHAPES (sizeof SHAPES / sizeof *SHAPES)
 

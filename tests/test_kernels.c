@@ -970,7 +970,7 @@ static void test_split_batches(void)
     const nni_kernel_table *v[3];
     size_t nv = variants(v);
     const shape split_shapes[] = {{33, 785, 10}, {17, 10, 17}, {40, 64, 7}, {13, 7, 1},
-                                  {21, 32, 64}};
+                                  {21, 32, 64}, {40, 33, 300}};
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 7;
         for (size_t t = 0; t < COUNT(split_shapes); t++)

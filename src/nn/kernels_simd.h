@@ -27,7 +27,10 @@
  * accumulators in vector registers for the whole of its inner loop, so every
  * load feeds several fused multiply-adds.  The tile functions take their sizes
  * as constants (they are always inlined into a switch over the sizes) so that
- * the compiler unrolls them completely.
+ * the compiler unrolls them completely.  The two gradients pack the strip of
+ * a matrix that their tiles share (x's for the weights, w's for the input)
+ * into a block that stays in L1, when enough tiles read it: rows whose
+ * length is a multiple of 1 KiB would otherwise fall into a few cache sets.
  *
  * Every output element is computed the same way whatever tile it falls in:
  *   forward       lane j of the accumulator sums x[k] w[k] over k = j mod W in
@@ -138,15 +141,20 @@ SIMD_INLINE void wg_tile(float *dw, size_t ldw, const float *dy, size_t ldy, con
     }
 }
 
-/* Input-gradient tile: dx[r][v W + j] = sum_o dy[r][o] w[o][v W + j] for
- * r < MR and KV vectors of inputs.  dx rows are ldx apart, dy rows ldy, w rows ldw. */
+/* Input-gradient tile: dx[r][v W + j] (+)= sum_o dy[r][o] w[o][v W + j] for
+ * r < MR, o < out and KV vectors of inputs (the last one under mask m if
+ * partial), from zero instead of dx when add is 0.  dx rows are ldx apart,
+ * dy rows ldy, w rows ldw. */
 SIMD_INLINE void ig_tile(float *dx, size_t ldx, const float *dy, size_t ldy, const float *w,
-                         size_t ldw, size_t out, int partial, vmask m, const int MR, const int KV)
+                         size_t ldw, size_t out, int partial, vmask m, int add, const int MR,
+                         const int KV)
 {
     vec acc[IG_MR][IG_KV];
     UNROLL for (int r = 0; r < MR; r++) {
-        UNROLL for (int v = 0; v < KV; v++)
-            acc[r][v] = V_ZERO();
+        UNROLL for (int v = 0; v + 1 < KV; v++)
+            acc[r][v] = add ? V_LOAD(dx + (size_t)r * ldx + (size_t)v * W) : V_ZERO();
+        acc[r][KV - 1] = add ? load_last(dx + (size_t)r * ldx + (size_t)(KV - 1) * W, partial, m)
+                             : V_ZERO();
     }
     for (size_t o = 0; o < out; o++) {
         const float *wo = w + o * ldw;
@@ -289,6 +297,21 @@ SIMD_FN static void simd_forward(float *y, const float *x, const float *w, const
     }
 }
 
+/* Rows [r0, r0 + n) of a strip of kv vectors of a matrix (columns from a,
+ * rows lda apart, the last vector under mask m if partial) into pk, kv W
+ * floats a row, the lanes beyond the strip 0. */
+SIMD_FN static void strip_pack(float *pk, const float *a, size_t lda, size_t r0, size_t n,
+                               size_t kv, int partial, vmask m)
+{
+    for (size_t r = 0; r < n; r++) {
+        const float *ar = a + (r0 + r) * lda;
+        float *pr = pk + r * kv * W;
+        for (size_t v = 0; v + 1 < kv; v++)
+            V_STORE(pr + v * W, V_LOAD(ar + v * W));
+        V_STORE(pr + (kv - 1) * W, load_last(ar + (kv - 1) * W, partial, m));
+    }
+}
+
 #define WG_CALL(A, C)                                                                      \
     case (A) * 16 + (C):                                                                   \
         wg_tile(dw, ldw, dy, ldy, x, ldx, B, partial, m, add, A, C);                       \
@@ -307,23 +330,44 @@ SIMD_FN static void wg_block(float *dw, size_t ldw, const float *dy, size_t ldy,
 SIMD_FN static void wg_bias(float *db, const float *dy, size_t ldy, size_t B, size_t out,
                             int add);
 
+/* Floats of x that simd_backward_weights packs at a time: a block of rows
+ * of a strip, which then stays in L1 for every tile of outputs.  A strip
+ * is packed only when at least PACK_REUSE tiles read it. */
+#define WG_PACK_FLOATS 4096
+#define PACK_REUSE 4
+
 /* dw += dy^T x, db += column sums of dy, with row strides (see
- * nn/kernels.h): for each strip of WG_KV vectors of columns (whose x
- * columns stay in L1), tiles of WG_NO outputs over the batch. */
+ * nn/kernels.h): for each strip of WG_KV vectors of columns, blocks of x's
+ * rows packed together (as they stand, a strip's rows lie in a few cache
+ * sets when the row length is a multiple of 1 KiB), and for each block,
+ * tiles of WG_NO outputs that carry on each sum from the last block: every
+ * dw[o][k] still adds its terms in order of i.  With fewer than PACK_REUSE
+ * tiles of outputs, x is read as it is. */
 SIMD_FN static void simd_backward_weights(float *dw, size_t ldw, float *db, const float *dy,
                                           size_t ldy, const float *x, size_t ldx, size_t B,
                                           size_t width, size_t out, int add)
 {
+    float pk[WG_PACK_FLOATS];
     for (size_t k0 = 0; k0 < width; k0 += WG_KV * W) {
         size_t len = width - k0 < WG_KV * W ? width - k0 : WG_KV * W;
         size_t kv = (len + W - 1) / W;
-        int partial = len % W != 0;
+        int partial = len % W != 0, pack = out >= PACK_REUSE * WG_NO;
         vmask m = V_MASK(tail_lanes(len));
-        for (size_t o0 = 0; o0 < out; o0 += WG_NO) {
-            size_t no = out - o0 < WG_NO ? out - o0 : WG_NO;
-            wg_block(dw + o0 * ldw + k0, ldw, dy + o0, ldy, x + k0, ldx, B, partial, m, add, no,
-                     kv);
-        }
+        size_t block = pack ? WG_PACK_FLOATS / (kv * W) : B;
+        size_t i0 = 0;
+        do { /* at least once: with B = 0, dw is still written when add is 0 */
+            size_t n = B - i0 < block ? B - i0 : block;
+            if (pack)
+                strip_pack(pk, x + k0, ldx, i0, n, kv, partial, m);
+            const float *src = pack ? pk : x + i0 * ldx + k0;
+            size_t lds = pack ? kv * W : ldx;
+            for (size_t o0 = 0; o0 < out; o0 += WG_NO) {
+                size_t no = out - o0 < WG_NO ? out - o0 : WG_NO;
+                wg_block(dw + o0 * ldw + k0, ldw, dy + i0 * ldy + o0, ldy, src, lds, n, partial,
+                         m, add || i0 > 0, no, kv);
+            }
+            i0 += n;
+        } while (i0 < B);
     }
     if (db)
         wg_bias(db, dy, ldy, B, out, add);
@@ -346,11 +390,12 @@ SIMD_FN static void wg_bias(float *db, const float *dy, size_t ldy, size_t B, si
 
 #define IG_CALL(A, C)                                                                      \
     case (A) * 16 + (C):                                                                   \
-        ig_tile(dx, ldx, dy, ldy, w, ldw, out, partial, m, A, C);                          \
+        ig_tile(dx, ldx, dy, ldy, w, ldw, out, partial, m, add, A, C);                     \
         break;
 
 SIMD_FN static void ig_block(float *dx, size_t ldx, const float *dy, size_t ldy, const float *w,
-                             size_t ldw, size_t out, int partial, vmask m, size_t mr, size_t kv)
+                             size_t ldw, size_t out, int partial, vmask m, int add, size_t mr,
+                             size_t kv)
 {
     switch (mr * 16 + kv) {
         IG_CASES(IG_CALL)
@@ -358,21 +403,40 @@ SIMD_FN static void ig_block(float *dx, size_t ldx, const float *dy, size_t ldy,
     }
 }
 
-/* dx = dy w: for each strip of IG_KV vectors of inputs (whose w columns stay
- * in L1), tiles of IG_MR rows over all outputs. */
+/* Floats of w that simd_backward_input packs at a time: a block of rows of
+ * a strip, which then stays in L1 for every tile of rows. */
+#define IG_PACK_FLOATS 4096
+
+/* dx = dy w: for each strip of IG_KV vectors of inputs, blocks of w's rows
+ * packed together (as they stand, a strip's rows lie in a few cache sets
+ * when the row length is a multiple of 1 KiB), and for each block, tiles of
+ * IG_MR rows that carry on each sum from the last block: every dx[i][k]
+ * still adds its terms in order of o.  With fewer than PACK_REUSE tiles of
+ * rows, w is read as it is. */
 SIMD_FN static void simd_backward_input(float *dx, const float *dy, const float *w, size_t B,
                                         size_t in, size_t out)
 {
+    float pk[IG_PACK_FLOATS];
     for (size_t k0 = 0; k0 < in; k0 += IG_KV * W) {
         size_t len = in - k0 < IG_KV * W ? in - k0 : IG_KV * W;
         size_t kv = (len + W - 1) / W;
-        int partial = len % W != 0;
+        int partial = len % W != 0, pack = B >= PACK_REUSE * IG_MR;
         vmask m = V_MASK(tail_lanes(len));
-        for (size_t i0 = 0; i0 < B; i0 += IG_MR) {
-            size_t mr = B - i0 < IG_MR ? B - i0 : IG_MR;
-            ig_block(dx + i0 * in + k0, in, dy + i0 * out, out, w + k0, in, out, partial, m, mr,
-                     kv);
-        }
+        size_t block = pack ? IG_PACK_FLOATS / (kv * W) : out;
+        size_t o0 = 0;
+        do { /* at least once: with out = 0, dx = 0 */
+            size_t n = out - o0 < block ? out - o0 : block;
+            if (pack)
+                strip_pack(pk, w + k0, in, o0, n, kv, partial, m);
+            const float *src = pack ? pk : w + o0 * in + k0;
+            size_t lds = pack ? kv * W : in;
+            for (size_t i0 = 0; i0 < B; i0 += IG_MR) {
+                size_t mr = B - i0 < IG_MR ? B - i0 : IG_MR;
+                ig_block(dx + i0 * in + k0, in, dy + i0 * out + o0, out, src, lds, n, partial, m,
+                         o0 > 0, mr, kv);
+            }
+            o0 += n;
+        } while (o0 < out);
     }
 }
 
