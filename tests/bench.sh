@@ -178,7 +178,7 @@ done
 
 # (e) gzip: nnart's decoder against the system's gzip, best of RUNS each.
 set -- $("$BUILD/tests/bench_gzip" data/train-images-idx3-ubyte.gz "$RUNS")
-e_ours=$2 e_gzip=$6 e_ratio=${10}
+e_ours=$2 e_gzip=$5 e_ratio=${10}
 
 # Threads: identical files.
 measure t1 "$N" train --threads 1 --epochs 2 -q -o "$tmp/t1.nnm"
