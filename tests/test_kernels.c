@@ -264,6 +264,8 @@ static void test_backward_weights_overwrites(void)
         uint64_t seed = 4;
         for (size_t t = 0; t < N_SHAPES + N_GRID; t++)
             check_backward_weights_overwrites(v[k], shape_at(t), &seed);
+        /* enough outputs and rows that x's strips are packed in several blocks */
+        check_backward_weights_overwrites(v[k], (shape){400, 40, 20}, &seed);
     }
 }
 
@@ -970,7 +972,7 @@ static void test_split_batches(void)
     const nni_kernel_table *v[3];
     size_t nv = variants(v);
     const shape split_shapes[] = {{33, 785, 10}, {17, 10, 17}, {40, 64, 7}, {13, 7, 1},
-                                  {21, 32, 64}, {40, 33, 300}};
+                                  {21, 32, 64}, {40, 33, 300}, {400, 40, 20}};
     for (size_t k = 0; k < nv; k++) {
         uint64_t seed = 7;
         for (size_t t = 0; t < COUNT(split_shapes); t++)
