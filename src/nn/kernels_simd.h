@@ -312,6 +312,21 @@ SIMD_FN static void strip_pack(float *pk, const float *a, size_t lda, size_t r0,
     }
 }
 
+/* Rows [r0, r0 + n) of the strip at a as the tiles read them: packed into
+ * pk when pack is set, else where they are; *ld receives their row stride. */
+SIMD_FN static const float *strip_rows(float *pk, const float *a, size_t lda, size_t r0,
+                                       size_t n, size_t kv, int partial, vmask m, int pack,
+                                       size_t *ld)
+{
+    if (!pack) {
+        *ld = lda;
+        return a + r0 * lda;
+    }
+    strip_pack(pk, a, lda, r0, n, kv, partial, m);
+    *ld = kv * W;
+    return pk;
+}
+
 #define WG_CALL(A, C)                                                                      \
     case (A) * 16 + (C):                                                                   \
         wg_tile(dw, ldw, dy, ldy, x, ldx, B, partial, m, add, A, C);                       \
@@ -356,11 +371,8 @@ SIMD_FN static void simd_backward_weights(float *dw, size_t ldw, float *db, cons
         size_t block = pack ? WG_PACK_FLOATS / (kv * W) : B;
         size_t i0 = 0;
         do { /* at least once: with B = 0, dw is still written when add is 0 */
-            size_t n = B - i0 < block ? B - i0 : block;
-            if (pack)
-                strip_pack(pk, x + k0, ldx, i0, n, kv, partial, m);
-            const float *src = pack ? pk : x + i0 * ldx + k0;
-            size_t lds = pack ? kv * W : ldx;
+            size_t n = B - i0 < block ? B - i0 : block, lds;
+            const float *src = strip_rows(pk, x + k0, ldx, i0, n, kv, partial, m, pack, &lds);
             for (size_t o0 = 0; o0 < out; o0 += WG_NO) {
                 size_t no = out - o0 < WG_NO ? out - o0 : WG_NO;
                 wg_block(dw + o0 * ldw + k0, ldw, dy + i0 * ldy + o0, ldy, src, lds, n, partial,
@@ -425,11 +437,8 @@ SIMD_FN static void simd_backward_input(float *dx, const float *dy, const float 
         size_t block = pack ? IG_PACK_FLOATS / (kv * W) : out;
         size_t o0 = 0;
         do { /* at least once: with out = 0, dx = 0 */
-            size_t n = out - o0 < block ? out - o0 : block;
-            if (pack)
-                strip_pack(pk, w + k0, in, o0, n, kv, partial, m);
-            const float *src = pack ? pk : w + o0 * in + k0;
-            size_t lds = pack ? kv * W : in;
+            size_t n = out - o0 < block ? out - o0 : block, lds;
+            const float *src = strip_rows(pk, w + k0, in, o0, n, kv, partial, m, pack, &lds);
             for (size_t i0 = 0; i0 < B; i0 += IG_MR) {
                 size_t mr = B - i0 < IG_MR ? B - i0 : IG_MR;
                 ig_block(dx + i0 * in + k0, in, dy + i0 * out + o0, out, src, lds, n, partial, m,
