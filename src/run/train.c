@@ -26,7 +26,7 @@
  * losses in row order.  A step runs one of two ways: SHARED, the jobs
  * shared out over the pool; or SOLO, the jobs run by the calling thread
  * alone while a feeder thread (feeder.h) copies the next batch's pixel bytes
- * and labels, which job 1 then converts instead of gathering.  --threads 1
+ * and labels, which job 1 then takes instead of gathering.  --threads 1
  * is SOLO without a feeder and --threads N > 1 SHARED; when the count is left
  * to nnart, the first steps of every epoch try both ways and the quicker
  * runs the rest of it (choice.h).  Validation runs the evaluator (evaluate.h) on the same pool.
