@@ -3,9 +3,11 @@
 
 /* Reflected CRC-32, a byte at a time through a 256-entry table.  The macros build
  * the table at compile time: entry n is n put through eight rounds of the
- * bitwise algorithm (shift right, xor the polynomial when the low bit was 1). */
+ * bitwise algorithm (shift right, xor the polynomial when the low bit was 1).
+ * A round names c twice, so an entry expands to 2^8 terms (a round that names
+ * it three times makes 3^8, which takes the compiler seconds). */
 #define P 0xEDB88320u
-#define C1(c) (((c) & 1) ? (P ^ ((c) >> 1)) : ((c) >> 1))
+#define C1(c) (((c) >> 1) ^ (P & (0u - ((c) & 1u))))
 #define C8(c) C1(C1(C1(C1(C1(C1(C1(C1(c))))))))
 #define R4(n) C8(n), C8(n + 1), C8(n + 2), C8(n + 3)
 #define R16(n) R4(n), R4(n + 4), R4(n + 8), R4(n + 12)
