@@ -117,12 +117,12 @@ check-build-san:
 	@$(MAKE) --no-print-directory check-build BUILD=build/san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)"
 
 # The portable code on another CPU: a cross build for aarch64 (no AVX
-# kernels there) whose unit tests run under qemu-user.  Needs Debian's
-# gcc-aarch64-linux-gnu, libc6-dev-arm64-cross and qemu-user.
+# kernels there) whose unit tests run under qemu-user, two at a time.
+# Needs Debian's gcc-aarch64-linux-gnu, libc6-dev-arm64-cross and qemu-user.
 AARCH64_CC ?= aarch64-linux-gnu-gcc
 check-aarch64:
 	$(MAKE) --no-print-directory check-build BUILD=build/aarch64 CC=$(AARCH64_CC)
-	@QEMU_LD_PREFIX=/usr/aarch64-linux-gnu EXEC=qemu-aarch64 UNITS_ONLY=1 sh tests/run.sh build/aarch64
+	@QEMU_LD_PREFIX=/usr/aarch64-linux-gnu EXEC=qemu-aarch64 UNITS_ONLY=1 LANES=2 sh tests/run.sh build/aarch64
 
 demo: all
 	./nnart train

@@ -10,7 +10,8 @@
 # tool, so there every check must run.
 #
 # With UNITS_ONLY=1 only the unit-test programs run, and EXEC (a command such
-# as qemu-aarch64) runs them when the build is for another CPU.
+# as qemu-aarch64) runs them when the build is for another CPU.  LANES=N runs
+# N tests of each build directory at a time (1 unless set).
 case "${CI:-}" in '' | 0 | false | no) strict= ;; *) strict=1 ;; esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -19,73 +20,98 @@ if [ -n "${EXEC:-}" ] && ! command -v "${EXEC%% *}" >/dev/null 2>&1; then
     exec_missing="${EXEC%% *} is not installed"
 fi
 
-# run_build BUILD N: every test against BUILD; the report goes to
-# $work/N.out (failures to $work/N.err), the skips to $work/N.skips and the
-# counts "passed failed skipped" to $work/N.counts.
-run_build() {
-    build=$1 log=$work/$2.log skips=$work/$2.skips
-    passed=0 failed=0 skipped=0
-    : >"$skips"
-    for t in "$build"/tests/test_* tests/cli_*.sh; do
+# The tests of BUILD, in the order they run and report.
+tests_of() {
+    for t in "$1"/tests/test_* tests/cli_*.sh; do
         [ -e "$t" ] || continue
-        case "$t" in
-        *.sh)
-            [ -z "${UNITS_ONLY:-}" ] || continue
-            NNART="$build/nnart" sh "$t" >"$log" 2>&1
-            ;;
-        *)
-            if [ -n "$exec_missing" ]; then
-                echo "SKIP: every test of $t: $exec_missing" >"$log"
-                echo "0 passed, 0 failed, 1 skipped" >>"$log"
-                true
-            else
-                ${EXEC:-} "$t" >"$log" 2>&1
-            fi
-            ;;
-        esac
-        status=$?
-        line=$(grep -E '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$log" | tail -n 1)
-        p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
-        f=$(echo "$line" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed.*/\1/p')
-        s=$(echo "$line" | sed -n 's/.*, \([0-9]*\) skipped$/\1/p')
-        p=${p:-0} s=${s:-0}
-        if [ -z "$line" ] || { [ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; }; then
-            # Crashed, or exited non-zero without counting a failure: one failure.
-            f=$(( ${f:-0} + 1 ))
-            echo "== $t ($build): exit status $status" >&2
-        fi
-        passed=$((passed + p))
-        failed=$((failed + f))
-        skipped=$((skipped + s))
-        grep '^SKIP: ' "$log" | sed "s|^SKIP: |$t ($build): |" >>"$skips"
-        if [ "$f" -ne 0 ]; then
-            echo "== $t ($build): $line" >&2
-            sed 's/^/   /' "$log" | tail -n 40 >&2
-        else
-            printf '%-32s %s\n' "$t ($build)" "$line"
-            grep '^SKIP: ' "$log" | sed 's/^/   /'
-        fi
+        case "$t" in *.sh) [ -z "${UNITS_ONLY:-}" ] || continue ;; esac
+        echo "$t"
     done
-    echo "$passed $failed $skipped" >"$work/$2.counts"
 }
 
-# The build directories side by side (each is one lane of the machine's
-# cores); their reports in the order given.
+# run_test BUILD T OUT: runs test T against BUILD, its log in OUT.log; its
+# report line (or the failure's tail) goes to OUT.out (OUT.err), its skips
+# to OUT.skips and its counts "passed failed skipped" to OUT.counts.
+run_test() {
+    build=$1 t=$2 log=$3.log
+    case "$t" in
+    *.sh)
+        NNART="$build/nnart" sh "$t" >"$log" 2>&1
+        ;;
+    *)
+        if [ -n "$exec_missing" ]; then
+            echo "SKIP: every test of $t: $exec_missing" >"$log"
+            echo "0 passed, 0 failed, 1 skipped" >>"$log"
+            true
+        else
+            ${EXEC:-} "$t" >"$log" 2>&1
+        fi
+        ;;
+    esac
+    status=$?
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$log" | tail -n 1)
+    p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
+    f=$(echo "$line" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed.*/\1/p')
+    s=$(echo "$line" | sed -n 's/.*, \([0-9]*\) skipped$/\1/p')
+    p=${p:-0} s=${s:-0}
+    : >"$3.out" >"$3.err"
+    if [ -z "$line" ] || { [ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; }; then
+        # Crashed, or exited non-zero without counting a failure: one failure.
+        f=$(( ${f:-0} + 1 ))
+        echo "== $t ($build): exit status $status" >>"$3.err"
+    fi
+    grep '^SKIP: ' "$log" | sed "s|^SKIP: |$t ($build): |" >"$3.skips"
+    if [ "$f" -ne 0 ]; then
+        echo "== $t ($build): $line" >>"$3.err"
+        sed 's/^/   /' "$log" | tail -n 40 >>"$3.err"
+    else
+        printf '%-32s %s\n' "$t ($build)" "$line" >"$3.out"
+        grep '^SKIP: ' "$log" | sed 's/^/   /' >>"$3.out"
+    fi
+    echo "$p $f $s" >"$3.counts"
+}
+
+# run_lane BUILD N: one lane of build N; it claims the build's tests one at
+# a time (the first to make the directory $work/N-I.claim takes test I), so
+# that the lanes of a build share its tests out as they go.
+run_lane() {
+    i=0
+    for t in $(tests_of "$1"); do
+        i=$((i + 1))
+        mkdir "$work/$2-$i.claim" 2>/dev/null || continue
+        run_test "$1" "$t" "$work/$2-$i"
+    done
+}
+
+# Every build directory with LANES lanes (1 unless set), all side by side
+# (each lane runs one test at a time); the reports in the order given.
+lanes=${LANES:-1}
+[ "$lanes" -ge 1 ] 2>/dev/null || lanes=1
 n=0
 for build in "$@"; do
     n=$((n + 1))
-    run_build "$build" $n >"$work/$n.out" 2>"$work/$n.err" &
+    k=0
+    while [ $k -lt "$lanes" ]; do
+        k=$((k + 1))
+        run_lane "$build" $n &
+    done
 done
 wait
 passed=0 failed=0 skipped=0
-i=0
-while [ $i -lt $n ]; do
-    i=$((i + 1))
-    cat "$work/$i.out"
-    cat "$work/$i.err" >&2
-    cat "$work/$i.skips" >>"$work/skips"
-    set -- $(cat "$work/$i.counts" 2>/dev/null || echo "0 1 0")
-    passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
+: >"$work/skips"
+n=0
+for build in "$@"; do
+    n=$((n + 1))
+    i=0
+    for t in $(tests_of "$build"); do
+        i=$((i + 1))
+        out=$work/$n-$i
+        cat "$out.out" 2>/dev/null
+        cat "$out.err" >&2 2>/dev/null
+        cat "$out.skips" >>"$work/skips" 2>/dev/null
+        set -- $(cat "$out.counts" 2>/dev/null || echo "0 1 0")
+        passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
+    done
 done
 skips=$work/skips
 touch "$skips"
