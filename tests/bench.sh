@@ -91,9 +91,6 @@ train_seconds() {
     awk -F, 'NR > 1 { s += $6 } END { printf "%.4f\n", s }' "$1"
 }
 
-# median_of FILE: the median of the numbers in FILE, one per line.
-median_of() { median <"$1"; }
-
 # flops_per_sample SPEC: FLOPs of one training sample for layers "784-10-10-10".
 flops_per_sample() {
     echo "$1" | awk -F- '{ f = 0
@@ -176,8 +173,8 @@ while [ $i -lt "$RUNS" ]; do
     train_seconds "$tmp/wide1.csv" >>"$tmp/wide1.train"
     i=$((i + 1))
 done
-c_train=$(median_of "$tmp/wide.train")
-c1_train=$(median_of "$tmp/wide1.train")
+c_train=$(median <"$tmp/wide.train")
+c1_train=$(median <"$tmp/wide1.train")
 c_flops=$(awk -v f="$(flops_per_sample $WIDE)" 'BEGIN { print f * 60000 * 2 }')
 c_gflops=$(div "$c_flops" "$c_train * 1e9")
 c1_gflops=$(div "$c_flops" "$c1_train * 1e9")
@@ -261,7 +258,7 @@ else
     done
     set -- $(tail -n 1 "$tmp/torch.log")
     t_ver=$2 t_acc=$4
-    t_train=$(median_of "$tmp/torch.train")
+    t_train=$(median <"$tmp/torch.train")
     set -- $(stats torch)
     t_wall=$2 t_rss=$3
     measure torchwide env $one_thread "$py" tests/bench_torch.py --layers $WIDE --epochs 2
